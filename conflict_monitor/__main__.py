@@ -1,0 +1,7 @@
+"""`python -m conflict_monitor`: see conflict_monitor.cli."""
+
+import sys
+
+from conflict_monitor.cli import main
+
+sys.exit(main())
