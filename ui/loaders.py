@@ -1,0 +1,57 @@
+"""Cached loaders: the store once per process, query results per (filter, data version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from conflict_monitor.filters import EventFilter
+from conflict_monitor.store import EventStore, open_store
+
+
+@st.cache_resource(show_spinner="Opening the event store…")
+def get_store() -> EventStore:
+    """The configured store (CONFLICT_MONITOR_DB), seeded from the shipped data when new."""
+    return open_store()
+
+
+def get_data_version() -> int:
+    """The store's change counter; part of every cache key so new data shows at once."""
+    return get_store().data_version()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def load_events(flt: EventFilter, version: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Events matching the filter (newest first)."""
+    del version  # only a cache key
+    return get_store().query_events(flt, columns=list(columns) if columns else None)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_filter_options(version: int) -> dict[str, Any]:
+    """Values the sidebar widgets offer, read from the store."""
+    del version
+    store = get_store()
+    low, high = store.date_bounds()
+    return {
+        "actors": store.list_actors(), "countries": store.list_countries(),
+        "sources": store.list_distinct("source"), "origins": store.list_distinct("origin"),
+        "event_types": store.list_distinct("event_type"), "actions": store.list_distinct("action"),
+        "date_min": low or dt.date(2000, 1, 1), "date_max": high or dt.date.today(),
+    }
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_sites(version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fixed sites and their status history."""
+    del version
+    store = get_store()
+    return store.query_sites(), store.query_site_status()
+
+
+def clear_data_caches() -> None:
+    """Forget cached query results (after an import)."""
+    st.cache_data.clear()
