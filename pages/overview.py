@@ -6,7 +6,9 @@ from conflict_monitor.metrics import compute_key_figures
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events
 from ui.tables import render_event_table
+from ui.shell import require_shell
 
+require_shell()
 flt = get_active_filter()
 events = load_events(flt, get_data_version())
 figures = compute_key_figures(events)

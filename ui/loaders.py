@@ -9,13 +9,25 @@ import pandas as pd
 import streamlit as st
 
 from conflict_monitor.filters import EventFilter
-from conflict_monitor.store import EventStore, open_store
+from conflict_monitor.store import EventStore, open_store, resolve_location
 
 
 @st.cache_resource(show_spinner="Opening the event store…")
+def _open_store_cached(location: str) -> EventStore:
+    return open_store(location)
+
+
 def get_store() -> EventStore:
-    """The configured store (CONFLICT_MONITOR_DB), seeded from the shipped data when new."""
-    return open_store()
+    """The configured store (CONFLICT_MONITOR_DB), seeded from the shipped data when new.
+
+    Cached per location, so changing the setting (or a test's tmp store) opens the right one.
+    """
+    return _open_store_cached(resolve_location())
+
+
+def forget_store() -> None:
+    """Drop the cached store object (after a failure or a rebuild)."""
+    _open_store_cached.clear()
 
 
 def get_data_version() -> int:

@@ -1,0 +1,118 @@
+"""Shared fixtures: a fresh store per test, and the app served on a free port for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: needs Debian chromium and playwright")
+
+
+@pytest.fixture(autouse=True)
+def _navigation_apps_not_legacy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest treat dashboard.py as the st.navigation app it is.
+
+    AppTest resets PagesManager.uses_pages_directory before every run, so with a folder named
+    pages/ each rerun would take Streamlit's legacy path and run the page file alone. A live
+    server leaves that path after the first st.navigation call; this does the same for tests.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store file of this test's own, selected through CONFLICT_MONITOR_DB."""
+    path = tmp_path / "store.duckdb"
+    monkeypatch.setenv("CONFLICT_MONITOR_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store built from the shipped data, shared read-only by tests that only read."""
+    from conflict_monitor.store import open_store
+
+    path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
+    open_store(str(path))
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    """Start `streamlit run dashboard.py` on a free port with its own store; yield its URL."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    port = _free_port()
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(tmp_path_factory.mktemp("app") / "app.duckdb"))
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("streamlit exited early; see " + log.name) from None
+            time.sleep(0.2)  # polling the health endpoint, not waiting blindly
+    else:
+        proc.terminate()
+        raise RuntimeError("streamlit did not become healthy in 90 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def wait_for_app(page, timeout_ms: int = 60000) -> None:
+    """Wait until Streamlit has rendered and finished running the script."""
+    page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid=stMainBlockContainer] h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout_ms)

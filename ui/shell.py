@@ -1,0 +1,67 @@
+"""What every page needs before it draws: a working store and the shared sidebar filters.
+
+dashboard.py runs the shell before st.navigation runs a page. A page may also be run on its
+own: Streamlit treats a folder named pages/ as a legacy multipage app on a fresh server (and
+in AppTest), and then runs the page script without the entry point. `require_shell()` at the
+top of each page covers that case, so a shared link to /events works on a cold server too.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from conflict_monitor.store import StoreConfigError, StoreError, rebuild_store
+from ui.filters import render_sidebar_filters
+from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
+
+SHELL_FLAG = "_shell_ran_this_run"
+PROBLEM_KEY = "store_problem"
+
+
+def render_store_problem() -> None:
+    """Explain why the store cannot be used, and offer the way out."""
+    exc = st.session_state.get(PROBLEM_KEY)
+    st.title("The event store needs attention")
+    st.error(f"The event store cannot be used.\n\n{exc}")
+    if isinstance(exc, StoreConfigError):
+        st.info("Fix or unset the CONFLICT_MONITOR_DB setting, then reload the page.")
+        return
+    if st.button("Rebuild the store from the shipped data", type="primary"):
+        forget_store()
+        try:
+            _, moved = rebuild_store()
+        except StoreError as again:
+            st.error(str(again))
+            return
+        clear_data_caches()
+        st.session_state.pop(PROBLEM_KEY, None)
+        st.success(f"Rebuilt. The old file was kept as {moved}." if moved else "Rebuilt.")
+        st.rerun()
+
+
+def render_shell() -> bool:
+    """Open the store and draw the sidebar filters; False (with the problem shown) if the store fails."""
+    try:
+        store = get_store()
+        options = load_filter_options(get_data_version())
+    except StoreError as exc:
+        forget_store()
+        st.session_state[PROBLEM_KEY] = exc
+        return False
+    st.sidebar.caption(f"Store: `{store.location.rsplit('/', 1)[-1]}`")
+    render_sidebar_filters(options)
+    return True
+
+
+def mark_shell_ran() -> None:
+    """Called by dashboard.py after render_shell, just before the page runs."""
+    st.session_state[SHELL_FLAG] = True
+
+
+def require_shell() -> None:
+    """First call of every page: run the shell unless the entry point just did; stop on failure."""
+    if st.session_state.pop(SHELL_FLAG, False):
+        return
+    if not render_shell():
+        render_store_problem()
+        st.stop()
