@@ -141,6 +141,75 @@ class DuckDBStore(EventStore):
             added = self._insert_events(con, good)
         return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
 
+    def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
+        seen, low, high = 0, None, None
+        cols = ", ".join(EVENT_FIELDS)
+        with self._transaction() as con:
+            before = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+            for frame in batches:
+                if frame.empty:
+                    continue
+                frame = frame.reindex(columns=list(EVENT_FIELDS)).drop_duplicates("event_id")
+                con.register("incoming_events", frame)
+                try:
+                    con.execute(f"INSERT INTO events ({cols}) SELECT {cols} FROM incoming_events "
+                                "ON CONFLICT (event_id) DO NOTHING")
+                finally:
+                    con.unregister("incoming_events")
+                seen += len(frame)
+                dates = pd.to_datetime(frame["event_date"], errors="coerce").dropna()
+                if not dates.empty:
+                    low = min(filter(None, (low, dates.min().date())))
+                    high = max(filter(None, (high, dates.max().date())))
+            added = con.execute("SELECT count(*) FROM events").fetchall()[0][0] - before
+            if relink and added and low is not None:
+                self._relink(con, low, high)
+        return ImportResult(added=added, already_present=seen - added)
+
+    def _relink(self, con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> int:
+        from conflict_monitor.incidents import (  # noqa: PLC0415 - keeps the store import light
+            LINK_COLUMNS, compute_incident_ids, plan_relink,
+        )
+        changed = 0
+        for load_from, load_to, start, stop in plan_relink(date_from, date_to):
+            frame = con.execute(f"SELECT {', '.join(LINK_COLUMNS)} FROM events "
+                                "WHERE event_date BETWEEN ? AND ?", [load_from, load_to]).df()
+            if frame.empty:
+                continue
+            ids = compute_incident_ids(frame)
+            day = pd.to_datetime(frame["event_date"]).dt.date
+            differs = ids.ne(frame["incident_id"].astype(object)) | frame["incident_id"].isna()
+            mask = differs & (day >= start) & (day <= stop)
+            changed += self._write_incident_ids(con, frame.loc[mask, "event_id"], ids[mask])
+        return changed
+
+    @staticmethod
+    def _write_incident_ids(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str],
+                            incident_ids: Iterable[str]) -> int:
+        update = pd.DataFrame({"event_id": list(event_ids), "incident_id": list(incident_ids)},
+                              dtype=object)
+        if update.empty:
+            return 0
+        con.register("incident_updates", update)
+        try:
+            con.execute("UPDATE events SET incident_id = u.incident_id FROM incident_updates u "
+                        "WHERE events.event_id = u.event_id")
+        finally:
+            con.unregister("incident_updates")
+        return len(update)
+
+    def update_incident_ids(self, mapping: Mapping[str, str]) -> int:
+        with self._transaction() as con:
+            return self._write_incident_ids(con, mapping.keys(), mapping.values())
+
+    def relink_incidents(self, date_from: dt.date | None = None,
+                         date_to: dt.date | None = None) -> int:
+        low, high = self.date_bounds()
+        if low is None:
+            return 0
+        with self._transaction() as con:
+            return self._relink(con, date_from or low, date_to or high)
+
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
         text = normalise_text(str(article.get("text") or ""))

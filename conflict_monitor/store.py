@@ -71,6 +71,23 @@ class EventStore(abc.ABC):
         unless skip_invalid, in which case they are listed in the result."""
 
     @abc.abstractmethod
+    def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
+        """Add frames of rows already passed through schema.validate_event, all in ONE
+        transaction: an exception raised by the iterator (a bad row, a broken file) rolls back
+        every batch. Then, in the same transaction, recompute the incident ids of the dates
+        the new rows touch (unless relink is False)."""
+
+    @abc.abstractmethod
+    def update_incident_ids(self, mapping: Mapping[str, str]) -> int:
+        """Set incident_id per event_id (one transaction); returns how many rows changed."""
+
+    @abc.abstractmethod
+    def relink_incidents(self, date_from: dt.date | None = None,
+                         date_to: dt.date | None = None) -> int:
+        """Recompute incident ids for events dated in the range (all when None); returns how
+        many rows changed."""
+
+    @abc.abstractmethod
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
         """Store an article and its events together; the same text again adds nothing."""
