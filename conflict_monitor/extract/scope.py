@@ -1,0 +1,100 @@
+"""Which trigger words state events: scope rules over the dependency parse.
+
+Not events (ANNOTATION.md, Scope): hypotheticals and conditions ("if ..."), modal or future
+verbs, negations, the content of threats, accusations, plans and fears ("threatened to strike",
+"accused Russia of committing massacres"), purpose clauses ("to establish a ceasefire"), and nouns
+buried inside other noun phrases ("US support for Kurdish militants").
+"""
+
+from __future__ import annotations
+
+MODALS = frozenset({"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll", "wo", "ca"})
+CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
+# Verbs and nouns whose complement is intended, feared, claimed against or denied: not an event.
+CONTENT_HEADS = frozenset((
+    "threaten warn vow plan want seek aim intend try attempt prepare promise refuse fail ask urge call "
+    "demand order need fear expect hope require deny threat allow risk avoid prevent stop able ready "
+    "capable accuse blame condemn accusation obligation pledge propose offer consider decide agree "
+    "insist prepared responsibility right warning deadline ultimatum").split())
+# Verbs whose infinitive complement is a fact ("continued to pound").
+ASPECT_HEADS = frozenset("continue begin start keep manage appear seem resume go".split())
+SAY_VERBS = frozenset("say report announce claim state add tell confirm write note quote publish declare".split())
+CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "conj", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass",
+                     "attr", "agent", "dative", "oprd", "appos", "npadvmod"})
+
+
+def _has_modal(tok) -> bool:
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children) or (
+        any(c.lower_ == "going" for c in tok.head.children if tok.dep_ == "xcomp") and tok.head.lower_ == "going")
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _infinitive(tok) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def is_blocked(tok) -> bool:
+    """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact."""
+    t = tok
+    for _ in range(12):
+        if _negated(t) or _has_modal(t):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in t.children):
+            return True
+        if _infinitive(t) and t.dep_ in ("advcl", "xcomp", "acl", "relcl", "ccomp", "conj") \
+                and t.head.lemma_.lower() not in ASPECT_HEADS:
+            return True
+        head = t.head
+        if t.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "dobj") \
+                and head.lemma_.lower() in CONTENT_HEADS and head is not t:
+            return True
+        if t.dep_ in ("ROOT", "relcl", "parataxis") or head is t:
+            return False
+        if t.dep_ == "acl" and not any(c.dep_ == "agent" for c in t.children):
+            return True  # "refugees fleeing violence": a description, not a report
+        if t.dep_ not in CLAUSAL and t.dep_ not in ("acl", "advmod", "mark", "compound", "amod"):
+            return False
+        t = head
+    return False
+
+
+def governing_verb(noun):
+    """The verb a noun trigger is an argument of ("launched an offensive"), or None when the noun
+    hangs inside another noun phrase. A noun at the root (captions, headlines) governs itself."""
+    n = noun
+    while n.dep_ == "conj" and n.head is not n:
+        n = n.head
+    if n.dep_ == "ROOT":
+        return n
+    head = n.head
+    if n.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "npadvmod"):
+        return head if head.pos_ in ("VERB", "AUX") else None
+    if n.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    if n.dep_ == "pobj" and head.dep_ == "prep" and head.head.dep_ == "ROOT":
+        return head.head
+    return None
+
+
+def skip_children(tok, content: bool) -> set[int]:
+    """Token indices of clauses under `tok` that have their own events or are content (not venue)."""
+    out: set[int] = set()
+    for child in tok.children:
+        nested = child.dep_ in ("ccomp", "relcl", "parataxis") or (
+            child.dep_ == "advcl" and any(c.dep_ == "mark" for c in child.children)) or (
+            child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
+        if content and (child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ == "of"
+                                                  and tok.lemma_.lower() in CONTENT_HEADS)):
+            nested = True
+        if nested:
+            out.update(t.i for t in child.subtree)
+    return out
+
+
+def clause_tokens(tok, content: bool = False) -> list:
+    """The tokens of the clause headed by `tok`, without nested clauses (and content, if asked)."""
+    skip = skip_children(tok, content)
+    return [t for t in tok.subtree if t.i not in skip]
