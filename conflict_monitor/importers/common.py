@@ -125,7 +125,7 @@ def validate_frame(mapped: pd.DataFrame, lines: Sequence[int], bad: list[tuple[i
             good.append(validate_event(row))
         except SchemaError as exc:
             field = str(exc).split(":", 1)[0]
-            where = f" (column {origin_of[field]})" if field in origin_of else ""
+            where = f" (column {origin_of[field]})" if origin_of.get(field, field) != field else ""
             reject_or_skip(line, f"{exc}{where}", bad, skip)
     return pd.DataFrame.from_records(good, columns=list(EVENT_FIELDS))
 
