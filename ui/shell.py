@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from conflict_monitor.store import StoreConfigError, StoreError, rebuild_store
+from ui.auth import render_logout, require_login
 from ui.filters import render_sidebar_filters
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
 
@@ -48,6 +49,7 @@ def render_shell() -> bool:
         forget_store()
         st.session_state[PROBLEM_KEY] = exc
         return False
+    render_logout()
     st.sidebar.caption(f"Store: `{store.location.rsplit('/', 1)[-1]}`")
     render_sidebar_filters(options)
     return True
@@ -69,6 +71,8 @@ def require_shell() -> None:
         # so this and every later session gets dashboard.py's navigation and sidebar.
         PagesManager.uses_pages_directory = False
         st.rerun()
+    if not require_login():
+        st.stop()
     if not render_shell():
         render_store_problem()
         st.stop()
