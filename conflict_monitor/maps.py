@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -46,9 +47,11 @@ CONFIDENCE_TEXT = {"HIGH": "surveyed or published coordinate", "MEDIUM": "placed
                    "could be several km off (dashed circle)"}
 _CSS = """<style>
 .leaflet-container { background: #dde5ea; }
-.cm-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 230px; }
-.cm-legend i { display: inline-block; width: 11px; height: 11px; margin-right: 5px;
+.leaflet-control-layers-expanded { font: 12px/1.3 sans-serif; padding: 4px 8px; }
+.cm-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px;
+  font: 11px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 230px; }
+.cm-legend summary { cursor: pointer; font-weight: bold; }
+.cm-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
   border-radius: 50%; vertical-align: -1px; border: 1px solid #444; }
 .cm-popup { font: 13px/1.4 sans-serif; max-width: 360px; }
 .cm-popup blockquote { margin: 4px 0; padding-left: 6px; border-left: 3px solid #bbb; }
@@ -109,7 +112,7 @@ def make_post_popup_html(post: dict[str, Any], history: list[dict[str, Any]], as
         + "</div>")
 
 
-def make_post_icon(status: str, confidence: str) -> folium.DivIcon:
+def make_post_icon(status: str, confidence: str, site_id: str = "") -> folium.DivIcon:
     """A round badge coloured by status; encircled gets a ring, approximate a '≈'."""
     colour, letter, _ = STATUS_STYLES.get(status, STATUS_STYLES[NOT_ESTABLISHED])
     text = "#444" if colour == "#ffffff" else "#fff"
@@ -121,7 +124,7 @@ def make_post_icon(status: str, confidence: str) -> folium.DivIcon:
             f'color:{text};font:bold 12px/18px sans-serif;text-align:center">{letter}{approx}</div>')
     slug = status.replace(" ", "-")
     return folium.DivIcon(html=html, icon_size=(22, 22), icon_anchor=(11, 11),
-                          class_name=f"cm-post cm-status-{slug}")
+                          class_name=f"cm-post cm-status-{slug} cm-site-{site_id}")
 
 
 def build_posts_layer(posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.date) -> folium.FeatureGroup:
@@ -135,7 +138,7 @@ def build_posts_layer(posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.dat
                           dash_array="5 5", fill=False, interactive=False).add_to(layer)
         label = STATUS_STYLES.get(post["status"], STATUS_STYLES[NOT_ESTABLISHED])[2]
         popup = make_post_popup_html(post, compute_site_history(statuses, post["site_id"]), as_of)
-        folium.Marker(where, icon=make_post_icon(post["status"], conf),
+        folium.Marker(where, icon=make_post_icon(post["status"], conf, re.sub(r"[^a-z0-9-]", "", str(post["site_id"]))),
                       tooltip=folium.Tooltip(f"{escape_html(post['name'])}: {escape_html(label)}"
                                              + (" (≈ position)" if conf == "LOW" else "")),
                       popup=folium.Popup(folium.Html(popup, script=True), max_width=380)
@@ -294,9 +297,10 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
     table = _colour_table(colour_by)
     shown = [k for k in table if categories is None or k in categories]
     events = "".join(f'<i style="background:{table[k]}"></i>{escape_html(k)}<br>' for k in shown)
-    return (f"<b>Observation posts</b><br>{posts}≈ / dashed circle: approximate position<br>"
+    return (f"<details open><summary>Legend</summary><b>Observation posts</b><br>{posts}"
+            "≈ / dashed circle: approximate position<br>"
             f"<b>Events by {escape_html(colour_by.replace('_', ' '))}</b><br>{events}"
-            "size: deaths; dashed: running total")
+            "size: deaths; dashed: running total</details>")
 
 
 def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame,

@@ -9,10 +9,14 @@ import streamlit as st
 
 from conflict_monitor.filters import EventFilter, compute_query_params, parse_filter_params
 
+# Query keys a page owns (set by the page after the sidebar ran): never filters, kept as they are.
+PAGE_KEYS: frozenset[str] = frozenset({"asof"})  # asof: the Map page's date
+
 
 def read_url_filter(options: dict[str, Any]) -> tuple[EventFilter, list[str]]:
     """The filter the current URL asks for, and notices for what was dropped."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()
+              if key not in PAGE_KEYS}
     known = {"actors": options["actors"], "countries": options["countries"],
              "sources": options["sources"]}
     return parse_filter_params(params, known)
@@ -20,8 +24,9 @@ def read_url_filter(options: dict[str, Any]) -> tuple[EventFilter, list[str]]:
 
 def write_url_filter(flt: EventFilter) -> None:
     """Put the filter in the URL (only when it differs, to avoid needless browser updates)."""
-    wanted = compute_query_params(flt)
     current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    wanted = compute_query_params(flt)
+    wanted.update({key: values for key, values in current.items() if key in PAGE_KEYS})
     if current != wanted:
         st.query_params.from_dict(wanted)
 
