@@ -1,26 +1,33 @@
-"""Events: every filtered event, sortable, with its evidence and source; CSV and GeoJSON export."""
+"""Events: the filtered events, sortable, with their evidence and source; CSV and GeoJSON export."""
 
 import streamlit as st
 
 from conflict_monitor.export import make_csv_text, make_geojson_text
 from ui.filters import get_active_filter
-from ui.loaders import get_data_version, load_events
-from ui.tables import render_event_table
+from ui.loaders import get_data_version, get_store, load_events, load_key_figures
 from ui.shell import require_shell
+from ui.tables import render_event_table
+
+ROW_LIMIT = 5_000  # a browser table beyond this is slow to use; the downloads hold every row
 
 require_shell()
 flt = get_active_filter()
-events = load_events(flt, get_data_version())
+version = get_data_version()
+total = load_key_figures(flt, version).events
 
 st.title("Events")
-st.caption(f"{len(events):,} events · filters: {flt.describe()} · click a column header to sort")
-if events.empty:
+shown = min(total, ROW_LIMIT)
+st.caption(f"{total:,} events · filters: {flt.describe()} · click a column header to sort"
+           + (f" · the {shown:,} newest are listed; the downloads hold all" if total > shown else ""))
+if total == 0:
     st.info("No events match these filters.")
 else:
-    render_event_table(events, key="events_table", height=560)
+    render_event_table(load_events(flt, version, limit=ROW_LIMIT), key="events_table", height=560)
     left, right = st.columns(2)
-    left.download_button("Download CSV", make_csv_text(events),
+    # The files are built only when asked for, from the store, with every matching row.
+    left.download_button("Download CSV", lambda: make_csv_text(get_store().query_events(flt)),
                          file_name="events.csv", mime="text/csv", icon=":material/download:")
-    right.download_button("Download GeoJSON", make_geojson_text(events),
+    right.download_button("Download GeoJSON",
+                          lambda: make_geojson_text(get_store().query_events(flt)),
                           file_name="events.geojson", mime="application/geo+json",
                           icon=":material/map:")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from conflict_monitor.filters import EventFilter
+from conflict_monitor.metrics import KeyFigures, compute_key_figures
 from conflict_monitor.store import EventStore, open_store, resolve_location
 
 
@@ -36,10 +37,18 @@ def get_data_version() -> int:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def load_events(flt: EventFilter, version: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Events matching the filter (newest first)."""
+def load_events(flt: EventFilter, version: int, columns: tuple[str, ...] | None = None,
+                limit: int | None = None) -> pd.DataFrame:
+    """Events matching the filter, newest first (at most `limit` rows when given)."""
     del version  # only a cache key
-    return get_store().query_events(flt, columns=list(columns) if columns else None)
+    return get_store().query_events(flt, columns=list(columns) if columns else None, limit=limit)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def load_key_figures(flt: EventFilter, version: int) -> KeyFigures:
+    """Overview figures, aggregated in the store."""
+    del version
+    return compute_key_figures(get_store(), flt)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
