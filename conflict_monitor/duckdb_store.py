@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import duckdb
 import pandas as pd
 
+from conflict_monitor import incidents
 from conflict_monitor.filters import EventFilter, compute_where
 from conflict_monitor.schema import (
     ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_FIELDS, SITE_COLUMNS, SITE_STATUS_COLUMNS,
@@ -167,16 +168,27 @@ class DuckDBStore(EventStore):
         return ImportResult(added=added, already_present=seen - added)
 
     def _relink(self, con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> int:
-        from conflict_monitor.incidents import (  # noqa: PLC0415 - keeps the store import light
-            LINK_COLUMNS, compute_incident_ids, plan_relink,
-        )
+        con.execute("SET enable_progress_bar = false")
+        slices = incidents.plan_relink(date_from, date_to)
+        # A chain of reports across a slice edge can leave two ids in one incident; a second
+        # pass (only needed with several slices) merges them.
         changed = 0
-        for load_from, load_to, start, stop in plan_relink(date_from, date_to):
-            frame = con.execute(f"SELECT {', '.join(LINK_COLUMNS)} FROM events "
+        for _ in range(2 if len(slices) > 1 else 1):
+            step = self._relink_pass(con, slices)
+            changed += step
+            if not step:
+                break
+        return changed
+
+    def _relink_pass(self, con: duckdb.DuckDBPyConnection,
+                     slices: Sequence[tuple[dt.date, dt.date, dt.date, dt.date]]) -> int:
+        changed = 0
+        for load_from, load_to, start, stop in slices:
+            frame = con.execute(f"SELECT {', '.join(incidents.LINK_COLUMNS)} FROM events "
                                 "WHERE event_date BETWEEN ? AND ?", [load_from, load_to]).df()
             if frame.empty:
                 continue
-            ids = compute_incident_ids(frame)
+            ids = incidents.compute_incident_ids(frame)
             day = pd.to_datetime(frame["event_date"]).dt.date
             differs = ids.ne(frame["incident_id"].astype(object)) | frame["incident_id"].isna()
             mask = differs & (day >= start) & (day <= stop)

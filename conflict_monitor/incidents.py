@@ -184,6 +184,7 @@ def candidate_pairs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("feat", feat)
         pairs = con.execute(_PAIRS_SQL).fetchnumpy()
     finally:
@@ -228,15 +229,23 @@ def compute_incident_ids(events: pd.DataFrame) -> pd.Series:
                  else pd.Series(events.index.astype(str), index=events.index)).to_numpy(dtype=object)
     curated = [g if g and not g.startswith("inc-") else None for g in given]
     computed = [g if g and g.startswith("inc-") else None for g in given]
-    table = pd.DataFrame({"g": labels, "cur": curated, "inc": computed, "eid": event_ids})
-    grouped = table.groupby("g")
-    g_cur = grouped["cur"].transform("min")
-    g_inc = grouped["inc"].transform("min")
-    g_eid = grouped["eid"].transform("min")
-    new = g_eid.map({e: _new_id(e) for e in pd.unique(g_eid)})
-    result = table["cur"].where(table["cur"].notna(), g_cur)
-    result = result.where(result.notna(), g_inc).where(lambda s: s.notna(), new)
-    return pd.Series(result.to_numpy(dtype=object), index=events.index, dtype="object")
+    g_cur = _group_min(labels, curated)
+    g_inc = _group_min(labels, computed)
+    g_eid = _group_min(labels, list(event_ids))
+    hashed = {e: _new_id(e) for e in set(g_eid)}
+    new = [hashed[e] for e in g_eid]
+    result = [c or gc or gi or nw for c, gc, gi, nw in zip(curated, g_cur, g_inc, new)]
+    return pd.Series(result, index=events.index, dtype="object")
+
+
+def _group_min(labels: np.ndarray, values: list[str | None]) -> list[str | None]:
+    """For each row, the smallest non-null value in its group (sort-based, no Python loop
+    over groups)."""
+    table = pd.DataFrame({"g": labels, "v": pd.Series(values, dtype=object)}).dropna()
+    if table.empty:
+        return [None] * len(labels)
+    firsts = table.sort_values(["g", "v"]).drop_duplicates("g").set_index("g")["v"]
+    return list(pd.Series(labels).map(firsts).astype(object).where(lambda s: s.notna(), None))
 
 
 def _norm_id(value: Any) -> str | None:
