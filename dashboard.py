@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/casualties.py", title="Casualties", icon=":material/personal_injury:",
             url_path="casualties"),
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 
 

@@ -24,7 +24,8 @@ from conflict_monitor.importers.common import (
 from conflict_monitor.importers.detect import FORMATS, LABELS, Detected, detect_format
 from conflict_monitor.store import EventStore, ImportRejected, ImportResult
 
-__all__ = ["FORMATS", "LABELS", "FileImportResult", "ImportRejected", "detect_file", "import_file"]
+__all__ = ["FORMATS", "LABELS", "FileImportResult", "ImportRejected", "detect_file", "import_file",
+           "import_upload", "origin_counts"]
 MAPPERS = {"acled": acled, "ucdp": ucdp, "gdelt": gdelt}
 CHUNK_ROWS = 20_000
 
@@ -124,3 +125,24 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
         progress(size, size)
 
 
+
+
+def import_upload(store: EventStore, upload: BinaryIO, fmt: str | None = None,
+                  skip_bad_rows: bool = False, progress: Progress | None = None,
+                  max_bytes: int | None = None) -> tuple[FileImportResult | None, str | None]:
+    """The Data page's import: (result, None) on success, (None, message) when refused."""
+    try:
+        return import_file(store, upload, fmt=fmt, skip_bad_rows=skip_bad_rows,
+                           progress=progress, max_bytes=max_bytes), None
+    except ImportRejected as exc:
+        return None, str(exc)
+    finally:
+        upload.seek(0)
+
+
+def origin_counts(store: EventStore) -> pd.DataFrame:
+    """Events, incidents and date span per origin, for the Data page."""
+    return store.query_sql(
+        "SELECT origin, count(*) AS events, count(DISTINCT incident_id) AS incidents, "
+        "min(event_date) AS first, max(event_date) AS last FROM events GROUP BY origin "
+        "ORDER BY events DESC")

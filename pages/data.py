@@ -1,0 +1,79 @@
+"""Data: import an ACLED, UCDP GED or GDELT 2.0 export (whole file or nothing); what is stored."""
+
+import pandas as pd
+import streamlit as st
+
+from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, \
+    origin_counts
+from ui.loaders import clear_data_caches, get_store
+
+store = get_store()
+max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+st.title("Data")
+st.caption("Bring ACLED, UCDP GED or GDELT 2.0 exports in beside the extracted events. A file is "
+           "imported whole or not at all, importing it again adds nothing, and reports of one "
+           "incident are linked across origins. The sidebar filters do not apply here.")
+
+last = st.session_state.pop("data_last_import", None)
+if last:
+    st.success(last["summary"], icon=":material/check_circle:")
+    if last["skipped"]:
+        st.warning(f"{len(last['skipped'])} bad rows were left out:")
+        st.dataframe(pd.DataFrame(last["skipped"], columns=["line", "problem"]),
+                     hide_index=True, height=min(400, 40 + 35 * len(last["skipped"])))
+
+upload = st.file_uploader("Export file (CSV, or tab-separated for GDELT)", type=["csv", "tsv", "txt"],
+                          key="data_upload",
+                          help="ACLED export (current 31 columns or older), UCDP GED CSV, or a GDELT "
+                               "2.0 *.export.CSV file (unzipped).")
+if upload is not None:
+    try:
+        st.caption(f"Recognised as **{detect_file(upload).layout}**.")
+    except ImportRejected as exc:
+        st.warning(f"Not recognised: {exc}")
+    left, right = st.columns(2)
+    choice = left.selectbox("Format", ["auto", *FORMATS], key="data_format",
+                            format_func=lambda f: "Recognise from the file" if f == "auto" else LABELS[f])
+    skip = right.checkbox("Skip bad rows", key="data_skip",
+                          help="Import the valid rows and list the bad ones. Without it, one bad "
+                               "row refuses the whole file.")
+    if st.button("Import", type="primary", icon=":material/upload_file:", key="data_import"):
+        bar = st.progress(0.0, text="Reading the file…")
+
+        def progress(done: int, total: int) -> None:
+            share = min(1.0, done / total) if total else 0.0
+            bar.progress(share, text=f"Read {done / 1e6:,.1f} of {total / 1e6:,.1f} MB")
+
+        result, error = import_upload(store, upload, None if choice == "auto" else choice, skip,
+                                      progress, max_bytes)
+        bar.empty()
+        if error:
+            st.error(f"Nothing was imported. {error}", icon=":material/error:")
+        else:
+            clear_data_caches()
+            st.session_state["data_last_import"] = {"summary": result.summary(),
+                                                    "skipped": result.skipped}
+            st.rerun()
+
+st.subheader("Stored events by origin")
+counts = origin_counts(store)
+st.dataframe(counts, hide_index=True, column_config={
+    "origin": "Origin", "events": st.column_config.NumberColumn("Reports", format="%d"),
+    "incidents": st.column_config.NumberColumn("Incidents", format="%d",
+                                               help="distinct incident ids: reports of one incident count once"),
+    "first": st.column_config.DateColumn("First"), "last": st.column_config.DateColumn("Last")})
+
+st.subheader("Stored articles")
+articles = store.query_articles()
+if articles.empty:
+    st.info("No articles are stored yet.")
+else:
+    per_article = store.query_sql("SELECT article_id AS id, count(*) AS events FROM events "
+                                  "WHERE article_id IS NOT NULL GROUP BY article_id")
+    articles = articles.merge(per_article, on="id", how="left").fillna({"events": 0})
+    st.dataframe(articles[["published", "title", "source", "dateline", "events", "url", "id"]],
+                 hide_index=True, column_config={
+                     "published": st.column_config.DateColumn("Published"),
+                     "url": st.column_config.LinkColumn("Link"),
+                     "events": st.column_config.NumberColumn("Events", format="%d")})
