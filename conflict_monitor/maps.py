@@ -6,6 +6,7 @@ map_assets. Every text that reaches a popup or tooltip goes through escape_html.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from typing import Any
@@ -91,14 +92,13 @@ def make_post_popup_html(post: dict[str, Any], history: list[dict[str, Any]], as
     how sure the position is."""
     colour, _, label = STATUS_STYLES.get(post["status"], STATUS_STYLES[NOT_ESTABLISHED])
     conf = str(post.get("coord_confidence") or "LOW")
-    rows = "".join(
-        f"<li>{escape_html(_fmt_date(h['status_from']))}{' (approx.)' if h.get('date_approx') else ''}"
-        f": {escape_html(h['status'])}</li>" for h in history)
     sources = {str(h.get("source_url") or "") for h in history}
     per_status = len(sources) > 1
-    if per_status:
-        rows = "".join(f"<li>{escape_html(_fmt_date(h['status_from']))}: {escape_html(h['status'])}"
-                       f" — {make_source_links(h.get('source_url'))}</li>" for h in history)
+    rows = "".join(
+        f"<li{' style=color:#888' if _fmt_date(h['status_from']) > as_of.isoformat() else ''}>"
+        f"{escape_html(_fmt_date(h['status_from']))}{' (approx.)' if h.get('date_approx') else ''}"
+        f": {escape_html(h['status'])}{' (later)' if _fmt_date(h['status_from']) > as_of.isoformat() else ''}"
+        + (f" — {make_source_links(h.get('source_url'))}" if per_status else "") + "</li>" for h in history)
     approx = " ≈ approximate position" if conf == "LOW" else ""
     return (
         f'<div class="cm-popup"><b>{escape_html(post["name"])}</b> — '
@@ -178,38 +178,39 @@ def _encode(series: pd.Series, limit: int | None = None) -> tuple[list[int], lis
 
 def compute_events_payload(events: pd.DataFrame, colour_by: str = "action",
                            detail_limit: int = DETAIL_LIMIT) -> dict[str, Any]:
-    """Events as compact columns for the client-side layer: coordinates x 1e4, days since d0,
-    dictionary-encoded (already escaped) text. Rows without coordinates are left out."""
+    """Events as compact columns for the client-side layer: coordinates as 1e-4 degree steps from
+    (lat0, lon0), days since d0, dictionary-encoded (already escaped) text, high death figures
+    only where they differ. Rows without coordinates are left out."""
     frame = events.dropna(subset=["latitude", "longitude"])
     n = len(frame)
     days = pd.to_datetime(frame["event_date"]) if n else pd.Series(dtype="datetime64[ns]")
     d0 = days.min() if n else pd.Timestamp("1970-01-01")
-    table = _colour_table(colour_by)
-    col_codes, col_values = _encode(frame.get(colour_by, pd.Series([None] * n, index=frame.index)))
-    actors = pd.concat([frame["actor1"], frame["actor2"]], ignore_index=True)
-    actor_codes, actor_values = _encode(actors)
-
-    def num(column: str) -> list[int]:
-        return pd.to_numeric(frame[column], errors="coerce").fillna(-1).astype("int64").tolist()
-
+    lat = np.round(frame["latitude"].to_numpy(float) * 1e4).astype("int64")
+    lon = np.round(frame["longitude"].to_numpy(float) * 1e4).astype("int64")
+    lat0, lon0 = (int(lat.min()), int(lon.min())) if n else (0, 0)
+    actor_codes, actor_values = _encode(pd.concat([frame["actor1"], frame["actor2"]], ignore_index=True))
+    low = pd.to_numeric(frame["fatalities"], errors="coerce").fillna(-1).astype("int64").to_numpy()
+    high = pd.to_numeric(frame["fatalities_high"], errors="coerce").fillna(-1).astype("int64").to_numpy()
+    wider = np.flatnonzero(high > low)
     payload: dict[str, Any] = {
-        "n": n, "d0": d0.strftime("%Y-%m-%d") if n else None,
-        "lat": np.round(frame["latitude"].to_numpy(float) * 1e4).astype("int64").tolist(),
-        "lon": np.round(frame["longitude"].to_numpy(float) * 1e4).astype("int64").tolist(),
+        "n": n, "d0": d0.strftime("%Y-%m-%d") if n else None, "lat0": lat0, "lon0": lon0,
+        "lat": (lat - lat0).tolist(), "lon": (lon - lon0).tolist(),
         "day": ((days - d0).dt.days.astype("int64").tolist() if n else []),
-        "col": col_codes, "colours": [table.get(v, UNKNOWN_COLOUR) for v in col_values],
-        "cats": col_values, "a1": actor_codes[:n], "a2": actor_codes[n:], "actors": actor_values,
-        "fat": num("fatalities"), "fath": num("fatalities_high"),
+        "a1": actor_codes[:n], "a2": actor_codes[n:], "actors": actor_values, "fat": low.tolist(),
+        "fath": dict(zip(map(str, wider.tolist()), high[wider].tolist())),
         "tot": np.flatnonzero(frame["is_running_total"].fillna(False).astype(bool).to_numpy()).tolist()
         if "is_running_total" in frame else [],
     }
     for key, column in (("typ", "event_type"), ("act", "action"), ("loc", "location"),
                         ("src", "source"), ("rep", "reported_by")):
-        payload[key], payload[key + "s"] = _encode(frame[column]) if column in frame else ([], [])
+        payload[key], payload[key + "s"] = _encode(frame[column]) if column in frame else ([-1] * n, [])
+    payload["colour_key"] = "act" if colour_by == "action" else "typ"
+    names = payload[payload["colour_key"] + "s"]
+    payload["colours"] = [_colour_table(colour_by).get(html.unescape(v), UNKNOWN_COLOUR) for v in names]
+    payload["cats"] = names
     if n <= detail_limit:
         payload["ev"], payload["evs"] = _encode(frame["evidence"], limit=400)
-        urls = frame["source_url"].map(compute_safe_url)
-        payload["url"], payload["urls"] = _encode(urls)
+        payload["url"], payload["urls"] = _encode(frame["source_url"].map(compute_safe_url))
     return payload
 
 
@@ -225,7 +226,7 @@ var {{ this.get_name() }} = (function () {
   function t(list, i) { return i >= 0 ? list[i] : ""; }
   function day(i) { var d = new Date(Date.parse(D.d0) + D.day[i] * 864e5); return d.toISOString().slice(0, 10); }
   function popup(layer) {
-    var i = layer.options.cmIndex, f = D.fat[i], fh = D.fath[i], h = '<div class="cm-popup"><b>' + day(i) + '</b> · ' +
+    var i = layer.options.cmIndex, f = D.fat[i], fh = D.fath[i] === undefined ? f : D.fath[i], h = '<div class="cm-popup"><b>' + day(i) + '</b> · ' +
       t(D.acts, D.act[i]) + ' <small>(' + t(D.typs, D.typ[i]) + ')</small><br>' +
       t(D.actors, D.a1[i]) + (D.a2[i] >= 0 ? ' → ' + t(D.actors, D.a2[i]) : '') + '<br>';
     if (D.loc[i] >= 0) h += 'Place: ' + D.locs[D.loc[i]] + '<br>';
@@ -238,9 +239,10 @@ var {{ this.get_name() }} = (function () {
   }
   var tot = {}; D.tot.forEach(function (i) { tot[i] = true; });
   var markers = new Array(D.n);
+  var col = D[D.colour_key];
   for (var i = 0; i < D.n; i++) {
-    var f = D.fat[i], c = D.col[i] >= 0 ? D.colours[D.col[i]] : "{{ this.unknown }}";
-    markers[i] = L.circleMarker([D.lat[i] / 1e4, D.lon[i] / 1e4], {
+    var f = D.fat[i], c = col[i] >= 0 ? D.colours[col[i]] : "{{ this.unknown }}";
+    markers[i] = L.circleMarker([(D.lat0 + D.lat[i]) / 1e4, (D.lon0 + D.lon[i]) / 1e4], {
       radius: f > 0 ? Math.min(5 + 2.2 * Math.sqrt(f), 20) : 5, color: tot[i] ? "#333" : c, weight: tot[i] ? 2 : 1,
       dashArray: tot[i] ? "4 3" : null, fillColor: c, fillOpacity: tot[i] ? 0.15 : 0.75,
       cmIndex: i, cmTotal: !!tot[i]}).bindPopup(popup, {maxWidth: 380});
@@ -323,7 +325,7 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     layer = build_events_layer(events, colour_by, detail_limit)
     layer.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
-    MapExtras(make_legend_html(colour_by, [str(c) for c in layer.payload["cats"]] or None)).add_to(m)
+    MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(IDLIB_BOUNDS)
     return m
