@@ -1,0 +1,300 @@
+"""Plotly figure builders: one make_*_figure per chart, pure (tables in, go.Figure out).
+
+Every figure carries its caption (active filters and data sources) inside the image, so a
+PNG downloaded with the modebar keeps it. Text from articles is html-escaped before it enters
+hover templates or annotations (plotly renders a subset of HTML there).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import Any, Iterable
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+KIND_STYLE = {  # key-event strip: label, marker symbol, colour
+    "deaths": ("Deadliest incidents", "x", "#b2182b"),
+    "ultimatum": ("Ultimatums", "diamond", "#e08214"),
+    "deadline": ("Ultimatum deadlines", "line-ns-open", "#e08214"),
+    "ceasefire": ("Ceasefires", "star", "#1b7837"),
+}
+EMPTY_TEXT = "No events match these filters."
+
+
+def esc(value: Any, width: int | None = None) -> str:
+    """Plain text made safe for plotly hover/annotation HTML; optionally truncated."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = str(value)
+    if width and len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return html.escape(text)
+
+
+def wrap_html(text: str, width: int = 90) -> str:
+    """Escape then wrap a long line into <br>-separated lines."""
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(str(text), width)) or ""
+
+
+def chart_config(filename: str) -> dict[str, Any]:
+    """st.plotly_chart config: the modebar's camera button saves a PNG under this name."""
+    return {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+            "displaylogo": False}
+
+
+def format_sources(sources: pd.DataFrame, limit: int = 6) -> str:
+    """'AFP (manual, 12), Reference timeline (reference, 47)…' from query_sources output."""
+    if sources is None or sources.empty:
+        return "none"
+    parts = [f"{r.source} ({r.origin}, {int(r.n):,})" for r in sources.head(limit).itertuples()]
+    more = len(sources) - limit
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def make_caption(filters: str, sources: str) -> str:
+    """The caption line under every chart (and inside its PNG)."""
+    return f"Filters: {filters}. Sources: {sources}."
+
+
+def _finish(fig: go.Figure, title: str, caption: str, height: int = 420) -> go.Figure:
+    fig.update_layout(title={"text": esc(title), "x": 0, "xanchor": "left"}, height=height,
+                      margin={"l": 50, "r": 20, "t": 60, "b": 90}, hovermode="closest",
+                      legend={"orientation": "h", "y": -0.12, "x": 0})
+    fig.add_annotation(text=wrap_html(caption, 160), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-80, xanchor="left", yanchor="top", showarrow=False, align="left",
+                       font={"size": 10, "color": "#555"})
+    return fig
+
+
+def _empty(title: str, caption: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=EMPTY_TEXT, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, title, caption, 260)
+
+
+def format_event_hover(rows: Iterable[dict[str, Any]]) -> str:
+    """One block per event: date, who did what to whom, deaths, and the evidence sentence."""
+    blocks = []
+    for r in rows:
+        day = pd.Timestamp(r["event_date"]).strftime("%Y-%m-%d") if pd.notna(r.get("event_date")) else "?"
+        deaths = r.get("fatalities")
+        dead = f" · {int(deaths)} killed" if deaths is not None and pd.notna(deaths) and deaths else ""
+        head = (f"<b>{day}</b> {esc(r.get('actor1'))} → {esc(r.get('action'))} → "
+                f"{esc(r.get('actor2')) or '—'}{dead}")
+        where = esc(r.get("location"), 60)
+        src = esc(r.get("reported_by") or r.get("source"), 60)
+        evidence = wrap_html(str(r.get("evidence") or "")[:240], 80)
+        blocks.append(head + (f" · {where}" if where else "") + (f"<br><i>{evidence}</i>" if evidence else "")
+                      + (f"<br>source: {src}" if src else ""))
+    return "<br><br>".join(blocks)
+
+
+def make_events_figure(counts: pd.DataFrame, period: str, stack_label: str, caption: str) -> go.Figure:
+    """Stacked bars: events per period, one colour per category (action or ACLED type)."""
+    title = f"Events per {period}, by {stack_label}"
+    if counts.empty:
+        return _empty(title, caption)
+    fig = go.Figure()
+    order = counts.groupby("category")["events"].sum().sort_values(ascending=False).index
+    palette = px.colors.qualitative.Safe + px.colors.qualitative.Pastel
+    for i, category in enumerate(order):
+        part = counts[counts["category"] == category]
+        iso = part["period"].dt.strftime("%Y-%m-%d")
+        fig.add_bar(x=part["period"], y=part["events"], name=esc(category),
+                    marker_color=palette[i % len(palette)],
+                    customdata=[["cell", d, category] for d in iso],
+                    hovertemplate=f"{period} of %{{x|%Y-%m-%d}}<br>{esc(category)}: %{{y}} events"
+                                  "<extra></extra>")
+    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select")
+    return _finish(fig, title, caption)
+
+
+def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.DataFrame,
+                           key_events: pd.DataFrame, samples: pd.DataFrame, period: str,
+                           caption: str) -> go.Figure:
+    """The escalation index per period (bars, hover lists the gravest events with evidence),
+    its 7-day rolling mean (line, per day, right axis), weeks flagged as large increases and a
+    strip of key events below: deadliest incidents, ultimatums with their deadline, ceasefires."""
+    title = f"Escalation index per {period} (sum of |Goldstein| of conflictual events)"
+    if index.empty or not index["intensity"].any():
+        return _empty(title, caption)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26],
+                        vertical_spacing=0.04, specs=[[{"secondary_y": True}], [{}]])
+    hover = {p: format_event_hover(g.to_dict("records")) for p, g in samples.groupby("period")}
+    counts = samples.groupby("period")["n"].first() if len(samples) else pd.Series(dtype=int)
+    text = [hover.get(p, "") + (f"<br>… and {int(counts[p]) - 3} more" if counts.get(p, 0) > 3 else "")
+            for p in index["period"]]
+    fig.add_bar(x=index["period"], y=index["intensity"], name=f"index per {period}",
+                marker_color="#d6604d", text=None, hovertext=text,
+                customdata=[["period", p.strftime("%Y-%m-%d")] for p in index["period"]],
+                hovertemplate=f"<b>{period} of %{{x|%Y-%m-%d}}: index %{{y:.1f}}</b><br>%{{hovertext}}"
+                              "<extra></extra>", row=1, col=1)
+    fig.add_scatter(x=daily["day"], y=daily["rolling_7d"], mode="lines", name="7-day rolling mean (per day)",
+                    line={"color": "#2166ac", "width": 2}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} per day"
+                    "<extra>7-day mean</extra>", row=1, col=1, secondary_y=True)
+    flagged = weekly[weekly["flagged"]] if len(weekly) else weekly
+    if len(flagged):
+        top = float(index["intensity"].max())
+        fig.add_scatter(x=flagged["period"] + pd.Timedelta(days=3), y=[top * 1.08] * len(flagged),
+                        mode="markers+text", marker={"symbol": "triangle-up", "size": 11, "color": "#67001f"},
+                        text=[f"+{c:.0%}" if pd.notna(c) else "new" for c in flagged["change"]],
+                        textposition="top center", textfont={"size": 9}, name="large increase (>25 %)",
+                        customdata=[["period", p.strftime("%Y-%m-%d"), v, b] for p, v, b in
+                                    zip(flagged["period"], flagged["intensity"], flagged["baseline"])],
+                        hovertemplate="week of %{customdata[1]}: index %{customdata[2]:.1f}, "
+                                      "4-week average before %{customdata[3]:.1f}<extra>large increase</extra>",
+                        row=1, col=1)
+    _add_key_strip(fig, key_events)
+    fig.update_yaxes(title_text="index", row=1, col=1, secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="per day", row=1, col=1, secondary_y=True, showgrid=False, rangemode="tozero")
+    fig.update_layout(dragmode="select", bargap=0.1)
+    return _finish(fig, title, caption, 560)
+
+
+def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
+    """Row 2: one line per kind of key event; an ultimatum is joined to its deadline marker."""
+    if key_events is None or key_events.empty:
+        fig.update_yaxes(visible=False, row=2, col=1)
+        return
+    rows = []
+    for r in key_events.to_dict("records"):
+        rows.append({**r, "y": r["kind"], "x": r["event_date"]})
+        if r["kind"] == "ultimatum" and pd.notna(r.get("deadline")):
+            rows.append({**r, "kind": "deadline", "y": "deadline", "x": r["deadline"]})
+            fig.add_scatter(x=[r["event_date"], r["deadline"]], y=["ultimatum", "deadline"], mode="lines",
+                            line={"color": KIND_STYLE["deadline"][2], "dash": "dot"}, showlegend=False,
+                            hoverinfo="skip", row=2, col=1)
+            fig.add_vline(x=pd.Timestamp(r["deadline"]).strftime("%Y-%m-%d"), line_dash="dash",
+                          line_color=KIND_STYLE["deadline"][2], opacity=0.7)
+            fig.add_annotation(x=r["deadline"], y=1, yref="paper", yanchor="bottom", showarrow=False,
+                               text=f"deadline {pd.Timestamp(r['deadline']):%Y-%m-%d}",
+                               font={"size": 10, "color": KIND_STYLE["deadline"][2]})
+    frame = pd.DataFrame(rows)
+    for kind, (label, symbol, colour) in KIND_STYLE.items():
+        part = frame[frame["kind"] == kind]
+        if part.empty:
+            continue
+        if kind == "deaths":
+            labels = [f"{int(lo)}–{int(hi)}" if lo != hi else f"{int(hi)}"
+                      for lo, hi in zip(part["fatalities_low"], part["fatalities"])]
+        elif kind == "deadline":
+            labels = [f"{pd.Timestamp(d):%d %b}" for d in part["x"]]
+        else:
+            labels = [""] * len(part)
+        hovers = [(f"<b>Deadline {pd.Timestamp(r['x']):%Y-%m-%d}</b> of the ultimatum of "
+                   f"{pd.Timestamp(r['event_date']):%Y-%m-%d}<br>" if kind == "deadline" else "")
+                  + format_event_hover([r]) for r in part.to_dict("records")]
+        fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=labels,
+                        textposition="top center", textfont={"size": 9},
+                        marker={"symbol": symbol, "size": 12, "color": colour,
+                                "line": {"width": 2, "color": colour}},
+                        name=label, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
+                        customdata=[["event", e] for e in part["event_id"]], row=2, col=1)
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=[k for k in ("ceasefire", "deadline", "ultimatum", "deaths")],
+                     row=2, col=1, showgrid=False)
+
+
+def parse_selected_points(points: Iterable[dict[str, Any]]) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """Chart selection -> (period start, category or None) picks and event ids, from customdata."""
+    picks: list[tuple[str, str | None]] = []
+    event_ids: list[str] = []
+    for point in points or []:
+        data = point.get("customdata") or []
+        if len(data) >= 2 and data[0] == "event":
+            event_ids.append(str(data[1]))
+        elif len(data) >= 2 and data[0] == "period":
+            picks.append((str(data[1]), None))
+        elif len(data) >= 3 and data[0] == "cell":
+            picks.append((str(data[1]), str(data[2])))
+    return list(dict.fromkeys(picks)), list(dict.fromkeys(event_ids))
+
+
+def make_pairs_figure(pair_index: pd.DataFrame, period: str, caption: str) -> go.Figure:
+    """Small multiples: the escalation index per period for each of the top actor pairs."""
+    title = f"Escalation index per {period}, by actor pair"
+    if pair_index.empty:
+        return _empty(title, caption)
+    frame = pair_index.assign(pair=pair_index["pair"].map(esc))
+    fig = px.bar(frame, x="period", y="intensity", facet_col="pair", facet_col_wrap=3,
+                 facet_row_spacing=0.12, facet_col_spacing=0.05, color_discrete_sequence=["#d6604d"])
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], font={"size": 11}))
+    fig.update_traces(hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra></extra>")
+    fig.update_yaxes(title_text="", matches=None, showticklabels=True)
+    fig.update_xaxes(title_text="")
+    rows = -(-frame["pair"].nunique() // 3)
+    return _finish(fig, title, caption, 170 + 190 * rows)
+
+
+def make_cumulative_figure(cumulative: pd.DataFrame, running: pd.DataFrame, caption: str) -> go.Figure:
+    """Cumulative incident deaths (low to high band); running totals as separate markers."""
+    title = "Cumulative deaths in incidents (lowest report per incident to highest)"
+    if cumulative.empty and (running is None or running.empty):
+        return _empty(title, caption)
+    fig = go.Figure()
+    fig.add_scatter(x=cumulative["day"], y=cumulative["low"], mode="lines", line_shape="hv",
+                    name="low (lowest report per incident)", line={"color": "#b2182b"},
+                    hovertemplate="%{x|%Y-%m-%d}: %{y:,} (low)<extra></extra>")
+    fig.add_scatter(x=cumulative["day"], y=cumulative["high"], mode="lines", line_shape="hv",
+                    name="high (highest report)", line={"color": "#f4a582"}, fill="tonexty",
+                    hovertemplate="%{x|%Y-%m-%d}: %{y:,} (high)<extra></extra>")
+    if running is not None and len(running):
+        hovers = [f"<b>{esc(r['claimant'], 80)}</b>: {esc(r['fatalities_qualifier']) or ''} "
+                  f"{int(r['low'])} {esc(r['victims'])}<br><i>{wrap_html(str(r['evidence'] or '')[:240], 80)}</i>"
+                  for r in running.to_dict("records")]
+        fig.add_scatter(x=running["event_date"], y=running["low"], mode="markers",
+                        marker={"symbol": "square-open", "size": 10, "color": "#4d4d4d"},
+                        name="running totals as reported (not added)", hovertext=hovers,
+                        hovertemplate="%{hovertext}<extra>running total</extra>")
+    fig.update_yaxes(title_text="deaths", rangemode="tozero")
+    return _finish(fig, title, caption)
+
+
+def make_claims_figure(conflicts: pd.DataFrame, caption: str, limit: int = 15) -> go.Figure:
+    """Conflicting claims side by side: one line per incident from the lowest to the highest
+    claim, one labelled dot per source."""
+    title = "Conflicting claims: each source's figure for the same incident"
+    if conflicts.empty:
+        return _empty(title, caption)
+    top = conflicts.head(limit).iloc[::-1]
+    labels = [f"{pd.Timestamp(d):%Y-%m-%d} {esc(p, 40)} ({esc(v)})"
+              for d, p, v in zip(top["first_day"], top["location"].fillna(""), top["victim_group"])]
+    fig = go.Figure()
+    for label, (lo, hi) in zip(labels, zip(top["low"], top["high"])):
+        fig.add_scatter(x=[lo, hi], y=[label, label], mode="lines", line={"color": "#bbbbbb", "width": 6},
+                        showlegend=False, hoverinfo="skip")
+    xs, ys, texts, hovers = [], [], [], []
+    for label, claims in zip(labels, top["claims"]):
+        for c in claims:
+            xs.append(c["low"])
+            ys.append(label)
+            texts.append(f"{c['low']}")
+            hovers.append(f"{esc(c['claimant'], 80)}: {c['low']}" + (f"–{c['high']}" if c["high"] != c["low"] else ""))
+    fig.add_scatter(x=xs, y=ys, mode="markers+text", text=texts, textposition="top center",
+                    marker={"size": 12, "color": "#2166ac"}, name="claim", hovertext=hovers,
+                    hovertemplate="%{hovertext}<extra></extra>", showlegend=False)
+    fig.update_xaxes(title_text="deaths claimed", rangemode="tozero")
+    return _finish(fig, title, caption, 160 + 40 * len(top))
+
+
+def make_totals_figure(totals: pd.DataFrame, dim: str, label: str, caption: str, limit: int = 12) -> go.Figure:
+    """Horizontal bars of the low figure per group, with the range up to the high figure."""
+    title = f"Deaths by {label} (low to high)"
+    part = totals[totals["dim"] == dim].head(limit).iloc[::-1]
+    if part.empty:
+        return _empty(title, caption)
+    names = [esc(v, 50) for v in part["label"]]
+    fig = go.Figure(go.Bar(x=part["low"], y=names, orientation="h", marker_color="#b2182b", name="low",
+                           error_x={"type": "data", "symmetric": False, "array": part["high"] - part["low"],
+                                    "arrayminus": [0] * len(part), "color": "#555"},
+                           customdata=part[["high", "incidents"]].to_numpy(),
+                           hovertemplate="%{y}: %{x:,}–%{customdata[0]:,} deaths in %{customdata[1]:,} "
+                                         "incidents<extra></extra>"))
+    fig.update_xaxes(title_text="deaths", rangemode="tozero")
+    return _finish(fig, title, caption, 160 + 28 * len(part))

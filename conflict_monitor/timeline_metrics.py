@@ -1,0 +1,258 @@
+"""Timeline figures: events per period, the escalation index, weekly surges, key events, pairs.
+
+Heavy work runs as SQL (per day, or per period with a LIMIT) on the store or, for tests and
+small sets, on a DataFrame loaded into an in-memory DuckDB: `source` is either. The compute_*
+functions that follow are plain pandas on those daily tables.
+
+Escalation index (conflict intensity) of a period P:
+    I(P) = sum over events e dated in P with goldstein(e) < 0 of  -goldstein(e)
+i.e. the summed magnitude of the Goldstein weights of conflictual events. The weights are
+Goldstein's conflict-cooperation scale (Goldstein 1992, J. Conflict Resolution 36(2):369-385;
+-10 most conflictual to +10 most cooperative) attached to CAMEO event codes as in GDELT's
+GoldsteinScale field. Every report counts once (as GDELT counts event records); running
+totals are left out, since they are tallies over many days rather than acts on one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence, Union
+
+import duckdb
+import pandas as pd
+
+from conflict_monitor.filters import EventFilter, compute_where
+from conflict_monitor.schema import EVENT_COLUMNS
+from conflict_monitor.store import EventStore
+
+EventSource = Union[EventStore, pd.DataFrame]
+PERIODS: tuple[str, ...] = ("day", "week", "month")
+_PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}  # W-SUN: weeks Monday..Sunday
+STACK_COLUMNS: dict[str, str] = {"action": "action", "ACLED type": "event_type"}
+SURGE_THRESHOLD = 0.25
+NOT_RUNNING = "NOT coalesce(is_running_total, false)"
+_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in EVENT_COLUMNS) + ")"
+
+
+def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run SQL over the table `events`: the store's, or the DataFrame's rows (missing columns null)."""
+    if not isinstance(source, pd.DataFrame):
+        return source.query_sql(sql, params)
+    con = duckdb.connect()
+    try:
+        con.execute(_DDL)
+        known = [c for c in source.columns if c in {n for n, _, _ in EVENT_COLUMNS}]
+        if len(source):
+            con.register("frame", source[known])
+            con.execute(f"INSERT INTO events ({', '.join(known)}) SELECT {', '.join(known)} FROM frame")
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
+    return compute_where(flt or EventFilter())
+
+
+def period_start(days: pd.Series, period: str) -> pd.Series:
+    """First day of the day/week (Monday)/month containing each date."""
+    return pd.to_datetime(days).dt.to_period(_PANDAS_PERIOD[period]).dt.start_time
+
+
+def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """First day after the period that begins on `start`."""
+    step = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7), "month": pd.offsets.MonthBegin(1)}
+    return pd.Timestamp(start) + step[period]
+
+
+def choose_default_period(first: dt.date | None, last: dt.date | None) -> str:
+    """day up to 3 months of data, week up to 2 years, month beyond."""
+    if first is None or last is None:
+        return "week"
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
+def query_daily(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
+    """Per day, action and ACLED type: events, conflictual events and summed -goldstein."""
+    where, params = _where(flt)
+    sql = f"""SELECT event_date AS day, coalesce(action, 'unknown') AS action,
+        coalesce(event_type, 'unknown') AS event_type, count(*) AS events,
+        count(*) FILTER (WHERE goldstein < 0) AS conflict_events,
+        coalesce(sum(-goldstein) FILTER (WHERE goldstein < 0), 0) AS intensity
+        FROM events WHERE {where} AND event_date IS NOT NULL AND {NOT_RUNNING}
+        GROUP BY ALL ORDER BY day, action, event_type"""
+    daily = run_event_sql(source, sql, params)
+    daily["day"] = pd.to_datetime(daily["day"])
+    return daily
+
+
+def compute_period_counts(daily: pd.DataFrame, period: str, stack_by: str = "action") -> pd.DataFrame:
+    """Events per period and category (stack_by: 'action' or 'event_type')."""
+    if daily.empty:
+        return pd.DataFrame(columns=["period", "category", "events"])
+    frame = daily.assign(period=period_start(daily["day"], period), category=daily[stack_by])
+    return frame.groupby(["period", "category"], as_index=False)["events"].sum()
+
+
+def compute_daily_index(daily: pd.DataFrame, start: Any = None, end: Any = None) -> pd.DataFrame:
+    """The index per day over [start, end] (default: the data's span), zero on quiet days,
+    with its trailing 7-day rolling mean."""
+    cols = ["day", "events", "conflict_events", "intensity", "rolling_7d"]
+    if daily.empty and (start is None or end is None):
+        return pd.DataFrame(columns=cols)
+    per_day = daily.groupby("day")[["events", "conflict_events", "intensity"]].sum()
+    first = pd.Timestamp(start) if start is not None else per_day.index.min()
+    last = pd.Timestamp(end) if end is not None else per_day.index.max()
+    days = pd.date_range(first, last, freq="D", name="day")
+    out = per_day.reindex(days, fill_value=0).astype({"events": int, "conflict_events": int})
+    out["intensity"] = out["intensity"].astype(float)
+    out["rolling_7d"] = out["intensity"].rolling(7, min_periods=1).mean()
+    return out.reset_index()[cols]
+
+
+def compute_escalation_index(daily: pd.DataFrame, period: str, start: Any = None,
+                             end: Any = None) -> pd.DataFrame:
+    """The index I(P) for every period P of the span (quiet periods are 0)."""
+    per_day = compute_daily_index(daily, start, end)
+    if per_day.empty:
+        return pd.DataFrame(columns=["period", "events", "conflict_events", "intensity"])
+    per_day["period"] = period_start(per_day["day"], period)
+    return per_day.groupby("period", as_index=False)[["events", "conflict_events", "intensity"]].sum()
+
+
+def compute_weekly_change(daily: pd.DataFrame, start: Any = None, end: Any = None,
+                          threshold: float = SURGE_THRESHOLD) -> pd.DataFrame:
+    """ACLED-style weekly change: a week is flagged when its index is more than `threshold`
+    (25 %) above the mean of the four weeks before it. As in ACLED's Conflict Change Map, a
+    low baseline (at most 2 conflictual events a week on average, and at most 5 this week)
+    counts as "limited change" and is not flagged; weeks without four weeks before are not."""
+    weekly = compute_escalation_index(daily, "week", start, end)
+    if weekly.empty:
+        return weekly.assign(baseline=[], change=[], flagged=[])
+    baseline = weekly["intensity"].shift(1).rolling(4, min_periods=4).mean()
+    base_events = weekly["conflict_events"].shift(1).rolling(4, min_periods=4).mean()
+    low_activity = (base_events <= 2) & (weekly["conflict_events"] <= 5)
+    weekly["baseline"] = baseline
+    weekly["change"] = (weekly["intensity"] / baseline - 1).where(baseline > 0)
+    weekly["flagged"] = (baseline.notna() & (weekly["intensity"] > (1 + threshold) * baseline)
+                         & ~low_activity)
+    return weekly
+
+
+_ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2", "location",
+               "fatalities", "fatalities_high", "victims", "reported_by", "source", "evidence")
+
+
+def query_key_events(source: EventSource, flt: EventFilter | None = None,
+                     top_n: int = 5, max_each: int = 12) -> pd.DataFrame:
+    """Events to annotate: the `top_n` deadliest incidents (one row each, the highest report,
+    with `fatalities_low` the incident's lowest), ultimatums (those with a deadline first) and
+    ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
+    where, params = _where(flt)
+    cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS)
+    sql = f"""WITH top AS (SELECT coalesce(incident_id, event_id) AS inc, min(fatalities) AS low,
+          max(fatalities) AS high FROM events WHERE {where} AND fatalities > 0
+          AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1 ORDER BY low DESC, high DESC LIMIT ?)
+        (SELECT 'deaths' AS kind, top.low AS fatalities_low, {cols} FROM events e
+          JOIN top ON coalesce(e.incident_id, e.event_id) = top.inc WHERE e.fatalities > 0
+          AND NOT coalesce(e.is_running_total, false)
+          QUALIFY row_number() OVER (PARTITION BY top.inc ORDER BY e.fatalities DESC, e.event_id) = 1)
+        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events e WHERE {where}
+          AND (action = 'ultimatum' OR deadline IS NOT NULL) AND event_date IS NOT NULL
+          ORDER BY deadline IS NULL, event_date LIMIT ?)
+        UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events e WHERE {where}
+          AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date LIMIT ?)"""
+    out = run_event_sql(source, sql, [*params, top_n, *params, max_each, *params, max_each])
+    for col in ("event_date", "deadline"):
+        out[col] = pd.to_datetime(out[col])
+    return out.sort_values(["kind", "fatalities_low", "event_date"], ascending=[True, False, True],
+                           ignore_index=True)
+
+
+def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
+                         per_period: int = 3) -> pd.DataFrame:
+    """Per period, the number `n` of conflictual events and the `per_period` gravest of them
+    (most deaths, then most negative Goldstein), one row per event, for hover text."""
+    if period not in PERIODS:
+        raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
+    where, params = _where(flt)
+    cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS if c != "deadline")
+    sql = f"""WITH s AS (SELECT date_trunc('{period}', event_date) AS period, count(*) AS n,
+          max_by(event_id, coalesce(fatalities, 0) * 20 - goldstein, ?) AS ids FROM events
+          WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1),
+        u AS (SELECT period, n, unnest(ids) AS event_id FROM s)
+        SELECT u.period, u.n, {cols} FROM u JOIN events e ON e.event_id = u.event_id
+        ORDER BY u.period, e.fatalities DESC NULLS LAST, e.event_id"""
+    out = run_event_sql(source, sql, [per_period, *params])
+    out["period"] = pd.to_datetime(out["period"])
+    return out
+
+
+def query_pair_daily(source: EventSource, flt: EventFilter | None = None,
+                     top_n: int = 6) -> pd.DataFrame:
+    """Per day, the index of the `top_n` actor pairs (unordered: A ↔ B) with the highest total."""
+    where, params = _where(flt)
+    sql = f"""WITH g AS (SELECT event_date AS day, actor1, actor2, sum(-goldstein) AS w,
+          count(*) AS n FROM events WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL
+          AND {NOT_RUNNING} AND actor1 IS NOT NULL AND actor2 IS NOT NULL AND actor1 <> actor2
+          GROUP BY ALL),
+        p AS (SELECT day, least(actor1, actor2) AS a, greatest(actor1, actor2) AS b, w, n FROM g),
+        top AS (SELECT a, b, sum(w) AS total FROM p GROUP BY a, b ORDER BY total DESC, a, b LIMIT ?)
+        SELECT day, a || ' ↔ ' || b AS pair, any_value(total) AS pair_total, sum(w) AS intensity,
+          sum(n) AS conflict_events FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day"""
+    out = run_event_sql(source, sql, [*params, top_n])
+    out["day"] = pd.to_datetime(out["day"])
+    return out
+
+
+def compute_pair_index(pair_daily: pd.DataFrame, period: str, start: Any = None,
+                       end: Any = None) -> pd.DataFrame:
+    """The index per period and pair, zero-filled over the span; pairs ordered by total."""
+    if pair_daily.empty:
+        return pd.DataFrame(columns=["period", "pair", "intensity"])
+    order = pair_daily.groupby("pair")["intensity"].sum().sort_values(ascending=False).index
+    first = pd.Timestamp(start) if start is not None else pair_daily["day"].min()
+    last = pd.Timestamp(end) if end is not None else pair_daily["day"].max()
+    periods = period_start(pd.Series(pd.date_range(first, last, freq="D")), period).unique()
+    frame = pair_daily.assign(period=period_start(pair_daily["day"], period))
+    summed = frame.groupby(["pair", "period"])["intensity"].sum()
+    full = pd.MultiIndex.from_product([order, periods], names=["pair", "period"])
+    out = summed.reindex(full, fill_value=0.0).reset_index()
+    return out[["period", "pair", "intensity"]]
+
+
+def query_sources(source: EventSource, flt: EventFilter | None = None,
+                  condition: str = "TRUE") -> pd.DataFrame:
+    """Distinct source and origin of the rows a chart plots, with counts (condition: fixed SQL)."""
+    where, params = _where(flt)
+    sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
+        count(*) AS n FROM events WHERE {where} AND ({condition}) GROUP BY ALL ORDER BY n DESC, source"""
+    return run_event_sql(source, sql, params)
+
+
+def query_period_events(source: EventSource, flt: EventFilter | None, period: str,
+                        picks: Sequence[tuple[Any, str | None]] = (), stack_col: str | None = None,
+                        event_ids: Sequence[str] = (), limit: int = 500) -> pd.DataFrame:
+    """Events behind selected chart points: (period start, category or None) picks, and ids."""
+    if stack_col is not None and stack_col not in STACK_COLUMNS.values():
+        raise ValueError(f"stack_col: expected one of {sorted(STACK_COLUMNS.values())}, got {stack_col!r}")
+    where, params = _where(flt)
+    ors: list[str] = []
+    extra: list[Any] = []
+    for start, category in picks:
+        begin = pd.Timestamp(start)
+        clause = "(event_date >= ? AND event_date < ?"
+        extra += [begin.date(), period_end(begin, period).date()]
+        if category is not None and stack_col:
+            clause += f" AND coalesce({stack_col}, 'unknown') = ?"
+            extra.append(category)
+        ors.append(clause + ")")
+    if event_ids:
+        ors.append(f"event_id IN ({', '.join('?' for _ in event_ids)})")
+        extra += list(event_ids)
+    if not ors:
+        return run_event_sql(source, "SELECT * FROM events WHERE FALSE")
+    sql = (f"SELECT * FROM events WHERE {where} AND ({' OR '.join(ors)}) "
+           "ORDER BY event_date, event_id LIMIT ?")
+    return run_event_sql(source, sql, [*params, *extra, limit])

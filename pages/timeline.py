@@ -1,0 +1,105 @@
+"""Timeline: the escalation index with key events, events over time, actor pairs, surges."""
+
+import pandas as pd
+import streamlit as st
+
+from conflict_monitor import charts
+from conflict_monitor import timeline_metrics as tm
+from ui.filters import get_active_filter
+from ui.loaders import get_data_version
+from ui.metrics_loaders import (load_daily, load_key_events, load_pair_daily, load_period_samples,
+                                load_selected_events, load_sources)
+from ui.shell import require_shell
+from ui.tables import render_event_table
+
+require_shell()
+flt = get_active_filter()
+version = get_data_version()
+
+st.title("Timeline")
+daily = load_daily(flt, version)
+if daily.empty:
+    st.info("No events match these filters. Widen the dates or clear a filter in the sidebar.")
+    st.stop()
+start = pd.Timestamp(flt.date_from) if flt.date_from else daily["day"].min()
+end = pd.Timestamp(flt.date_to) if flt.date_to else daily["day"].max()
+default_period = tm.choose_default_period(start, end)
+
+left, middle, right = st.columns([2, 2, 1])
+period = left.segmented_control("Period", tm.PERIODS, default=default_period, key="tl_period",
+                                help=f"Default for this span: {default_period}") or default_period
+stack_label = middle.segmented_control("Stack events by", list(tm.STACK_COLUMNS), default="action",
+                                       key="tl_stack") or "action"
+top_pairs = right.number_input("Actor pairs shown", min_value=2, max_value=12, value=6, key="tl_pairs")
+
+sources = charts.format_sources(load_sources(flt, version, tm.NOT_RUNNING))
+caption = charts.make_caption(flt.describe(), sources)
+index = tm.compute_escalation_index(daily, period, start, end)
+per_day = tm.compute_daily_index(daily, start, end)
+weekly = tm.compute_weekly_change(daily, start, end)
+key_events = load_key_events(flt, version)
+select = {"on_select": "rerun", "selection_mode": ("points", "box")}
+
+st.subheader("Escalation index")
+escalation = st.plotly_chart(
+    charts.make_escalation_figure(index, per_day, weekly, key_events,
+                                  load_period_samples(flt, version, period), period, caption),
+    key="tl_escalation", config=charts.chart_config("escalation-index"), **select)
+st.caption(caption + " Hover a bar for its gravest events and their evidence; click or box-select "
+           "bars and markers to list their events below. The camera button saves a PNG.")
+ultimatums = key_events[key_events["kind"] == "ultimatum"]
+missing = ultimatums["deadline"].isna().sum()
+if missing:
+    st.caption(f"{missing} ultimatum(s) in view carry no recorded deadline, so no deadline marker "
+               "is drawn for them.")
+
+with st.expander("How the escalation index and the surge flags are computed", icon=":material/functions:"):
+    st.markdown(
+        "**Escalation index** (conflict intensity) of a period *P*, over the filtered events:")
+    st.latex(r"I(P) \;=\; \sum_{e \,\in\, P,\; g_e < 0} \lvert g_e \rvert")
+    st.markdown(
+        "where *g<sub>e</sub>* is the Goldstein weight of event *e*'s CAMEO code: Goldstein's "
+        "conflict–cooperation scale (J. S. Goldstein, *A Conflict-Cooperation Scale for WEIS Events "
+        "Data*, Journal of Conflict Resolution 36(2), 1992, pp. 369–385), from −10 (most conflictual) "
+        "to +10 (most cooperative), as attached to CAMEO codes in GDELT's `GoldsteinScale` field. "
+        "Only conflictual events (*g* < 0) count; cooperative ones (ceasefires, consultations) do not "
+        "lower it. Every report counts once, as GDELT counts event records; running totals are left "
+        "out (they are tallies over many days). The line is the trailing 7-day mean of the daily index "
+        "(right axis, per day).\n\n"
+        "**Large increases** follow ACLED's Conflict Change Map: a week (Monday–Sunday) is flagged when "
+        "its index is more than 25 % above the mean of the four weeks before it. As ACLED does, a low "
+        "baseline (at most 2 conflictual events a week on average before, and at most 5 this week) "
+        "counts as limited change and is not flagged.", unsafe_allow_html=True)
+    flagged = weekly[weekly["flagged"]]
+    if len(flagged):
+        st.dataframe(flagged.assign(change=(flagged["change"] * 100).round()).rename(columns={
+            "period": "week of", "intensity": "index", "baseline": "4-week mean before",
+            "change": "change %"}), hide_index=True, column_config={
+            "week of": st.column_config.DateColumn(format="YYYY-MM-DD")})
+
+st.subheader("Events over time")
+counts = tm.compute_period_counts(daily, period, tm.STACK_COLUMNS[stack_label])
+events_chart = st.plotly_chart(charts.make_events_figure(counts, period, stack_label, caption),
+                               key="tl_events", config=charts.chart_config("events-over-time"), **select)
+st.caption(caption + " Running totals are not events of one day and are left out.")
+
+picks, event_ids = charts.parse_selected_points(escalation.selection.points)
+cells, _ = charts.parse_selected_points(events_chart.selection.points)
+if picks or event_ids or cells:
+    st.subheader("Selected events")
+    parts = [load_selected_events(flt, version, period, tuple(picks), None, tuple(event_ids))]
+    if cells:
+        parts.append(load_selected_events(flt, version, period, tuple(cells),
+                                          tm.STACK_COLUMNS[stack_label], ()))
+    chosen = pd.concat(parts).drop_duplicates("event_id").sort_values("event_date")
+    st.caption(f"{len(chosen):,} events (at most 500 per selection).")
+    render_event_table(chosen, key="tl_selected")
+else:
+    st.caption("Select bars or markers on either chart to list their events here.")
+
+st.subheader("Actor pairs")
+pairs = tm.compute_pair_index(load_pair_daily(flt, version, int(top_pairs)), period, start, end)
+st.plotly_chart(charts.make_pairs_figure(pairs, period, caption), key="tl_pairs_chart",
+                config=charts.chart_config("escalation-by-actor-pair"))
+st.caption(caption + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
+           "total index over the view; each panel has its own scale.")
