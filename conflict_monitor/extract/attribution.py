@@ -59,7 +59,8 @@ def speaker_verbs(sent) -> list:
                 tok.lemma_.lower() not in ("tell", "report"):
             continue  # "announced a truce": the announcement is the event
         out.append(tok)
-    return out
+    # The verb that frames the whole sentence ("..., X said.") first.
+    return sorted(out, key=lambda t: (t.dep_ not in ("ROOT", "parataxis"), t.i))
 
 
 def speaker_of(verb):
@@ -83,6 +84,6 @@ def find_reporter(sent, trigger=None) -> tuple[str | None, object]:
         who = speaker_of(verb)
         if who is None:
             continue
-        phrase = " ".join(t.text for t in who.subtree if t.dep_ not in ("relcl",))
+        phrase = sent.doc[who.left_edge.i: who.i + 1].text
         return explicit or canonical_reporter(phrase), who
     return explicit, None

@@ -93,6 +93,8 @@ def _rules(published: dt.date):  # noqa: C901 - a flat table is clearer than ind
          lambda m: (p + dt.timedelta(days=(WEEKDAYS[m.group("wd").lower()] - p.weekday()) % 7 or 7), "day", "deadline")),
         (r"\bsince\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?\b",
          lambda m: (_since(m, p), "month", "since")),
+        (r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
+         lambda m: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p - dt.timedelta(days=1)), "month", "since")),
         (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
          lambda m: (dt.date(p.year, 1, 1), "month", "since")),
         (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",

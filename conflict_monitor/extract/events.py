@@ -41,6 +41,7 @@ class Context:
     dateline_start: int = 0
     dateline_end: int = 0
     speaker: str | None = None
+    sent_speaker: str | None = None  # the actor whose words frame the current sentence
     source: str | None = None
     url: str | None = None
     article_id: str | None = None
@@ -145,6 +146,9 @@ def _figure(sent, tokens, trigger) -> tuple | None:
 
 def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -> list:
     if nominal:
+        pair = _between(trigger, doc, ctx)
+        if pair:
+            return [pair[0]]
         ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
@@ -155,6 +159,9 @@ def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -
     if subj is not None:
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
+        poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
+        if poss and not roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country):
+            return [_pronoun(poss[0], ctx)]
         refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
                 if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country) for s in roles.subjects(subj)]
         refs = [r for r in refs if r is not None]
@@ -164,22 +171,49 @@ def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -
         ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
         if ref:
             return [ref]
-    if subj is None and not passive and anchor_verb.dep_ == "ROOT":
+    if passive:  # "killed in the Turkish response", "killed in an air strike by X"
+        ref = roles.actor_in_tokens(roles.modifier_tokens(anchor_verb), doc, ctx.main_country)
+        return [ref]
+    if subj is None:
         return [roles.nearest_actor_before(anchor_verb, doc, ctx.main_country)]
     return [None]
 
 
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
-    if tok.lower_ in ("he", "she", "we", "i") and ctx.speaker:
-        return roles.ActorRef(ctx.speaker, roles.actor_country_of(ctx.speaker), roles.actor_kind(ctx.speaker) or "?",
-                              tok.i, tok.i + 1)
-    return None
+    """"it said it had ...", "its forces": the speaker of this sentence, else the last speaker."""
+    who = ctx.sent_speaker or (ctx.speaker if tok.lower_ in ("he", "she", "we", "i", "his", "her", "our") else None)
+    if who is None:
+        return None
+    return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)
+
+
+VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer"})
+SYMMETRIC = frozenset({"consult", "ceasefire"})
+
+
+def _between(noun, doc, ctx) -> list:
+    """"clashes between X and Y" -> [X, Y]."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "between":
+            refs = []
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    for s in roles.subjects(g):
+                        ref = roles.actor_in_tokens([t for t in s.subtree if t.dep_ not in ("conj", "cc")
+                                                     or t is s], doc, ctx.main_country)
+                        if ref and all(r.canonical != ref.canonical for r in refs):
+                            refs.append(ref)
+            return refs
+    return []
 
 
 def _actor2(trigger, nominal: bool, row: Trigger, doc, ctx: Context, fig_tokens) -> roles.ActorRef | None:
     if nominal:
+        pair = _between(trigger, doc, ctx)
+        if len(pair) > 1:
+            return pair[1]
         tokens = [t for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "with",
-                                                                                  "for", "towards", "between")
+                                                                                  "for", "towards")
                   for t in c.subtree]
     else:
         tokens = roles.object_tokens(trigger)
@@ -194,6 +228,19 @@ def _actor2(trigger, nominal: bool, row: Trigger, doc, ctx: Context, fig_tokens)
     if ref is None and fig_tokens:
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
     return ref
+
+
+def _warns_of_own_act(verb) -> bool:
+    """A warning is a threat when the speaker warns of its own action or warns someone directly."""
+    if any(c.dep_ in ("dobj", "dative") for c in verb.children):
+        return True
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "xcomp"):
+            subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+            return not subj or subj[0].lower_ in roles.PRONOUNS
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return True
+    return False
 
 
 def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -> tuple[str | None, str | None]:
@@ -223,10 +270,13 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     start_char += len(evidence) - len(evidence.lstrip())
     evidence = stripped
     reporter, speaker_tok = find_reporter(sent)
+    ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
         ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
         if ref and not roles.is_reporter(ref.canonical):
-            ctx.speaker = ref.canonical
+            ctx.speaker = ctx.sent_speaker = ref.canonical
+    elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
+        ctx.sent_speaker = ctx.speaker
     dates = find_dates(sent.text, ctx.published)
     places = _place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
@@ -239,9 +289,14 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if anchor is None or is_blocked(anchor) or (nominal and anchor is not tok and any(
                 c.dep_ == "neg" for c in tok.children)):
             continue
+        if row.action in VERBAL and tok.dep_ in ("acl", "amod", "relcl") and not nominal:
+            continue  # "troops, backed by Russian air power": a description
+        if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
+            continue  # "warned that the offensive could trigger a crisis": not a threat
         if nominal and anchor.i in verb_idx and anchor is not tok:
             absorbed.setdefault(anchor.i, []).append(tok)
-            continue
+            if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
+                continue  # "repelled an attack by HTS fighters": that attack is an act of its own
         events.append((tok, row, anchor, nominal))
     out = []
     for tok, row, anchor, nominal in events:
@@ -258,6 +313,20 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         fig_tokens = [t for t in sent if fig and fig.start <= t.idx - sent.start_char < fig.end]
         actors1 = _actor1(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
         actor2 = _actor2(tok, nominal, row, doc, ctx, fig_tokens)
+        if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
+            actor2, actors1 = actors1[0] or actor2, [None]  # "Turkey lost 59 soldiers": Turkey is the victim
+        if action in SYMMETRIC and len(actors1) > 1:
+            actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
+        if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
+            subj, _ = roles.subject_token(anchor)
+            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.DEMONYMS]
+            for t in others:
+                ref = roles.actor_in_tokens([t], doc, ctx.main_country)
+                if ref and ref.canonical != actors1[0].canonical:
+                    actor2 = ref
+                    break
+        if tok.lemma_.lower() == "visit" and actor2 is None:
+            continue  # visiting one's own province is not a consultation
         reciprocal = anchor.lemma_.lower() in ("trade", "exchange") and len(actors1) > 1
         for actor1 in actors1:
             if reciprocal:

@@ -61,7 +61,8 @@ def load_lexicon() -> dict[str, tuple[Trigger, ...]]:
 def lookup(token) -> Trigger | None:
     """The lexicon row that fits this spaCy token (lemma, part of speech, context), or None."""
     lemma = token.lemma_.lower()
-    rows = load_lexicon().get(lemma) or load_lexicon().get(token.text.lower())
+    lex = load_lexicon()
+    rows = (*lex.get(lemma, ()), *(lex.get(token.text.lower(), ()) if token.text.lower() != lemma else ()))
     if not rows:
         return None
     is_verb = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")

@@ -10,24 +10,35 @@ from __future__ import annotations
 from conflict_monitor.extract.lexicon import VIOLENT
 
 
+def _vague_violence(e: dict) -> bool:
+    return e["action"] == "attack" and e["actor1"] is None and not e["_explicit_date"]
+
+
 def _same_act(a: dict, b: dict) -> bool:
-    if (a["action"], a["actor1"]) != (b["action"], b["actor1"]):
+    if {a["action"], b["action"]} == {"attack", "kill"} and (_vague_violence(a) or _vague_violence(b)):
+        return a["actor2"] is None or b["actor2"] is None or a["actor2"] == b["actor2"]
+    if a["action"] != b["action"]:
         return False
+    if a["actor1"] != b["actor1"]:
+        # an unattributed, undated mention repeats an act told with its actor
+        vague = a if a["actor1"] is None else b if b["actor1"] is None else None
+        if vague is None or vague["_explicit_date"]:
+            return False
     if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]):
         return False  # a vaguer undated mention may omit the target
     if a["action"] in VIOLENT and a["location"] and b["location"] and a["location"] != b["location"]:
         return False
     if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:
         return False
-    if a["reported_by"] and b["reported_by"] and a["reported_by"] != b["reported_by"]:
-        return False
+    if a["action"] == "kill" and a["reported_by"] and b["reported_by"] and a["reported_by"] != b["reported_by"]:
+        return False  # each source's figure is its own row
     if a["_explicit_date"] and b["_explicit_date"] and a["event_date"] != b["event_date"]:
         return False
     return True
 
 
 def _rank(e: dict) -> tuple:
-    return (e["_explicit_date"], e["fatalities"] is not None, e["actor2"] is not None, e["confidence"])
+    return (e["actor1"] is not None, e["action"] == "kill", e["_explicit_date"], e["fatalities"] is not None, e["actor2"] is not None, e["confidence"])
 
 
 def merge_events(events: list[dict]) -> list[dict]:
@@ -38,7 +49,11 @@ def merge_events(events: list[dict]) -> list[dict]:
     kept: list[dict] = []
     for group in by_sentence.values():
         kills = [e for e in group if e["action"] == "kill"]
+        violent = [e for e in group if e["action"] in ("attack", "kill") and e["actor1"] is not None]
         for e in group:
+            if e["actor1"] is None and e["action"] in ("attack", "kill") and any(
+                    v is not e and (e["fatalities"] is None or e["fatalities"] == v["fatalities"]) for v in violent):
+                continue  # "... wounding four": part of the act told in the same sentence
             if e["action"] == "attack" and any(k["actor1"] == e["actor1"] or k["actor1"] is None or e["actor1"] is None
                                                for k in kills):
                 target = next(k for k in kills if k["actor1"] == e["actor1"] or k["actor1"] is None

@@ -87,16 +87,17 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None) -> ActorRef | 
             alias = ent.text.lower()
             generic = not any(w in alias for w in ("syria", "assad", "damascus", "regime"))
             canonical = ent.ent_id_
-            if generic and country == "SYR" and kind == "military" and main_country not in (None, "SYR"):
-                canonical = main_country_military(main_country) or canonical
+            if generic and country == "SYR" and main_country not in (None, "SYR"):
+                # "government forces", "rebels": names that mean the main country's parties
+                if kind != "military" or not main_country_military(main_country):
+                    continue
+                canonical = main_country_military(main_country)
                 country = actor_country_of(canonical)
             return ActorRef(canonical, country, kind, ent.start, ent.end, generic)
     for t in tokens:
         country = DEMONYMS.get(t.lower_)
         if country and t.dep_ in ("amod", "compound", "nsubj", "poss"):
-            military = t.head.lemma_.lower() in GENERIC_MILITARY or t.head.pos_ == "NOUN"
-            canonical = _by_country().get((country, "military" if military else "state")) or _by_country().get(
-                (country, "state"))
+            canonical = _by_country().get((country, "state")) or _by_country().get((country, "military"))
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
@@ -146,16 +147,16 @@ def subjects(tok) -> list:
 
 
 def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRef | None":
-    """Fallback when the parser found no subject: the closest actor named before the verb."""
-    sent = verb.sent
-    tokens = [t for t in sent if t.i < verb.i]
-    best = None
-    for ent in doc.ents:
-        if ent.label_ == "ACTOR" and sent.start <= ent.start < verb.i and not _is_venue(ent):
-            best = ent
-    if best is None:
-        return None
-    return actor_in_tokens([t for t in tokens if best.start <= t.i < best.end], doc, main_country)
+    """Fallback when the parser found no subject: the closest actor named in the few words
+    before the verb ("a Russian missile strike on Saturday killed ...")."""
+    start = max(verb.sent.start, verb.i - 8)
+    for i in range(verb.i - 1, start - 1, -1):
+        if doc[i].is_punct and doc[i].text in ",;:" and i < verb.i - 1 and doc[i + 1].pos_ != "PROPN":
+            break
+        ref = actor_in_tokens([doc[i]], doc, main_country)
+        if ref is not None and not (doc[i].dep_ == "pobj" and doc[i].head.lower_ in LOC_PREPS):
+            return ref
+    return None
 
 
 def noun_phrase(tok) -> list:
@@ -183,6 +184,9 @@ def subject_token(verb):
         if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v:
             v = v.head
             continue
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head is not v.head:
+            v = v.head.head  # "responded by striking", "after killing"
+            continue
         if v.dep_ == "relcl":
             return v.head, False
         return None, False
@@ -192,10 +196,13 @@ def subject_token(verb):
 def object_tokens(verb) -> list:
     """Target tokens: direct object, passive subject, or against/on/at/with objects."""
     out = []
+    direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "dative", "attr")]
+    for c in direct:
+        out.extend(noun_phrase(c))
     for c in verb.children:
-        if c.dep_ in ("dobj", "nsubjpass", "dative", "attr"):
-            out.extend(noun_phrase(c))
-        elif c.dep_ == "prep" and c.lower_ in ("against", "on", "at", "with", "towards", "toward", "into", "for"):
+        if direct and c.dep_ == "prep" and c.lower_ not in ("against",):
+            continue  # the direct object is the target; "at the request of X" is not
+        if c.dep_ == "prep" and c.lower_ in ("against", "on", "at", "with", "towards", "toward", "into", "for"):
             for g in c.children:
                 if g.dep_ == "pobj":
                     out.extend(noun_phrase(g))

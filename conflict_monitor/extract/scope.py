@@ -15,7 +15,7 @@ CONTENT_HEADS = frozenset((
     "threaten warn vow plan want seek aim intend try attempt prepare promise refuse fail ask urge call "
     "demand order need fear expect hope require deny threat allow risk avoid prevent stop able ready "
     "capable accuse blame condemn accusation obligation pledge propose offer consider decide agree "
-    "insist prepared responsibility right warning deadline ultimatum").split())
+    "insist prepared responsibility right warning deadline ultimatum intention intent plan willingness").split())
 # Verbs whose infinitive complement is a fact ("continued to pound").
 ASPECT_HEADS = frozenset("continue begin start keep manage appear seem resume go".split())
 SAY_VERBS = frozenset("say report announce claim state add tell confirm write note quote publish declare".split())
@@ -38,6 +38,8 @@ def _infinitive(tok) -> bool:
 
 def is_blocked(tok) -> bool:
     """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact."""
+    if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "AUX"):
+        return True  # participles used as adjectives: "surrounding villages"
     t = tok
     for _ in range(12):
         if _negated(t) or _has_modal(t):
@@ -61,12 +63,17 @@ def is_blocked(tok) -> bool:
     return False
 
 
+QUANTITY_NOUNS = frozenset("dozens hundreds scores thousands number series wave barrage string spate round "
+                           "couple lot handful".split())
+
+
 def governing_verb(noun):
     """The verb a noun trigger is an argument of ("launched an offensive"), or None when the noun
     hangs inside another noun phrase. A noun at the root (captions, headlines) governs itself."""
     n = noun
-    while n.dep_ == "conj" and n.head is not n:
-        n = n.head
+    while (n.dep_ == "conj" or (n.dep_ == "pobj" and n.head.lower_ == "of"
+                                 and n.head.head.lower_ in QUANTITY_NOUNS)) and n.head is not n:
+        n = n.head if n.dep_ == "conj" else n.head.head
     if n.dep_ == "ROOT":
         return n
     head = n.head
