@@ -64,7 +64,9 @@ def speaker_verbs(sent) -> list:
 
 
 def speaker_of(verb):
-    """The subject (or agent) token of a say-verb, or None."""
+    """The subject (or agent) token of a say-verb, or None ("accused ... and said" shares it)."""
+    while verb.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        verb = verb.head
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
             return c

@@ -150,12 +150,15 @@ def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -
         if pair:
             return [pair[0]]
         ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
+        if ref is None and lookup(trigger).action in ("deploy", "displace"):
+            of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
         anchor_verb = anchor
     else:
         anchor_verb = trigger
-    subj, passive = roles.subject_token(anchor_verb)
+    subj, passive, reached = roles.subject_and_verb(anchor_verb)
     if subj is not None:
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
@@ -163,7 +166,7 @@ def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -
         if poss and not roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country):
             return [_pronoun(poss[0], ctx)]
         refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
-                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country) for s in roles.subjects(subj)]
+                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in roles.subjects(subj)]
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
@@ -175,7 +178,7 @@ def _actor1(trigger, anchor, nominal: bool, doc, ctx: Context, sent, absorbed) -
         ref = roles.actor_in_tokens(roles.modifier_tokens(anchor_verb), doc, ctx.main_country)
         return [ref]
     if subj is None:
-        return [roles.nearest_actor_before(anchor_verb, doc, ctx.main_country)]
+        return [roles.nearest_actor_before(reached, doc, ctx.main_country)]
     return [None]
 
 
@@ -284,7 +287,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     absorbed: dict[int, list] = {}
     events = []
     for tok, row in found:
-        nominal = tok.pos_ not in ("VERB", "AUX")
+        nominal = tok.pos_ not in ("VERB", "AUX") or (tok.tag_ == "VBG" and tok.dep_ in ("pobj", "nsubj", "dobj"))
         anchor = governing_verb(tok) if nominal else tok
         if anchor is None or is_blocked(anchor) or (nominal and anchor is not tok and any(
                 c.dep_ == "neg" for c in tok.children)):
@@ -301,6 +304,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     out = []
     for tok, row, anchor, nominal in events:
         action = row.action
+        nominal = nominal or tok.pos_ not in ("VERB", "AUX")
         verbal = action in VERBAL
         tokens = clause_tokens(anchor if nominal else tok, content=verbal)
         if nominal:
@@ -352,6 +356,10 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
             a2 = None
         if roles.is_reporter(a1):
             return []
+        if roles.is_reporter(a2):
+            a2 = None
+        if a1 is None and action in VERBAL:
+            return []  # a statement needs someone who made it
         ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
         deadline = None
         if ref is not None and ref.kind == "deadline":
@@ -367,8 +375,10 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
         else:
             event_date, precision, period_start = ctx.published, "week", None
         place = _pick_place(places, tokens, verbal, {tok.i, anchor.i})
+        own_place = place is not None
         if place is None and action in VIOLENT:
             place = _pick_place(places, list(sent), False)
+            own_place = place is not None
             if place is None and ctx.main_place and (REGION_RE.search(sent.text) or action in VIOLENT):
                 place = (ctx.main_text, ctx.main_place)
         location, geo = place if place else (None, {})
@@ -392,6 +402,6 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
             "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
             "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
             "period_start": period_start.isoformat() if period_start else None,
-            "_explicit_date": ref is not None, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+            "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
             "_speaker": ctx.speaker, "_absolute": bool(ref and re.search(r"\d{4}", sent.text[ref.start:ref.end])),
         }]

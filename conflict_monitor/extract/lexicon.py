@@ -67,12 +67,13 @@ def lookup(token) -> Trigger | None:
         return None
     is_verb = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
     around = {c.lemma_.lower() for c in token.children} | {token.head.lemma_.lower()}
-    around |= {c.lemma_.lower() for c in token.head.children if c.dep_ in ("prep", "dobj", "dative")}
     for row in rows:
         if row.pos == "VERB" and not is_verb or row.pos == "NOUN" and is_verb:
             continue
         if row.context:
-            subtree = around | {t.lemma_.lower() for t in token.subtree}
+            subtree = around | ({t.lemma_.lower() for t in token.subtree} if not is_verb else
+                                {g.lemma_.lower() for c in token.children if c.dep_ in ("dobj", "prep", "prt")
+                                 for g in c.subtree})
             if not row.context & subtree:
                 continue
         return row

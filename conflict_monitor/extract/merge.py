@@ -26,7 +26,7 @@ def _same_act(a: dict, b: dict) -> bool:
             return False
     if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]):
         return False  # a vaguer undated mention may omit the target
-    if a["action"] in VIOLENT and a["location"] and b["location"] and a["location"] != b["location"]:
+    if a["action"] in VIOLENT and a["_own_place"] and b["_own_place"] and a["location"] != b["location"]:
         return False
     if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:
         return False

@@ -75,14 +75,17 @@ def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
 
-def actor_in_tokens(tokens, doc, main_country: str | None = None) -> ActorRef | None:
+def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> ActorRef | None:
     """The canonical actor named in these tokens: a table alias first, then a demonym ("Russian
     jets") or a generic military noun ("government shelling") for the article's main country."""
     if not tokens:
         return None
     idx = {t.i for t in tokens}
-    for ent in doc.ents:
-        if ent.label_ == "ACTOR" and ent.start in idx and not _is_venue(ent):
+    ents = [e for e in doc.ents if e.label_ == "ACTOR" and e.start in idx and not _is_venue(e)]
+    if head is not None:  # the name that heads the phrase beats a possessive ("Sudan's army")
+        ents.sort(key=lambda e: not e.start <= head.i < e.end)
+    for ent in ents:
+        if True:
             country, kind = _actors_by_name().get(ent.ent_id_, (None, "?"))
             alias = ent.text.lower()
             generic = not any(w in alias for w in ("syria", "assad", "damascus", "regime"))
@@ -154,7 +157,8 @@ def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRe
         if doc[i].is_punct and doc[i].text in ",;:" and i < verb.i - 1 and doc[i + 1].pos_ != "PROPN":
             break
         ref = actor_in_tokens([doc[i]], doc, main_country)
-        if ref is not None and not (doc[i].dep_ == "pobj" and doc[i].head.lower_ in LOC_PREPS):
+        if ref is not None and doc[i].dep_ not in ("dobj", "pobj", "attr", "dative", "conj") \
+                and not doc[i].head.dep_ in ("dobj", "pobj"):
             return ref
     return None
 
@@ -167,6 +171,11 @@ def noun_phrase(tok) -> list:
 
 def subject_token(verb):
     """(subject token, passive?) for a verb, following coordination and participles upward."""
+    return subject_and_verb(verb)[:2]
+
+
+def subject_and_verb(verb):
+    """(subject token, passive?, the verb whose clause was reached)."""
     v = verb
     for _ in range(6):
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
@@ -174,13 +183,15 @@ def subject_token(verb):
             if c.dep_ == "agent":
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 if objs:
-                    return objs[0], True
-            if c.dep_ in ("nsubj", "csubj"):
-                if c.lower_ in ("which", "who", "that") and v.dep_ == "relcl":
-                    return v.head, False
-                return c, False
+                    return objs[0], True, v
+        subjects_ = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects_:
+            c = subjects_[-1]  # two subjects is a parse slip; the later one is nearer the verb
+            if c.lower_ in ("which", "who", "that") and v.dep_ == "relcl":
+                return v.head, False, v
+            return c, False, v
         if passive:
-            return None, True
+            return None, True, v
         if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v:
             v = v.head
             continue
@@ -188,9 +199,9 @@ def subject_token(verb):
             v = v.head.head  # "responded by striking", "after killing"
             continue
         if v.dep_ == "relcl":
-            return v.head, False
-        return None, False
-    return None, False
+            return v.head, False, v
+        return None, False, v
+    return None, False, v
 
 
 def object_tokens(verb) -> list:

@@ -64,7 +64,7 @@ def is_blocked(tok) -> bool:
 
 
 QUANTITY_NOUNS = frozenset("dozens hundreds scores thousands number series wave barrage string spate round "
-                           "couple lot handful".split())
+                           "couple lot handful hours days rounds round".split())
 
 
 def governing_verb(noun):
