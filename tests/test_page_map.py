@@ -1,0 +1,64 @@
+"""AppTest of the Map page: renders with and without link parameters, keeps ?asof in the URL."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 90
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGE = "pages/map.py"
+
+
+def _run_map(query=None):
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def _caption_text(at) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_map_page_without_parameters(store_path):
+    at = _run_map()
+    assert not at.exception
+    assert at.title[0].value == "Map of Idlib"
+    # default day: the latest event (2020-03-15); every post is placed, 8 encircled by then
+    assert str(at.slider(key="map_asof").value) == "2020-03-15"
+    assert "12 posts" in _caption_text(at) and "8 encircled" in _caption_text(at)
+    assert at.query_params["asof"] == "2020-03-15"
+    assert not at.sidebar.warning
+
+
+def test_map_page_with_asof_and_filters(store_path):
+    at = _run_map({"asof": "2020-02-13", "action": ["kill"]})
+    assert not at.exception
+    assert str(at.slider(key="map_asof").value) == "2020-02-13"
+    text = _caption_text(at)
+    assert "12 posts" in text and "5 encircled" in text and "7 active" in text
+    assert at.query_params["asof"] == "2020-02-13"
+    assert at.query_params["action"] == "kill"  # the sidebar's parameters stay beside asof
+    assert not at.sidebar.warning  # asof is the page's own key, not an unknown filter
+
+
+def test_stepping_the_date_updates_posts_and_url(store_path):
+    at = _run_map({"asof": "2019-08-22"})
+    assert "0 encircled" not in _caption_text(at) and "encircled" not in _caption_text(at)
+    at.button(key="map_step_1 day on").click().run()
+    assert not at.exception
+    assert str(at.slider(key="map_asof").value) == "2019-08-23"
+    assert "1 encircled" in _caption_text(at)  # Morek
+    assert at.query_params["asof"] == "2019-08-23"
+    at.button(key="map_step_Next day a post changed status").click().run()
+    assert str(at.slider(key="map_asof").value) == "2019-12-23"  # Surman
+    assert "2 encircled" in _caption_text(at)
+
+
+def test_bad_asof_is_ignored_with_a_notice(store_path):
+    at = _run_map({"asof": "someday"})
+    assert not at.exception
+    assert any("asof=someday" in w.value for w in at.warning)
+    assert str(at.slider(key="map_asof").value) == "2020-03-15"
