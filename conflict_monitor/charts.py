@@ -61,11 +61,13 @@ def make_caption(filters: str, sources: str) -> str:
 
 
 def _finish(fig: go.Figure, title: str, caption: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title={"text": esc(title), "x": 0, "xanchor": "left"}, height=height,
-                      margin={"l": 50, "r": 20, "t": 60, "b": 90}, hovermode="closest",
-                      legend={"orientation": "h", "y": -0.12, "x": 0})
-    fig.add_annotation(text=wrap_html(caption, 160), xref="paper", yref="paper", x=0, y=0,
-                       yshift=-80, xanchor="left", yanchor="top", showarrow=False, align="left",
+    lines = wrap_html(caption, 150)
+    fig.update_layout(title={"text": esc(title), "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+                      height=height, hovermode="closest",
+                      margin={"l": 50, "r": 20, "t": 90, "b": 70 + 14 * lines.count("<br>")},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    fig.add_annotation(text=lines, xref="paper", yref="paper", x=0, y=0, yshift=-48,
+                       xanchor="left", yanchor="top", showarrow=False, align="left",
                        font={"size": 10, "color": "#555"})
     return fig
 
@@ -142,19 +144,37 @@ def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.
     if len(flagged):
         top = float(index["intensity"].max())
         fig.add_scatter(x=flagged["period"] + pd.Timedelta(days=3), y=[top * 1.08] * len(flagged),
-                        mode="markers+text", marker={"symbol": "triangle-up", "size": 11, "color": "#67001f"},
-                        text=[f"+{c:.0%}" if pd.notna(c) else "new" for c in flagged["change"]],
-                        textposition="top center", textfont={"size": 9}, name="large increase (>25 %)",
+                        mode="markers", marker={"symbol": "triangle-down", "size": 11, "color": "#67001f"},
+                        name="large increase (>25 % over 4-week mean)",
                         customdata=[["period", p.strftime("%Y-%m-%d"), v, b] for p, v, b in
                                     zip(flagged["period"], flagged["intensity"], flagged["baseline"])],
                         hovertemplate="week of %{customdata[1]}: index %{customdata[2]:.1f}, "
                                       "4-week average before %{customdata[3]:.1f}<extra>large increase</extra>",
                         row=1, col=1)
     _add_key_strip(fig, key_events)
+    _annotate_deadliest(fig, index, key_events)
     fig.update_yaxes(title_text="index", row=1, col=1, secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="per day", row=1, col=1, secondary_y=True, showgrid=False, rangemode="tozero")
+    fig.update_yaxes(title_text="per day (7-day mean)", row=1, col=1, secondary_y=True, showgrid=False,
+                     rangemode="tozero", tickformat=",.0f")
     fig.update_layout(dragmode="select", bargap=0.1)
     return _finish(fig, title, caption, 560)
+
+
+def _annotate_deadliest(fig: go.Figure, index: pd.DataFrame, key_events: pd.DataFrame, n: int = 3) -> None:
+    """Arrows on the index bars to the `n` deadliest incidents: 'low–high killed, place'."""
+    if key_events is None or key_events.empty:
+        return
+    deadly = key_events[key_events["kind"] == "deaths"].head(n)
+    for r in deadly.to_dict("records"):
+        bars = index[index["period"] <= r["event_date"]]
+        if bars.empty:
+            continue
+        lo, hi = int(r["fatalities_low"]), int(r["fatalities"])
+        figure = f"{lo}–{hi}" if lo != hi else f"{hi}"
+        fig.add_annotation(x=bars["period"].iloc[-1], y=float(bars["intensity"].iloc[-1]), row=1, col=1,
+                           text=f"{figure} killed<br>{esc(r.get('location'), 28)}", showarrow=True,
+                           arrowhead=2, ax=-60, ay=-30, font={"size": 10, "color": KIND_STYLE["deaths"][2]},
+                           bgcolor="rgba(255,255,255,0.8)")
 
 
 def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
@@ -180,10 +200,7 @@ def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
         part = frame[frame["kind"] == kind]
         if part.empty:
             continue
-        if kind == "deaths":
-            labels = [f"{int(lo)}–{int(hi)}" if lo != hi else f"{int(hi)}"
-                      for lo, hi in zip(part["fatalities_low"], part["fatalities"])]
-        elif kind == "deadline":
+        if kind == "deadline":
             labels = [f"{pd.Timestamp(d):%d %b}" for d in part["x"]]
         else:
             labels = [""] * len(part)
@@ -191,7 +208,7 @@ def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
                    f"{pd.Timestamp(r['event_date']):%Y-%m-%d}<br>" if kind == "deadline" else "")
                   + format_event_hover([r]) for r in part.to_dict("records")]
         fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=labels,
-                        textposition="top center", textfont={"size": 9},
+                        textposition="middle right", textfont={"size": 9},
                         marker={"symbol": symbol, "size": 12, "color": colour,
                                 "line": {"width": 2, "color": colour}},
                         name=label, hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
