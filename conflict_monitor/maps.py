@@ -238,16 +238,21 @@ var {{ this.get_name() }} = (function () {
     return h + '</div>';
   }
   var tot = {}; D.tot.forEach(function (i) { tot[i] = true; });
-  var markers = new Array(D.n);
-  var col = D[D.colour_key];
+  setTimeout(function () {  // build after the map and the posts painted
+  var markers = new Array(D.n), col = D[D.colour_key];
   for (var i = 0; i < D.n; i++) {
     var f = D.fat[i], c = col[i] >= 0 ? D.colours[col[i]] : "{{ this.unknown }}";
     markers[i] = L.circleMarker([(D.lat0 + D.lat[i]) / 1e4, (D.lon0 + D.lon[i]) / 1e4], {
       radius: f > 0 ? Math.min(5 + 2.2 * Math.sqrt(f), 20) : 5, color: tot[i] ? "#333" : c, weight: tot[i] ? 2 : 1,
       dashArray: tot[i] ? "4 3" : null, fillColor: c, fillOpacity: tot[i] ? 0.15 : 0.75,
-      cmIndex: i, cmTotal: !!tot[i]}).bindPopup(popup, {maxWidth: 380});
+      cmIndex: i, cmTotal: !!tot[i]});
   }
+  // one popup for the layer, filled on click (not 100k popup objects)
+  g.on("click", function (e) {
+    L.popup({maxWidth: 380}).setLatLng(e.layer.getLatLng()).setContent(popup(e.layer)).openOn(g._map);
+  });
   g.addLayers(markers);
+  }, 0);
   return g;
 })();
 {% endmacro %}
