@@ -94,7 +94,7 @@ def test_without_linking_unlinked_reports_stand_alone(monkeypatch: pytest.Monkey
     summary = cm.query_casualty_summary(REPORTS)
     total = summary.totals.set_index(["dim", "label"]).loc[("all", "all")]
     assert (total["low"], total["high"]) == (50, 54)  # 4 and 6 both counted: 44 + 6, 50 + 4
-    assert summary.notes and "2 reports without an incident id" in summary.notes[0]
+    assert summary.notes and "3 reports without an incident id" in summary.notes[0]
 
 
 def test_totals_table_shows_ranges():
