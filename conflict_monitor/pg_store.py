@@ -75,6 +75,26 @@ def _cell(value: Any, sql_type: str) -> Any:
     return str(value)
 
 
+_VECTOR_TYPES = {"INTEGER": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+
+
+def _copy_values(series: pd.Series, sql_type: str) -> list[Any]:
+    """A whole column as COPY values: vectorised where pandas can, else value by value."""
+    try:
+        if sql_type in _VECTOR_TYPES:
+            values = series.astype(_VECTOR_TYPES[sql_type]).tolist()
+        elif sql_type == "DATE":
+            values = pd.to_datetime(series).dt.date.tolist()
+        elif sql_type == "VARCHAR" and pd.api.types.is_string_dtype(series.dtype) \
+                and series.dtype != object:
+            values = series.tolist()
+        else:
+            raise TypeError("no vectorised conversion")
+    except (TypeError, ValueError):
+        return [_cell(v, sql_type) for v in series]
+    return [None if _missing(v) else v for v in values]
+
+
 def _column(values: list[Any], oid: int) -> pd.Series | pd.api.extensions.ExtensionArray:
     has_null = any(v is None for v in values)
     if oid in _INT_OIDS:
@@ -151,9 +171,10 @@ class PostgresStore(SqlStore):
         con.execute(f"CREATE TEMP TABLE {name} ({ddl}) ON COMMIT DROP")
         names = [c[0] for c in columns]
         types = [c[1] for c in columns]
+        values = [_copy_values(frame[n], t) for n, t in zip(names, types)]
         with con.cursor() as cur, cur.copy(f"COPY {name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in frame[names].itertuples(index=False, name=None):
-                copy.write_row([_cell(v, t) for v, t in zip(row, types)])
+            for row in zip(*values):
+                copy.write_row(row)
         yield
         con.execute(f"DROP TABLE {name}")  # on an exception the rollback drops it
 
