@@ -171,7 +171,8 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
           GROUP BY t.incident, t.victim_group, t.nationality"""
     out = run_event_sql(source, sql, [*params, *wparams, max_conflicts])
     out["day"] = pd.to_datetime(out["day"])
-    totals = out[out["kind"] == "total"][["dim", "label", "low", "high", "incidents", "reports"]]
+    totals = out[(out["kind"] == "total") & (out["incidents"] > 0)]  # no reports: no grand total
+    totals = totals[["dim", "label", "low", "high", "incidents", "reports"]]
     totals = totals.sort_values(["dim", "low", "high", "label"], ascending=[True, False, False, True])
     daily = out[out["kind"] == "daily"][["day", "low", "high", "incidents"]].sort_values("day")
     conflicts = out[out["kind"] == "conflict"].rename(columns={"label": "incident", "day": "first_day"})
