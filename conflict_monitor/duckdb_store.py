@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import pandas as pd
@@ -19,7 +20,8 @@ import pandas as pd
 from conflict_monitor.sql_store import (  # noqa: F401 - validate_rows/events_frame re-exported
     BUMP_VERSION, Columns, SqlStore, events_frame, validate_rows,
 )
-from conflict_monitor.store import StoreError
+from conflict_monitor.schema import EVENT_COLUMNS, EVENT_FIELDS
+from conflict_monitor.store import ImportResult, StoreError
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
 
@@ -98,3 +100,44 @@ class DuckDBStore(SqlStore):
             yield
         finally:
             con.unregister(name)
+
+    # --- file imports ----------------------------------------------------------------------------
+    def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
+        """As SqlStore.import_batches, with memory bounded for files of millions of rows.
+
+        DuckDB keeps the rows of an open transaction in memory, so one transaction over a whole
+        file needs RAM in proportion to its rows. So chunks first go to a staging table of this
+        import, committed chunk by chunk (no event is visible yet); then ONE transaction moves
+        them into events and relinks incidents. A failure at any point drops the staging table:
+        events never hold part of a file.
+        """
+        staging = f"import_staging_{uuid.uuid4().hex[:12]}"
+        cols = ", ".join(EVENT_FIELDS)
+        with self._connect() as con:
+            con.execute("SET enable_progress_bar = false")
+            con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
+            try:
+                for frame in batches:
+                    if frame.empty:
+                        continue
+                    frame = frame.reindex(columns=list(EVENT_FIELDS))
+                    with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
+                        con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
+                seen, low, high = con.execute(f"SELECT count(DISTINCT event_id), min(event_date), "
+                                              f"max(event_date) FROM {staging}").fetchall()[0]
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    added = self._execute(
+                        con, f"INSERT INTO events ({cols}) SELECT {cols} FROM (SELECT DISTINCT ON "
+                             f"(event_id) * FROM {staging}) ORDER BY event_id "
+                             "ON CONFLICT (event_id) DO NOTHING")
+                    if relink and added and low is not None:
+                        self._relink(con, low, high)
+                    con.execute(BUMP_VERSION)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.execute(f"DROP TABLE IF EXISTS {staging}")
+        return ImportResult(added=added, already_present=seen - added)

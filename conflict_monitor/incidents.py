@@ -258,7 +258,12 @@ def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
     """Slices (load_from, load_to, assign_from, assign_to) to relink events after new reports
     dated date_from..date_to arrived: the ids of rows up to one window away may change, and
     each slice loads one window more so matches across its edge are seen. Slices keep memory
-    bounded for a store of millions of rows."""
+    bounded for a store of millions of rows.
+
+    With several slices the list is given twice: a chain of reports across a slice edge can
+    leave two ids in one incident after the first sweep, and the second sweep merges them
+    (each group then keeps the smallest id it holds).
+    """
     margin = dt.timedelta(days=MAX_WINDOW_DAYS)
     start, end = date_from - margin, date_to + margin
     slices = []
@@ -266,4 +271,4 @@ def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
         stop = min(end, start + dt.timedelta(days=slice_days - 1))
         slices.append((start - margin, stop + margin, start, stop))
         start = stop + dt.timedelta(days=1)
-    return slices
+    return slices * 2 if len(slices) > 1 else slices

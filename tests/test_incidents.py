@@ -107,7 +107,11 @@ def test_existing_computed_id_is_stable_when_a_report_joins():
 
 
 def test_plan_relink_covers_the_range_with_margins():
-    slices = plan_relink(dt.date(2020, 1, 1), dt.date(2021, 12, 31))
+    both = plan_relink(dt.date(2020, 1, 1), dt.date(2021, 12, 31))
+    slices = both[: len(both) // 2]
+    assert both[len(both) // 2:] == slices  # a second sweep merges ids split at slice edges
+    assert plan_relink(dt.date(2020, 1, 1), dt.date(2020, 1, 2)) == \
+        [(dt.date(2019, 10, 31), dt.date(2020, 3, 4), dt.date(2019, 12, 1), dt.date(2020, 2, 2))]
     assert slices[0][2] == dt.date(2020, 1, 1) - dt.timedelta(days=31)
     assert slices[-1][3] == dt.date(2021, 12, 31) + dt.timedelta(days=31)
     for (_, _, _, stop), (_, _, start, _) in zip(slices, slices[1:]):
