@@ -49,7 +49,8 @@ if upload is not None:
                                       progress, max_bytes)
         bar.empty()
         if error:
-            st.error(f"Nothing was imported. {error}", icon=":material/error:")
+            note = "" if "nothing was imported" in error.lower() else " Nothing was imported."
+            st.error(f"{error}{note}", icon=":material/error:")
         else:
             clear_data_caches()
             st.session_state["data_last_import"] = {"summary": result.summary(),
@@ -74,6 +75,7 @@ else:
     articles = articles.merge(per_article, on="id", how="left").fillna({"events": 0})
     st.dataframe(articles[["published", "title", "source", "dateline", "events", "url", "id"]],
                  hide_index=True, column_config={
-                     "published": st.column_config.DateColumn("Published"),
+                     "published": st.column_config.DateColumn("Published"), "title": "Title",
+                     "source": "Source", "dateline": "Dateline", "id": "Article id",
                      "url": st.column_config.LinkColumn("Link"),
                      "events": st.column_config.NumberColumn("Events", format="%d")})
