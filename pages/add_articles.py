@@ -1,0 +1,86 @@
+"""Add articles: paste text, upload .txt/.html files or fetch a URL; review the extracted events
+with their evidence highlighted; store them. The logic lives in conflict_monitor.extract."""
+
+import datetime as dt
+
+import streamlit as st
+
+from conflict_monitor.extract.errors import ExtractionError
+from conflict_monitor.extract.fetch import fetch_url
+from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
+from conflict_monitor.extract.preview import highlight_evidence, preview_frame
+from ui.loaders import clear_data_caches, get_store
+from ui.shell import require_shell
+
+require_shell()
+
+
+@st.cache_data(max_entries=32, show_spinner="Reading the article…")
+def extract_cached(raw: str | bytes, published: dt.date | None, source: str | None, url: str | None,
+                   is_html: bool | None) -> ExtractionResult:
+    return extract_article(raw, published=published, source=source or None, url=url, is_html=is_html)
+
+
+st.title("Add articles")
+st.caption("Paste an article, upload saved pages or text files, or give a web address. Events are "
+           "extracted by the coding rules (who did what to whom, where, when, how many died, who says "
+           "so); review them below, then store them. Storing the same article again adds nothing.")
+
+kind = st.radio("Article from", ["Paste text", "Upload files", "Web address"], horizontal=True, key="add_kind")
+left, right = st.columns(2)
+published = left.date_input("Publication date (optional)", value=None, key="add_published",
+                            help="Relative dates (\"on Wednesday\", \"since December\") are resolved "
+                                 "against it. Without it, the date found in the article is used.")
+source = right.text_input("Outlet (optional)", key="add_source", placeholder="e.g. AFP")
+
+inputs: list[tuple[str, str | bytes, bool | None, str | None]] = []
+if kind == "Paste text":
+    text = st.text_area("Article text", key="add_text", height=260)
+    if text.strip():
+        inputs.append(("Pasted article", text, None, None))
+elif kind == "Upload files":
+    for upload in st.file_uploader("Article files", type=["txt", "html", "htm"], accept_multiple_files=True,
+                                   key="add_files") or []:
+        inputs.append((upload.name, upload.getvalue(), upload.name.lower().endswith((".html", ".htm")), None))
+else:
+    url = st.text_input("Web address", key="add_url", placeholder="https://…")
+    if url and st.button("Fetch", key="add_fetch", icon=":material/download:"):
+        try:
+            st.session_state["add_fetched"] = (url, fetch_url(url))
+        except ExtractionError as exc:
+            st.error(str(exc))
+    fetched = st.session_state.get("add_fetched")
+    if fetched and fetched[0] == url:
+        inputs.append((url, fetched[1], True, url))
+
+results: list[tuple[str, ExtractionResult]] = []
+for label, raw, is_html, link in inputs:
+    try:
+        results.append((label, extract_cached(raw, published, source, link, is_html)))
+    except ExtractionError as exc:
+        st.error(f"{label}: {exc}")
+
+for label, result in results:
+    article = result.article
+    st.subheader(article.get("title") or label)
+    st.caption(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
+                                           article.get("dateline")) if v) or "No outlet or date found")
+    for warning in result.warnings:
+        st.warning(warning)
+    if result.events:
+        st.dataframe(preview_frame(result.events), hide_index=True, key=f"add_table_{article['id']}")
+    else:
+        st.info("No events found in this article.")
+    with st.expander("Article text, evidence highlighted", expanded=not result.events):
+        st.markdown(highlight_evidence(article["text"], result.events), unsafe_allow_html=True)
+
+total = sum(len(r.events) for _, r in results)
+if results and st.button(f"Store {total} events from {len(results)} article(s)", type="primary",
+                         key="add_store", icon=":material/save:"):
+    store = get_store()
+    added = present = 0
+    for _, result in results:
+        outcome = store.ingest_article(result.article, result.events)
+        added, present = added + outcome.added, present + outcome.already_present
+    clear_data_caches()
+    st.success(f"Stored: {added} events added, {present} already present.", icon=":material/check_circle:")
