@@ -1,0 +1,11 @@
+"""Run the whole benchmark: python benchmarks/bench_all.py [--events N] [--json] (see conflict_monitor.bench)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from conflict_monitor.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main(["bench", *sys.argv[1:]]))

@@ -1,0 +1,166 @@
+"""`python -m conflict_monitor bench`: the dashboard's speed and memory beside the naive way.
+
+Generates N seeded synthetic events into a fresh store, then measures, each as the median of
+at least 5 runs: cold start to the first full render of Overview (AppTest, in a new process),
+a filter change recomputing Overview, Timeline and Casualties, the map build with the events in
+view, extraction throughput, and peak memory of the app's process. Beside each, the naive way:
+pandas.read_csv of a CSV on every rerun, one folium marker per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from conflict_monitor import casualty_metrics as cm
+from conflict_monitor import timeline_metrics as tm
+from conflict_monitor.bench_naive import compute_naive_pages
+from conflict_monitor.filters import EventFilter
+from conflict_monitor.metrics import compute_key_figures
+from conflict_monitor.store import EventStore
+
+REPO = Path(__file__).resolve().parent.parent
+# Filter changes a user makes in turn; each is a new cache key, so nothing is served from cache.
+FILTER_STEPS: tuple[EventFilter, ...] = (
+    EventFilter(actors=("Turkish forces",)),
+    EventFilter(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 3, 31)),
+    EventFilter(actions=("attack", "kill")),
+    EventFilter(countries=("TUR",)),
+    EventFilter(origins=("acled",), actors=("Syrian government forces",)),
+)
+_APP_PROBE = """
+import os, resource, sys, time
+t0 = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=600)
+at.run()
+assert not at.exception, at.exception
+first = time.perf_counter() - t0
+for name in sys.argv[2:]:
+    at.switch_page(name).run()
+    assert not at.exception, at.exception
+print(first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def compute_page_figures(store: EventStore, flt: EventFilter) -> None:
+    """What a filter change recomputes on the server for Overview, Timeline and Casualties."""
+    compute_key_figures(store, flt)
+    store.query_events(flt, limit=15)
+    daily = tm.query_daily(store, flt)
+    tm.compute_escalation_index(daily, "week")
+    tm.compute_weekly_change(daily)
+    tm.query_key_events(store, flt)
+    tm.query_pair_daily(store, flt, 6)
+    tm.query_period_samples(store, flt, "week")
+    cm.query_casualty_summary(store, flt)
+    cm.query_casualty_reports(store, flt, 1000)
+
+
+def _median_runs(func: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_filter_change(store: EventStore, csv_path: Path, runs: int) -> tuple[float, float]:
+    """Median ms per filter change: ours (SQL in DuckDB), naive (read_csv + pandas)."""
+    ours = [_median_runs(lambda f=f: compute_page_figures(store, f), runs) for f in FILTER_STEPS]
+    naive_runs = max(1, min(runs, 5))
+    naive = [_median_runs(lambda f=f: compute_naive_pages(csv_path, f), naive_runs)
+             for f in FILTER_STEPS[:2]]
+    return statistics.median(ours) * 1000, statistics.median(naive) * 1000
+
+
+def measure_cold_start(script: Path, env: dict[str, str], runs: int,
+                       pages: tuple[str, ...] = ()) -> tuple[float, float]:
+    """Median seconds from a new process to the first full render, and its peak RSS in MB."""
+    firsts, peaks = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _APP_PROBE, str(script), *pages], cwd=REPO,
+                             env=env, capture_output=True, text=True, check=True)
+        first, peak = map(float, out.stdout.split()[-2:])
+        firsts.append(first)
+        peaks.append(peak)
+    return statistics.median(firsts), max(peaks)
+
+
+def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
+                  extract_articles: int = 40, workdir: Path | None = None) -> dict[str, Any]:
+    """Every measurement, as one dict (the --json keys)."""
+    from conflict_monitor.export import make_csv_text  # noqa: PLC0415
+    from conflict_monitor.extract.bench import compute_extract_throughput  # noqa: PLC0415
+    from conflict_monitor.maps_bench import compute_map_benchmark  # noqa: PLC0415
+    from conflict_monitor.synthetic import load_synthetic_store  # noqa: PLC0415
+
+    work = Path(workdir or tempfile.mkdtemp(prefix="cm-bench-"))
+    db = work / "bench.duckdb"
+    db.unlink(missing_ok=True)
+    store = load_synthetic_store(db, n_events)
+    csv_path = work / "events.csv"
+    csv_path.write_text(make_csv_text(store.query_events(order_by="event_date ASC")))
+    filter_ms, naive_filter_ms = measure_filter_change(store, csv_path, runs)
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(db), NAIVE_CSV=str(csv_path))
+    cold, peak = measure_cold_start(REPO / "dashboard.py", env, runs,
+                                    ("pages/timeline.py", "pages/casualties.py"))
+    naive_cold, naive_peak = measure_cold_start(REPO / "benchmarks" / "naive_app.py", env, runs)
+    map_figures = compute_map_benchmark(min(map_events, n_events))
+    extract = compute_extract_throughput(extract_articles)
+    return {
+        "events": n_events, "runs": runs,
+        "cold_start_s": round(cold, 3), "naive_cold_start_s": round(naive_cold, 3),
+        "filter_ms": round(filter_ms, 1), "naive_filter_ms": round(naive_filter_ms, 1),
+        "map_events": min(map_events, n_events),
+        "map_build_s": round(map_figures["map_build_s"], 3), "map_bytes": int(map_figures["map_bytes"]),
+        "naive_map_build_s": round(map_figures["naive_map_build_s"], 3),
+        "naive_map_bytes": int(map_figures.get("naive_map_bytes", 0)),
+        "extract_articles_per_s": round(float(extract.get("articles_per_second", 0.0)), 1),
+        "peak_rss_mb": round(peak, 1), "naive_peak_rss_mb": round(naive_peak, 1),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The figures as a text table: ours, naive, ratio."""
+    rows = [
+        ("cold start to Overview (s)", result["cold_start_s"], result["naive_cold_start_s"]),
+        ("filter change, 3 pages (ms)", result["filter_ms"], result["naive_filter_ms"]),
+        (f"map build, {result['map_events']:,} events (s)", result["map_build_s"],
+         result["naive_map_build_s"]),
+        ("map HTML (MB)", result["map_bytes"] / 1e6, result["naive_map_bytes"] / 1e6 or None),
+        ("peak memory of the app (MB)", result["peak_rss_mb"], result["naive_peak_rss_mb"]),
+        ("extraction (articles/s, 1 core)", result["extract_articles_per_s"], None),
+    ]
+    lines = [f"{result['events']:,} events, median of {result['runs']} runs",
+             f"{'measure':34} {'ours':>10} {'naive':>10} {'naive/ours':>11}"]
+    for name, ours, naive in rows:
+        ratio = f"{naive / ours:.1f}x" if naive and ours else "-"
+        naive_text = f"{naive:.3f}" if naive else "-"
+        lines.append(f"{name:34} {ours:>10.3f} {naive_text:>10} {ratio:>11}")
+    return "\n".join(lines)
+
+
+def run_bench_command(args: argparse.Namespace) -> int:
+    result = run_benchmark(args.events, runs=args.runs)
+    print(json.dumps(result) if args.json else format_table(result))
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `bench` to the CLI."""
+    parser = subparsers.add_parser("bench", help="measure speed and memory beside the naive way")
+    parser.add_argument("--events", type=int, default=1_000_000, help="synthetic events (default 1M)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median; min 5)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run_bench_command)
