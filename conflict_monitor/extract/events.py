@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -12,10 +11,9 @@ from conflict_monitor.extract.attribution import find_reporter
 from conflict_monitor.extract.dates import DateRef, find_dates
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger, lookup
 from conflict_monitor.extract.numbers import find_bare_numbers, find_figures, victims_of
-from conflict_monitor.extract.places import DIRECTIONS, SUFFIXES, geocode
+from conflict_monitor.extract.locate import pick_place, place_spans
 from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blocked
 
-LOC_PREPS = frozenset("in near at around outside across towards toward into on from of inside within".split())
 REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
 RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
 INSTRUMENTS = (
@@ -25,8 +23,6 @@ INSTRUMENTS = (
     (r"\bied\b|roadside|landmine|\bmine\b|car bomb|explosive", "Explosions/Remote violence",
      "Remote explosive/landmine/IED"),
 )
-NOT_PLACES = frozenset([*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m),
-                        "twitter", "facebook", "telegram", "christmas", "ramadan", "eid", "gmt", "utc"])
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -47,65 +43,6 @@ class Context:
     article_id: str | None = None
     places_cache: dict = field(default_factory=dict)
     offset: int = 0  # offset of the paragraph being read
-
-
-def _place_spans(sent, ctx: Context, offset: int) -> list[tuple[int, int, str, dict]]:
-    """(first token, end token, text as spelled, geocode) of places in the sentence."""
-    spans = [s for s in sent.doc.spans.get("places", []) if sent.start <= s.start < sent.end]
-    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
-    out, last_end = [], -1
-    for span in spans:
-        if span.start < last_end or ctx.dateline_start <= offset + span.start_char < ctx.dateline_end:
-            continue
-        start, end = span.start, span.end
-        while start > sent.start and re.fullmatch(DIRECTIONS, sent.doc[start - 1].text, re.IGNORECASE):
-            start -= 1
-        if end < sent.end and re.fullmatch(SUFFIXES, sent.doc[end].text, re.IGNORECASE):
-            end += 1
-        text = sent.doc[start:end].text
-        key = text.lower()
-        if key not in ctx.places_cache:
-            ctx.places_cache[key] = geocode(text, use_gazetteer=False)
-        if ctx.places_cache[key]:
-            out.append((start, end, text, ctx.places_cache[key]))
-            last_end = span.end
-    # Unknown proper nouns after a locative preposition: ask the GeoNames gazetteer.
-    for tok in sent:
-        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and tok.ent_type_ != "ACTOR" \
-                and tok.lower_ not in NOT_PLACES \
-                and not any(s <= tok.i < e for s, e, _, _ in out):
-            words = [t for t in tok.subtree if t.pos_ == "PROPN" or t.text == "-" or t.lower_ in ("al", "el")]
-            text = " ".join(t.text for t in words).replace(" - ", "-")
-            if len(text) >= 4 and text[0].isupper():
-                hit = ctx.places_cache.get(text.lower()) if text.lower() in ctx.places_cache else geocode(text)
-                ctx.places_cache[text.lower()] = hit
-                if hit:
-                    out.append((words[0].i, words[-1].i + 1, text, hit))
-    return sorted(out)
-
-
-def _pick_place(places, tokens, verbal: bool, venue_heads=()):
-    """The first place in these tokens introduced by a locative preposition; towns before countries.
-    Statements only take a place attached to the statement itself (the venue, "talks in Ankara")."""
-    idx = {t.i for t in tokens}
-    hits = [(text, geo) for start, end, text, geo in places if start in idx and sent_head_is_prep(tokens, start)
-            and (not verbal or _prep_head(tokens, start) in venue_heads)]
-    hits.sort(key=lambda h: h[1].get("admin1") is None)
-    return hits[0] if hits else None
-
-
-def _prep_head(tokens, start) -> int | None:
-    tok = next((t for t in tokens if t.i == start), None)
-    while tok is not None and tok.dep_ in ("compound", "amod", "poss"):
-        tok = tok.head
-    return tok.head.head.i if tok is not None and tok.dep_ == "pobj" else None
-
-
-def sent_head_is_prep(tokens, start) -> bool:
-    tok = next((t for t in tokens if t.i == start), None)
-    while tok is not None and tok.dep_ in ("compound", "amod", "poss"):
-        tok = tok.head
-    return tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS
 
 
 def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
@@ -281,7 +218,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
     dates = find_dates(sent.text, ctx.published)
-    places = _place_spans(sent, ctx, offset)
+    places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}
@@ -345,63 +282,62 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
     """One event dict (or none, for background acts)."""
     doc = sent.doc
     verbal = action in VERBAL
-    if True:
-        if actor2 is None and action in ("attack", "capture", "encircle"):
-            actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
-                                            and (actor1 is None or not actor1.start <= t.i < actor1.end)],
-                                           doc, ctx.main_country)
-        a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
-        a2 = actor2.canonical if actor2 else None
-        if a1 is not None and a1 == a2:
-            a2 = None
-        if roles.is_reporter(a1):
-            return []
-        if roles.is_reporter(a2):
-            a2 = None
-        if a1 is None and action in VERBAL:
-            return []  # a statement needs someone who made it
-        ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
-        deadline = None
-        if ref is not None and ref.kind == "deadline":
-            deadline = ref.date if action in ("ultimatum", "threaten") else None
-            ref = None
-        if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
-            return []
-        running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(sent.text) and fig)
-        if running:
-            event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
-        elif ref is not None:
-            event_date, precision, period_start = ref.date, ref.precision, None
-        else:
-            event_date, precision, period_start = ctx.published, "week", None
-        place = _pick_place(places, tokens, verbal, {tok.i, anchor.i})
+    if actor2 is None and action in ("attack", "capture", "encircle"):
+        actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
+                                        and (actor1 is None or not actor1.start <= t.i < actor1.end)],
+                                       doc, ctx.main_country)
+    a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
+    a2 = actor2.canonical if actor2 else None
+    if a1 is not None and a1 == a2:
+        a2 = None
+    if roles.is_reporter(a1):
+        return []
+    if roles.is_reporter(a2):
+        a2 = None
+    if a1 is None and action in VERBAL:
+        return []  # a statement needs someone who made it
+    ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
+    deadline = None
+    if ref is not None and ref.kind == "deadline":
+        deadline = ref.date if action in ("ultimatum", "threaten") else None
+        ref = None
+    if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
+        return []
+    running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(sent.text) and fig)
+    if running:
+        event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
+    elif ref is not None:
+        event_date, precision, period_start = ref.date, ref.precision, None
+    else:
+        event_date, precision, period_start = ctx.published, "week", None
+    place = pick_place(places, tokens, verbal, {tok.i, anchor.i})
+    own_place = place is not None
+    if place is None and action in VIOLENT:
+        place = pick_place(places, list(sent), False)
         own_place = place is not None
-        if place is None and action in VIOLENT:
-            place = _pick_place(places, list(sent), False)
-            own_place = place is not None
-            if place is None and ctx.main_place and (REGION_RE.search(sent.text) or action in VIOLENT):
-                place = (ctx.main_text, ctx.main_place)
-        location, geo = place if place else (None, {})
-        victims = victims_of(fig.noun) if fig else None
-        etype, sub = _types(row, action, sent.text, actor1, actor2, victims)
-        confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
-            + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
-        return [{
-            "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
-            "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
-            "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
-            "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
-            "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
-            "geo_precision": geo.get("geo_precision"),
-            "fatalities": fig.value if fig and action == "kill" else None,
-            "fatalities_high": fig.high if fig and action == "kill" else None,
-            "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
-            "victims": victims if action == "kill" else None, "reported_by": reporter,
-            "source": ctx.source, "source_url": ctx.url, "article_id": ctx.article_id,
-            "evidence": evidence, "evidence_start": start_char, "evidence_end": start_char + len(evidence),
-            "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
-            "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
-            "period_start": period_start.isoformat() if period_start else None,
-            "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
-            "_speaker": ctx.speaker, "_absolute": bool(ref and re.search(r"\d{4}", sent.text[ref.start:ref.end])),
-        }]
+        if place is None and ctx.main_place and (REGION_RE.search(sent.text) or action in VIOLENT):
+            place = (ctx.main_text, ctx.main_place)
+    location, geo = place if place else (None, {})
+    victims = victims_of(fig.noun) if fig else None
+    etype, sub = _types(row, action, sent.text, actor1, actor2, victims)
+    confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
+        + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
+    return [{
+        "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
+        "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
+        "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
+        "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
+        "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
+        "geo_precision": geo.get("geo_precision"),
+        "fatalities": fig.value if fig and action == "kill" else None,
+        "fatalities_high": fig.high if fig and action == "kill" else None,
+        "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
+        "victims": victims if action == "kill" else None, "reported_by": reporter,
+        "source": ctx.source, "source_url": ctx.url, "article_id": ctx.article_id,
+        "evidence": evidence, "evidence_start": start_char, "evidence_end": start_char + len(evidence),
+        "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
+        "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
+        "period_start": period_start.isoformat() if period_start else None,
+        "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_speaker": ctx.speaker, "_absolute": bool(ref and re.search(r"\d{4}", sent.text[ref.start:ref.end])),
+    }]
