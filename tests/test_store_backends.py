@@ -176,9 +176,11 @@ def test_import_batches_is_all_or_nothing(empty_store):
     with pytest.raises(ValueError, match="broken file"):
         empty_store.import_batches(batches())
     assert empty_store.count_events() == 0
-    good = pd.DataFrame([validate_event(_event(location=f"P{i}")) for i in range(5)])
-    result = empty_store.import_batches([good, good.iloc[:2]])
-    assert (result.added, result.already_present) == (5, 2)
+    good = pd.DataFrame([validate_event(_event(location=f"P{i}")) for i in range(7)])
+    assert empty_store.import_batches([good.iloc[:5]]).added == 5
+    result = empty_store.import_batches([good.iloc[:2], good.iloc[3:]])
+    assert (result.added, result.already_present) == (2, 4)
+    assert empty_store.count_events() == 7
 
 
 def test_incident_ids_update_and_relink(empty_store):
