@@ -25,7 +25,7 @@ from conflict_monitor.safety import compute_safe_url, escape_text
 from conflict_monitor.sites import NOT_ESTABLISHED, compute_site_history
 
 BOUNDARY_ATTRIBUTION = "Boundaries: UN OCHA / UNCS via geoBoundaries (CC BY 3.0 IGO)"
-IDLIB_BOUNDS = [[35.15, 35.85], [36.45, 37.35]]  # south-west, north-east: the posts and the front
+IDLIB_BOUNDS = [[35.3, 36.05], [36.38, 37.15]]  # south-west, north-east: the 12 posts and the front
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 APPROX_RADIUS_M = {"LOW": 4000}  # uncertainty circle drawn around LOW-confidence posts
 DETAIL_LIMIT = 5000  # above this many events, evidence and links stay out of the map's HTML
@@ -50,7 +50,7 @@ _CSS = """<style>
 .leaflet-container { background: #dde5ea; }
 .leaflet-control-layers-expanded { font: 12px/1.3 sans-serif; padding: 4px 8px; }
 .cm-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px;
-  font: 11px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 230px; }
+  font: 11px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 340px; }
 .cm-legend summary { cursor: pointer; font-weight: bold; }
 .cm-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
   border-radius: 50%; vertical-align: -1px; border: 1px solid #444; }
@@ -278,7 +278,7 @@ class MapExtras(folium.MacroElement):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  var legend = L.control({position: "bottomleft"});
+  var legend = L.control({position: "bottomright"});
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "cm-legend"); div.innerHTML = {{ this.legend_html|tojson }};
     L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div); return div;
@@ -304,10 +304,10 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
     table = _colour_table(colour_by)
     shown = [k for k in table if categories is None or k in categories]
     events = "".join(f'<i style="background:{table[k]}"></i>{escape_html(k)}<br>' for k in shown)
-    return (f"<details open><summary>Legend</summary><b>Observation posts</b><br>{posts}"
-            "≈ / dashed circle: approximate position<br>"
-            f"<b>Events by {escape_html(colour_by.replace('_', ' '))}</b><br>{events}"
-            "size: deaths; dashed: running total</details>")
+    return (f'<details open><summary>Legend</summary><div style="display:flex;gap:12px">'
+            f"<div><b>Observation posts</b><br>{posts}≈, dashed circle:<br>approximate position</div>"
+            f"<div><b>Events by {escape_html(colour_by.replace('_', ' '))}</b><br>{events}"
+            "size: deaths<br>dashed: running total</div></div></details>")
 
 
 def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame,
@@ -331,8 +331,8 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     layer.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
     MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds(IDLIB_BOUNDS)
+    folium.LayerControl(collapsed=True).add_to(m)  # hover the layers icon to switch
+    m.fit_bounds(IDLIB_BOUNDS, padding_top_left=(0, 5), padding_bottom_right=(0, 60))
     return m
 
 
