@@ -16,6 +16,8 @@ PAGES = [
     st.Page("pages/casualties.py", title="Casualties", icon=":material/personal_injury:",
             url_path="casualties"),
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/add_articles.py", title="Add articles", icon=":material/post_add:",
+            url_path="add-articles"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 

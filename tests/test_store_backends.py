@@ -73,7 +73,7 @@ def test_seed_loads_posts_reference_and_source_article(store_location):
     store = open_store()
     assert len(store.query_sites()) == 12
     origins = set(store.list_distinct("origin"))
-    assert {"reference", "manual"} <= origins
+    assert {"reference", "extracted"} <= origins
     assert len(store.query_articles()) == 1
     balyun = store.query_events(EventFilter(date_from=dt.date(2020, 2, 27), date_to=dt.date(2020, 2, 27)))
     assert sorted(balyun["fatalities"].dropna().astype(int)) == [33, 34]
