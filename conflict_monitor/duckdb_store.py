@@ -23,6 +23,8 @@ from conflict_monitor.sql_store import (  # noqa: F401 - validate_rows/events_fr
 from conflict_monitor.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store import ImportResult, StoreError
 
+IMPORT_MEMORY_LIMIT = "1GB"  # DuckDB's share of RAM during a file import
+
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
 
 
@@ -115,6 +117,9 @@ class DuckDBStore(SqlStore):
         cols = ", ".join(EVENT_FIELDS)
         with self._connect() as con:
             con.execute("SET enable_progress_bar = false")
+            # Spill to disk beyond this instead of growing (DuckDB's default is 80% of RAM).
+            con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+            con.execute("SET preserve_insertion_order = false")
             con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
             try:
                 for frame in batches:
@@ -128,9 +133,8 @@ class DuckDBStore(SqlStore):
                 con.execute("BEGIN TRANSACTION")
                 try:
                     added = self._execute(
-                        con, f"INSERT INTO events ({cols}) SELECT {cols} FROM (SELECT DISTINCT ON "
-                             f"(event_id) * FROM {staging}) ORDER BY event_id "
-                             "ON CONFLICT (event_id) DO NOTHING")
+                        con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
+                             "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
                     if relink and added and low is not None:
                         self._relink(con, low, high)
                     con.execute(BUMP_VERSION)
@@ -140,4 +144,6 @@ class DuckDBStore(SqlStore):
                     raise
             finally:
                 con.execute(f"DROP TABLE IF EXISTS {staging}")
+                con.execute("RESET memory_limit")
+                con.execute("RESET preserve_insertion_order")
         return ImportResult(added=added, already_present=seen - added)
