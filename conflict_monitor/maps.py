@@ -220,7 +220,7 @@ class EventsLayer(map_assets.MarkerClusterMixin, folium.map.Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function () {
-  var D = {{ this.payload_json }};
+  var D = {{ "null" if this.placeholder else this.payload_json }};
   var g = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
                                 maxClusterRadius: 40, spiderfyOnMaxZoom: true});
   function t(list, i) { return i >= 0 ? list[i] : ""; }
@@ -264,6 +264,29 @@ var {{ this.get_name() }} = (function () {
         self.payload = payload
         self.unknown = UNKNOWN_COLOUR
         self.payload_json = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
+        self.placeholder = False
+
+    def render(self, **kwargs):
+        """As folium renders, but the script goes into the page as it is: branca would compile
+        the rendered text (megabytes of data) as a Jinja template just to print it."""
+        self.placeholder = True
+        try:
+            super().render(**kwargs)
+        finally:
+            self.placeholder = False
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script._children[self.get_name()] = _RawText(script)
+
+
+class _RawText(Element):
+    """Text put in the page unchanged."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 def build_events_layer(events: pd.DataFrame, colour_by: str = "action",
