@@ -38,5 +38,8 @@ def compute_share_link(flt: EventFilter) -> str:
         base = (st.context.url or "").split("?", 1)[0]
     except AttributeError:  # older Streamlit without st.context.url
         base = ""
-    query = urlencode(compute_query_params(flt), doseq=True)
+    params = compute_query_params(flt)
+    params.update({key: st.query_params.get_all(key) for key in st.query_params.keys()
+                   if key in PAGE_KEYS})
+    query = urlencode(params, doseq=True)
     return f"{base}?{query}" if query else (base or "?")
