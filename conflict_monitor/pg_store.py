@@ -23,6 +23,8 @@ from conflict_monitor.store import StoreError, _redact
 
 _TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 _SCHEMA_LOCK = 748_221_001  # advisory lock key: one process creates the tables at a time
+_HAS_SCHEMA = ("SELECT " + " AND ".join(f"to_regclass('{t}') IS NOT NULL" for t in
+                                        ("events", "articles", "sites", "site_status", "meta")))
 # PostgreSQL type oids -> how a result column becomes a pandas column (as DuckDB's .df() gives).
 _INT_OIDS = {21: "int32", 23: "int32", 20: "int64"}
 _FLOAT_OIDS = {700, 701, 1700}
@@ -117,9 +119,13 @@ class PostgresStore(SqlStore):
     def __init__(self, url: str):
         self.url = url
         self.location = _redact(url)
-        with self._connect() as con, con.transaction():
-            con.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEMA_LOCK])
-            self._create_schema(con)
+        with self._connect() as con:
+            # Only a new store runs the DDL: its INSERT into meta would wait for a running import.
+            if con.execute(_HAS_SCHEMA).fetchone()[0]:
+                return
+            with con.transaction():
+                con.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEMA_LOCK])
+                self._create_schema(con)
 
     # --- connection handling -----------------------------------------------------------------
     @contextlib.contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
 import time
 import uuid
 from typing import Iterator
@@ -268,3 +269,23 @@ def test_two_processes_ingesting_at_once_lose_nothing(empty_store, store_locatio
     assert empty_store.data_version() == version + sum(w["transactions"] for w in workers)
     expected = {f"Place {i}" for i in range(figures["union"])}
     assert set(empty_store.query_events(columns=["location"])["location"]) == expected
+
+
+def test_postgres_readers_and_new_sessions_do_not_wait_for_a_write(empty_store, store_location):
+    if not store_location.startswith("postgresql://"):
+        pytest.skip("DuckDB: one process at a time holds the file; readers wait their turn")
+    empty_store.upsert_events([_event()])
+    seen: list = []
+
+    def open_and_read() -> None:
+        other = open_store(store_location)
+        seen.append((other.count_events(), other.data_version()))
+
+    with empty_store._transaction() as con:  # a write in progress (it holds the version row)
+        empty_store._execute(con, "DELETE FROM events")
+        reader = threading.Thread(target=open_and_read, daemon=True)
+        reader.start()
+        reader.join(timeout=15)
+        assert not reader.is_alive(), "opening the store waited for the running write"
+    assert seen == [(1, 1)]  # the last committed state
+    assert empty_store.count_events() == 0 and empty_store.data_version() == 2
