@@ -113,7 +113,7 @@ def make_events_figure(counts: pd.DataFrame, period: str, stack_label: str, capt
                     customdata=[["cell", d, category] for d in iso],
                     hovertemplate=f"{period} of %{{x|%Y-%m-%d}}<br>{esc(category)}: %{{y}} events"
                                   "<extra></extra>")
-    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select")
+    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select", clickmode="event+select")
     return _finish(fig, title, caption)
 
 
@@ -156,7 +156,7 @@ def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.
     fig.update_yaxes(title_text="index", row=1, col=1, secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text="per day (7-day mean)", row=1, col=1, secondary_y=True, showgrid=False,
                      rangemode="tozero", tickformat=",.0f")
-    fig.update_layout(dragmode="select", bargap=0.1)
+    fig.update_layout(dragmode="select", clickmode="event+select", bargap=0.1)
     return _finish(fig, title, caption, 560)
 
 
@@ -218,11 +218,16 @@ def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
                      row=2, col=1, showgrid=False)
 
 
-def parse_selected_points(points: Iterable[dict[str, Any]]) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """Chart selection -> (period start, category or None) picks and event ids, from customdata."""
+def parse_selection(selection: dict[str, Any] | None, periods: Iterable[Any] = ()
+                    ) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """Chart selection -> (period start, category or None) picks and event ids.
+
+    Clicked points carry their customdata; a box drawn over bars selects the periods whose
+    start (the bar's centre) lies inside it, as plotly does not report bars under a box."""
+    selection = selection or {}
     picks: list[tuple[str, str | None]] = []
     event_ids: list[str] = []
-    for point in points or []:
+    for point in selection.get("points") or []:
         data = point.get("customdata") or []
         if len(data) >= 2 and data[0] == "event":
             event_ids.append(str(data[1]))
@@ -230,6 +235,12 @@ def parse_selected_points(points: Iterable[dict[str, Any]]) -> tuple[list[tuple[
             picks.append((str(data[1]), None))
         elif len(data) >= 3 and data[0] == "cell":
             picks.append((str(data[1]), str(data[2])))
+    starts = pd.to_datetime(pd.Series(list(periods), dtype="object"))
+    for box in selection.get("box") or []:
+        if box.get("xref", "x") != "x" or len(box.get("x") or []) < 2:
+            continue
+        low, high = sorted(pd.to_datetime(box["x"][:2]))
+        picks += [(p.strftime("%Y-%m-%d"), None) for p in starts if low <= p <= high]
     return list(dict.fromkeys(picks)), list(dict.fromkeys(event_ids))
 
 

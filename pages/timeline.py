@@ -45,8 +45,8 @@ escalation = st.plotly_chart(
     charts.make_escalation_figure(index, per_day, weekly, key_events,
                                   load_period_samples(flt, version, period), period, caption),
     key="tl_escalation", config=charts.chart_config("escalation-index"), **select)
-st.caption(caption + " Hover a bar for its gravest events and their evidence; click or box-select "
-           "bars and markers to list their events below. The camera button saves a PNG.")
+st.caption(caption + " Hover a bar for its gravest events and their evidence; drag a box over bars "
+           "or markers to list their events below. The camera button saves a PNG.")
 ultimatums = key_events[key_events["kind"] == "ultimatum"]
 missing = ultimatums["deadline"].isna().sum()
 if missing:
@@ -83,8 +83,8 @@ events_chart = st.plotly_chart(charts.make_events_figure(counts, period, stack_l
                                key="tl_events", config=charts.chart_config("events-over-time"), **select)
 st.caption(caption + " Running totals are not events of one day and are left out.")
 
-picks, event_ids = charts.parse_selected_points(escalation.selection.points)
-cells, _ = charts.parse_selected_points(events_chart.selection.points)
+picks, event_ids = charts.parse_selection(escalation.selection, index["period"])
+cells, _ = charts.parse_selection(events_chart.selection, counts["period"].unique())
 if picks or event_ids or cells:
     st.subheader("Selected events")
     parts = [load_selected_events(flt, version, period, tuple(picks), None, tuple(event_ids))]
@@ -95,7 +95,7 @@ if picks or event_ids or cells:
     st.caption(f"{len(chosen):,} events (at most 500 per selection).")
     render_event_table(chosen, key="tl_selected")
 else:
-    st.caption("Select bars or markers on either chart to list their events here.")
+    st.caption("Drag a box over bars or markers on either chart to list their events here.")
 
 st.subheader("Actor pairs")
 pairs = tm.compute_pair_index(load_pair_daily(flt, version, int(top_pairs)), period, start, end)

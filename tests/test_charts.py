@@ -69,9 +69,13 @@ def test_events_figure_stacks_one_trace_per_category():
 def test_selected_points_map_back_to_periods_and_events():
     points = [{"customdata": ["period", "2020-02-24"]}, {"customdata": ["event", "u1"]},
               {"customdata": ["cell", "2020-02-01", "kill"]}, {"x": 1}, {"customdata": ["event", "u1"]}]
-    picks, ids = charts.parse_selected_points(points)
+    picks, ids = charts.parse_selection({"points": points})
     assert picks == [("2020-02-24", None), ("2020-02-01", "kill")]
     assert ids == ["u1"]
+    weeks = pd.to_datetime(["2020-02-03", "2020-02-10", "2020-02-17"])
+    box = {"points": [], "box": [{"xref": "x", "yref": "y", "x": ["2020-02-05 00:05", "2020-02-14 03:58"],
+                                  "y": [84.7, 6.2]}]}
+    assert charts.parse_selection(box, weeks) == ([("2020-02-10", None)], [])
 
 
 def test_claims_figure_puts_each_source_side_by_side():
