@@ -88,6 +88,9 @@ class CasualtySummary:
 
 
 _FATAL = f"fatalities IS NOT NULL AND {NOT_RUNNING}"
+_TABLE_COLS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
+               "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
+               "event_type", "country", "date_precision", "incident_id", "is_running_total")
 _LINK_COLS = ("event_id", "event_date", "date_precision", "action", "actor1", "actor2", "location",
               "latitude", "longitude", "incident_id", "is_running_total")
 
@@ -202,10 +205,11 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
 def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
                            limit: int | None = 1000) -> pd.DataFrame:
     """The reports with deaths behind the figures (running totals included, flagged), newest
-    first, as full event rows for the table and the CSV export."""
+    first: the table's columns, or every event column when `limit` is None (the CSV export)."""
     where, params = compute_where(flt or EventFilter())
-    sql = (f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL "
-           "ORDER BY event_date DESC, incident_id, fatalities, event_id")
+    cols = "*" if limit is None else ", ".join(_TABLE_COLS)
+    sql = (f"SELECT {cols} FROM events WHERE {where} AND fatalities IS NOT NULL "
+           "ORDER BY event_date DESC, event_id")
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))

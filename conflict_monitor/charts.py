@@ -128,7 +128,10 @@ def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.
         return _empty(title, caption)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26],
                         vertical_spacing=0.04, specs=[[{"secondary_y": True}], [{}]])
-    hover = {p: format_event_hover(g.to_dict("records")) for p, g in samples.groupby("period")}
+    blocks: dict[Any, list[str]] = {}
+    for r in samples.to_dict("records"):
+        blocks.setdefault(r["period"], []).append(format_event_hover([r]))
+    hover = {p: "<br><br>".join(b) for p, b in blocks.items()}
     counts = samples.groupby("period")["n"].first() if len(samples) else pd.Series(dtype=int)
     text = [hover.get(p, "") + (f"<br>… and {int(counts[p]) - 3} more" if counts.get(p, 0) > 3 else "")
             for p in index["period"]]
@@ -182,19 +185,24 @@ def _add_key_strip(fig: go.Figure, key_events: pd.DataFrame) -> None:
     if key_events is None or key_events.empty:
         fig.update_yaxes(visible=False, row=2, col=1)
         return
-    rows = []
+    rows, links_x, links_y, shapes = [], [], [], []
+    colour = KIND_STYLE["deadline"][2]
     for r in key_events.to_dict("records"):
         rows.append({**r, "y": r["kind"], "x": r["event_date"]})
         if r["kind"] == "ultimatum" and pd.notna(r.get("deadline")):
             rows.append({**r, "kind": "deadline", "y": "deadline", "x": r["deadline"]})
-            fig.add_scatter(x=[r["event_date"], r["deadline"]], y=["ultimatum", "deadline"], mode="lines",
-                            line={"color": KIND_STYLE["deadline"][2], "dash": "dot"}, showlegend=False,
-                            hoverinfo="skip", row=2, col=1)
-            fig.add_vline(x=pd.Timestamp(r["deadline"]).strftime("%Y-%m-%d"), line_dash="dash",
-                          line_color=KIND_STYLE["deadline"][2], opacity=0.7)
-            fig.add_annotation(x=r["deadline"], y=1, yref="paper", yanchor="bottom", showarrow=False,
-                               text=f"deadline {pd.Timestamp(r['deadline']):%Y-%m-%d}",
-                               font={"size": 10, "color": KIND_STYLE["deadline"][2]})
+            links_x += [r["event_date"], r["deadline"], None]
+            links_y += ["ultimatum", "deadline", None]
+            day = pd.Timestamp(r["deadline"]).strftime("%Y-%m-%d")
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": day, "x1": day, "y0": 0,
+                           "y1": 1, "line": {"color": colour, "dash": "dash", "width": 1.5}, "opacity": 0.7})
+            if len(shapes) <= 3:
+                fig.add_annotation(x=day, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                                   text=f"deadline {day}", font={"size": 10, "color": colour})
+    if shapes:
+        fig.add_scatter(x=links_x, y=links_y, mode="lines", line={"color": colour, "dash": "dot"},
+                        showlegend=False, hoverinfo="skip", row=2, col=1)
+        fig.update_layout(shapes=shapes)
     frame = pd.DataFrame(rows)
     for kind, (label, symbol, colour) in KIND_STYLE.items():
         part = frame[frame["kind"] == kind]

@@ -1,0 +1,111 @@
+"""Benchmark: server-side time for a filter change to recompute the Timeline and Casualties
+figures on a synthetic store (target < 0.5 s each at 1,000,000 events).
+
+    python benchmarks/bench_pages.py [--events N] [--db PATH] [--repeat R]
+
+It does what each page does on a cache miss (queries, pandas, plotly figures and their JSON,
+which Streamlit sends), without the browser. The store is built once with
+conflict_monitor.synthetic (kept at --db if given, reused when it already holds N events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from conflict_monitor import casualty_metrics as cm  # noqa: E402
+from conflict_monitor import charts  # noqa: E402
+from conflict_monitor import timeline_metrics as tm  # noqa: E402
+from conflict_monitor.filters import EventFilter  # noqa: E402
+from conflict_monitor.store import open_store  # noqa: E402
+from conflict_monitor.synthetic import load_synthetic_store  # noqa: E402
+
+FILTERS = {
+    "no filter": EventFilter(),
+    "actor Turkey": EventFilter(actors=("Turkey",)),
+    "Dec 2019 - Mar 2020": EventFilter(date_from=dt.date(2019, 12, 1), date_to=dt.date(2020, 3, 31)),
+    "kill + attack": EventFilter(actions=("kill", "attack")),
+    "Syrian gov. forces, 2020": EventFilter(actors=("Syrian government forces",),
+                                            date_from=dt.date(2020, 1, 1)),
+}
+
+
+def compute_timeline(store, flt: EventFilter) -> list:
+    """The Timeline page's work for one filter: every figure, serialised."""
+    daily = tm.query_daily(store, flt)
+    start = pd.Timestamp(flt.date_from) if flt.date_from else daily["day"].min()
+    end = pd.Timestamp(flt.date_to) if flt.date_to else daily["day"].max()
+    period = tm.choose_default_period(start, end)
+    caption = charts.make_caption(flt.describe(), charts.format_sources(tm.query_sources(store, flt, tm.NOT_RUNNING)))
+    index = tm.compute_escalation_index(daily, period, start, end)
+    figures = [
+        charts.make_escalation_figure(index, tm.compute_daily_index(daily, start, end),
+                                      tm.compute_weekly_change(daily, start, end), tm.query_key_events(store, flt),
+                                      tm.query_period_samples(store, flt, period), period, caption),
+        charts.make_events_figure(tm.compute_period_counts(daily, period, "action"), period, "action", caption),
+        charts.make_pairs_figure(tm.compute_pair_index(tm.query_pair_daily(store, flt, 6), period, start, end),
+                                 period, caption),
+    ]
+    return [f.to_json() for f in figures]
+
+
+def compute_casualties(store, flt: EventFilter) -> list:
+    """The Casualties page's work for one filter: summary, tables, every figure, serialised."""
+    summary = cm.query_casualty_summary(store, flt)
+    caption = charts.make_caption(flt.describe(), charts.format_sources(
+        tm.query_sources(store, flt, "fatalities IS NOT NULL")))
+    reports = cm.query_casualty_reports(store, flt, 1000)
+    figures = [charts.make_totals_figure(summary.totals, dim, dim, caption)
+               for dim in ("victim_group", "actor1", "nationality", "claimant")]
+    figures += [charts.make_claims_figure(summary.conflicts, caption),
+                charts.make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption)]
+    cm.compute_claims_table(summary.conflicts.head(30))
+    return [f.to_json() for f in figures] + [len(reports)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=None, help="store file to build or reuse")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per filter (median reported)")
+    args = parser.parse_args()
+    db = args.db or Path(tempfile.mkdtemp(prefix="bench_pages_")) / "synthetic.duckdb"
+    store = open_store(str(db), seed_if_new=False) if db.exists() else None
+    if store is None or store.count_events() != args.events:
+        if db.exists():
+            db.unlink()
+        t0 = time.perf_counter()
+        store = load_synthetic_store(db, args.events)
+        print(f"built {args.events:,} synthetic events in {time.perf_counter() - t0:.1f} s at {db}")
+    print(f"store: {store.count_events():,} events; times are server-side, median of {args.repeat} "
+          "(every run is a cache miss: a filter change)")
+    print(f"{'filter':<28}{'rows':>10}{'timeline s':>12}{'casualties s':>14}")
+    worst = {"timeline": 0.0, "casualties": 0.0}
+    for name, flt in FILTERS.items():
+        times = {"timeline": [], "casualties": []}
+        for _ in range(args.repeat):
+            for page, func in (("timeline", compute_timeline), ("casualties", compute_casualties)):
+                t0 = time.perf_counter()
+                func(store, flt)
+                times[page].append(time.perf_counter() - t0)
+        med = {page: statistics.median(values) for page, values in times.items()}
+        for page in worst:
+            worst[page] = max(worst[page], med[page])
+        print(f"{name:<28}{store.count_events(flt):>10,}{med['timeline']:>12.3f}{med['casualties']:>14.3f}")
+    verdict = all(v < 0.5 for v in worst.values())
+    print(f"worst median: timeline {worst['timeline']:.3f} s, casualties {worst['casualties']:.3f} s "
+          f"-> {'within' if verdict else 'ABOVE'} the 0.5 s target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
