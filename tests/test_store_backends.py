@@ -7,11 +7,15 @@ this test may create schemas in (.ci/run starts one); otherwise they are skipped
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import json
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
@@ -23,6 +27,7 @@ from conflict_monitor.schema import validate_event
 from conflict_monitor.store import ImportRejected, open_store
 
 PG_ENV = "CONFLICT_MONITOR_TEST_PG"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _event(**changes):
@@ -219,13 +224,26 @@ def concurrent_rows(start: int, stop: int) -> list[dict]:
                    event_date=(day + dt.timedelta(days=i % 365)).isoformat()) for i in range(start, stop)]
 
 
+_WORKER = ("import json, sys; from tests.test_store_backends import ingest_worker; "
+           "print(json.dumps(ingest_worker(*json.loads(sys.argv[1]))))")
+
+
+def _wait_for(path: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} did not appear in {seconds} s")
+        time.sleep(0.01)  # polling a file the other process creates
+
+
 def ingest_worker(location: str, start: int, stop: int, batch: int, use_import: bool,
-                  go, results) -> None:
-    """Child process: wait for the start signal, then write rows start..stop in batches."""
+                  signal_dir: str) -> dict:
+    """Child process: open the store, say ready, wait for 'go', then write rows start..stop."""
     store = open_store(location, seed_if_new=False)
     rows = concurrent_rows(start, stop)
-    go.wait()
-    began, added, transactions = time.monotonic(), 0, 0
+    (Path(signal_dir) / f"ready-{start}").touch()
+    _wait_for(Path(signal_dir) / "go", 120)
+    began, added, transactions = time.time(), 0, 0
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]
         if use_import:
@@ -234,25 +252,32 @@ def ingest_worker(location: str, start: int, stop: int, batch: int, use_import: 
         else:
             added += store.upsert_events(chunk).added
         transactions += 1
-    results.put({"added": added, "transactions": transactions, "began": began,
-                 "ended": time.monotonic()})
+    return {"added": added, "transactions": transactions, "began": began, "ended": time.time()}
 
 
 def run_concurrent_ingest(location: str, n: int, overlap: int, batch: int) -> dict:
-    """Two processes write n rows each, `overlap` of them the same; return what they saw."""
-    ctx = multiprocessing.get_context("spawn")
-    go, results = ctx.Event(), ctx.Queue()
+    """Two processes write n rows each, `overlap` of them the same; return what they saw.
+
+    Separate interpreters (subprocess), so nothing of this process (a Streamlit script that
+    AppTest left as __main__, open connections) leaks into them."""
+    signal_dir = Path(tempfile.mkdtemp(prefix="ingest-"))
     spans = [(0, n, False), (n - overlap, 2 * n - overlap, True)]
-    procs = [ctx.Process(target=ingest_worker, args=(location, a, b, batch, imp, go, results))
-             for a, b, imp in spans]
-    for proc in procs:
-        proc.start()
-    time.sleep(3)  # let both children import and open the store before the start signal
-    go.set()
-    outcome = [results.get(timeout=300) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=60)
-        assert proc.exitcode == 0
+    procs = [subprocess.Popen(
+        [sys.executable, "-c", _WORKER, json.dumps([location, a, b, batch, imp, str(signal_dir)])],
+        cwd=REPO, stdout=subprocess.PIPE, text=True) for a, b, imp in spans]
+    try:
+        for a, _, _ in spans:
+            _wait_for(signal_dir / f"ready-{a}", 120)
+        (signal_dir / "go").touch()
+        outcome = []
+        for proc in procs:
+            out, _ = proc.communicate(timeout=300)
+            assert proc.returncode == 0, out
+            outcome.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
     return {"workers": outcome, "union": 2 * n - overlap,
             "seconds": max(o["ended"] for o in outcome) - min(o["began"] for o in outcome),
             "overlapped": min(o["ended"] for o in outcome) > max(o["began"] for o in outcome)}
@@ -262,6 +287,7 @@ def test_two_processes_ingesting_at_once_lose_nothing(empty_store, store_locatio
     version = empty_store.data_version()
     figures = run_concurrent_ingest(store_location, n=2000, overlap=1000, batch=250)
     workers = figures["workers"]
+    assert figures["overlapped"], "the two processes did not write at the same time"
     assert empty_store.count_events() == figures["union"]
     distinct = empty_store.query_sql("SELECT count(DISTINCT event_id) AS n FROM events")
     assert int(distinct["n"][0]) == figures["union"]
