@@ -3,6 +3,7 @@
 
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conflict_monitor import casualty_metrics as cm
@@ -14,6 +15,7 @@ PAGE = "pages/casualties.py"
 
 
 def _run(query=None):
+    st.cache_data.clear()  # the loaders key on the data version, which another test's store shares
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value

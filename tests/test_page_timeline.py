@@ -5,8 +5,10 @@ import base64
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conflict_monitor.store import open_store
@@ -17,6 +19,7 @@ PAGE = "pages/timeline.py"
 
 
 def _run(query=None):
+    st.cache_data.clear()  # the loaders key on the data version, which another test's store shares
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -36,22 +39,19 @@ def _values(array):
     return list(array)
 
 
-def _add_deadline(store_path: Path) -> None:
-    """The AFP article's ultimatum with its deadline (end of February 2020), as the extractor
-    or the seed gives it; the page must draw any deadline present."""
-    store = open_store(str(store_path))
-    store.upsert_events([{
-        "event_date": "2020-02-13", "date_precision": "week", "action": "ultimatum",
-        "cameo_code": "139", "goldstein": -7.0, "event_type": "Strategic developments",
-        "sub_event_type": "Other", "actor1": "Turkey", "actor1_country": "TUR",
-        "actor2": "Syrian government forces", "actor2_country": "SYR", "source": "AFP",
-        "origin": "manual", "deadline": "2020-02-29", "reported_by": "Erdogan",
-        "evidence": "Erdogan has now given Damascus until the end of the month to push back its forces."}])
+def _drop_deadlines(store_path: Path) -> None:
+    """A store whose ultimatums carry no deadline (as before the extractor read one)."""
+    open_store(str(store_path)).close()
+    con = duckdb.connect(str(store_path))
+    try:
+        con.execute("UPDATE events SET deadline = NULL")
+        con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")  # as any write does
+    finally:
+        con.close()
 
 
 def test_timeline_draws_index_events_and_pairs(store_path):
-    _add_deadline(store_path)
-    at = _run()
+    at = _run()  # the shipped data: the AFP article's ultimatum runs to the end of February 2020
     assert not at.exception
     assert at.title[0].value == "Timeline"
     escalation, events, pairs = _figures(at)
@@ -80,9 +80,17 @@ def test_timeline_follows_the_link_filters(store_path):
     assert "actors: Turkey" in captions
     escalation = _figures(at)[0]
     assert any("actors: Turkey" in a.get("text", "") for a in escalation["layout"]["annotations"])
-    # without the deadline in the data, the page says so instead of inventing one
-    assert "no recorded deadline" in captions
+    assert "deadline 2020-02-29" in [a.get("text") for a in escalation["layout"]["annotations"]]
     assert at.query_params["actor"] == "Turkey"
+
+
+def test_ultimatum_without_deadline_is_said_not_drawn(store_path):
+    _drop_deadlines(store_path)
+    at = _run()
+    assert not at.exception
+    assert "no recorded deadline" in " ".join(c.value for c in at.caption)
+    escalation = _figures(at)[0]
+    assert not any("deadline 20" in (a.get("text") or "") for a in escalation["layout"]["annotations"])
 
 
 def test_timeline_period_and_stack_controls(store_path):
