@@ -113,7 +113,8 @@ def make_events_figure(counts: pd.DataFrame, period: str, stack_label: str, capt
                     customdata=[["cell", d, category] for d in iso],
                     hovertemplate=f"{period} of %{{x|%Y-%m-%d}}<br>{esc(category)}: %{{y}} events"
                                   "<extra></extra>")
-    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select", clickmode="event+select")
+    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select", clickmode="event+select",
+                      legend_traceorder="normal")
     return _finish(fig, title, caption)
 
 

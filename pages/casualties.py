@@ -81,6 +81,10 @@ else:
     st.dataframe(summary.running, hide_index=True, width="stretch", column_config={
         "event_date": st.column_config.DateColumn("Reported", format="YYYY-MM-DD"),
         "period_start": st.column_config.DateColumn("Since", format="YYYY-MM-DD"),
+        "victims": "Victims (as reported)", "victim_group": "Victim group",
+        "low": st.column_config.NumberColumn("Deaths (low)", format="%d"),
+        "high": st.column_config.NumberColumn("Deaths (high)", format="%d"),
+        "fatalities_qualifier": "Qualifier", "claimant": "Reported by", "location": "Place",
         "source_url": st.column_config.LinkColumn("Link", display_text="source ↗"),
         "evidence": st.column_config.TextColumn("Evidence", width="large")})
 
