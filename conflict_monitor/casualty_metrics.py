@@ -207,12 +207,15 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
     """The reports with deaths behind the figures (running totals included, flagged), newest
     first: the table's columns, or every event column when `limit` is None (the CSV export)."""
     where, params = compute_where(flt or EventFilter())
-    cols = "*" if limit is None else ", ".join(_TABLE_COLS)
-    sql = (f"SELECT {cols} FROM events WHERE {where} AND fatalities IS NOT NULL "
-           "ORDER BY event_date DESC, event_id")
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
+    if limit is None:
+        sql = f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL ORDER BY event_date DESC, event_id"
+    else:  # find the cut-off day first, so only the newest rows' text columns are read
+        sql = f"""WITH cut AS (SELECT event_date FROM events WHERE {where} AND fatalities IS NOT NULL
+              ORDER BY event_date DESC LIMIT 1 OFFSET ?)
+            SELECT {', '.join(_TABLE_COLS)} FROM events WHERE {where} AND fatalities IS NOT NULL
+              AND event_date >= (SELECT coalesce(max(event_date), DATE '0001-01-01') FROM cut)
+            ORDER BY event_date DESC, event_id LIMIT ?"""
+        params = [*params, int(limit) - 1, *params, int(limit)]
     out = run_event_sql(source, sql, params)
     out.insert(0, "victim_group", out["victims"].map(normalise_victim_group))
     return out

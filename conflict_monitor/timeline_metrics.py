@@ -150,12 +150,13 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     with `fatalities_low` the incident's lowest), ultimatums (those with a deadline first) and
     ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
     where, params = _where(flt)
+    ewhere, _ = compute_where(flt or EventFilter(), "e")
     cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS)
     sql = f"""WITH top AS (SELECT coalesce(incident_id, event_id) AS inc, min(fatalities) AS low,
           max(fatalities) AS high FROM events WHERE {where} AND fatalities > 0
           AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1 ORDER BY low DESC, high DESC LIMIT ?)
         (SELECT 'deaths' AS kind, top.low AS fatalities_low, {cols} FROM events e
-          JOIN top ON coalesce(e.incident_id, e.event_id) = top.inc WHERE e.fatalities > 0
+          JOIN top ON coalesce(e.incident_id, e.event_id) = top.inc WHERE {ewhere} AND e.fatalities > 0
           AND NOT coalesce(e.is_running_total, false)
           QUALIFY row_number() OVER (PARTITION BY top.inc ORDER BY e.fatalities DESC, e.event_id) = 1)
         UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events e WHERE {where}
@@ -163,7 +164,7 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
           ORDER BY deadline IS NULL, event_date LIMIT ?)
         UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events e WHERE {where}
           AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date LIMIT ?)"""
-    out = run_event_sql(source, sql, [*params, top_n, *params, max_each, *params, max_each])
+    out = run_event_sql(source, sql, [*params, top_n, *params, *params, max_each, *params, max_each])
     for col in ("event_date", "deadline"):
         out[col] = pd.to_datetime(out[col])
     return out.sort_values(["kind", "fatalities_low", "event_date"], ascending=[True, False, True],
@@ -177,14 +178,16 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
     if period not in PERIODS:
         raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
     where, params = _where(flt)
+    ewhere, _ = compute_where(flt or EventFilter(), "e")
     cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS if c != "deadline")
     sql = f"""WITH s AS (SELECT date_trunc('{period}', event_date) AS period, count(*) AS n,
           max_by(event_id, coalesce(fatalities, 0) * 20 - goldstein, ?) AS ids FROM events
           WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1),
         u AS (SELECT period, n, unnest(ids) AS event_id FROM s)
         SELECT u.period, u.n, {cols} FROM u JOIN events e ON e.event_id = u.event_id
+        WHERE {ewhere} AND e.goldstein < 0
         ORDER BY u.period, e.fatalities DESC NULLS LAST, e.event_id"""
-    out = run_event_sql(source, sql, [per_period, *params])
+    out = run_event_sql(source, sql, [per_period, *params, *params])
     out["period"] = pd.to_datetime(out["period"])
     return out
 
