@@ -146,28 +146,33 @@ _ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2
 
 def query_key_events(source: EventSource, flt: EventFilter | None = None,
                      top_n: int = 5, max_each: int = 12) -> pd.DataFrame:
-    """Events to annotate: the `top_n` deadliest incidents (one row each, the highest report,
-    with `fatalities_low` the incident's lowest), ultimatums (those with a deadline first) and
-    ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
+    """Events to annotate: the `top_n` deadliest incidents by their highest report (one row each,
+    that report, with `fatalities_low` the incident's lowest), ultimatums (those with a deadline
+    first) and ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
     where, params = _where(flt)
-    ewhere, _ = compute_where(flt or EventFilter(), "e")
-    cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS)
-    sql = f"""WITH top AS (SELECT coalesce(incident_id, event_id) AS inc, min(fatalities) AS low,
-          max(fatalities) AS high FROM events WHERE {where} AND fatalities > 0
-          AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1 ORDER BY low DESC, high DESC LIMIT ?)
-        (SELECT 'deaths' AS kind, top.low AS fatalities_low, {cols} FROM events e
-          JOIN top ON coalesce(e.incident_id, e.event_id) = top.inc WHERE {ewhere} AND e.fatalities > 0
-          AND NOT coalesce(e.is_running_total, false)
-          QUALIFY row_number() OVER (PARTITION BY top.inc ORDER BY e.fatalities DESC, e.event_id) = 1)
-        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events e WHERE {where}
+    cols = ", ".join(_ROW_FIELDS)
+    deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
+    # cut-off first (one integer column), so only the few deadliest rows' text is read
+    sql = f"""WITH cut AS (SELECT fatalities FROM events WHERE {deadly} ORDER BY fatalities DESC
+          LIMIT 1 OFFSET ?),
+        best AS (SELECT {cols}, coalesce(incident_id, event_id) AS inc FROM events WHERE {deadly}
+          AND fatalities >= (SELECT coalesce(max(fatalities), 0) FROM cut)
+          QUALIFY row_number() OVER (PARTITION BY inc ORDER BY fatalities DESC, event_id) = 1
+          ORDER BY fatalities DESC, event_date LIMIT ?),
+        lows AS (SELECT coalesce(incident_id, event_id) AS inc, min(fatalities) AS low FROM events
+          WHERE {deadly} AND coalesce(incident_id, event_id) IN (SELECT inc FROM best) GROUP BY 1)
+        (SELECT 'deaths' AS kind, lows.low AS fatalities_low, {', '.join(f'best.{c}' for c in _ROW_FIELDS)}
+          FROM best JOIN lows USING (inc))
+        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events WHERE {where}
           AND (action = 'ultimatum' OR deadline IS NOT NULL) AND event_date IS NOT NULL
           ORDER BY deadline IS NULL, event_date LIMIT ?)
-        UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events e WHERE {where}
+        UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events WHERE {where}
           AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date LIMIT ?)"""
-    out = run_event_sql(source, sql, [*params, top_n, *params, *params, max_each, *params, max_each])
+    out = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, top_n, *params, *params,
+                                      max_each, *params, max_each])
     for col in ("event_date", "deadline"):
         out[col] = pd.to_datetime(out[col])
-    return out.sort_values(["kind", "fatalities_low", "event_date"], ascending=[True, False, True],
+    return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
                            ignore_index=True)
 
 
