@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -65,36 +67,44 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    """Start `streamlit run dashboard.py` on a free port with its own store; yield its URL."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+@contextlib.contextmanager
+def serve_app(store_file: Path, log_dir: Path) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` on a free port over `store_file`; yield its URL."""
     port = _free_port()
-    env = dict(os.environ, CONFLICT_MONITOR_DB=str(tmp_path_factory.mktemp("app") / "app.duckdb"))
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(store_file))
+    log = open(log_dir / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("streamlit exited early; see " + log.name) from None
-            time.sleep(0.2)  # polling the health endpoint, not waiting blindly
-    else:
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("streamlit exited early; see " + log.name) from None
+                time.sleep(0.2)  # polling the health endpoint, not waiting blindly
+        else:
+            raise RuntimeError("streamlit did not become healthy in 90 s")
+        yield url
+    finally:
         proc.terminate()
-        raise RuntimeError("streamlit did not become healthy in 90 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    """The dashboard on the shipped data, served for the whole test session."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with serve_app(tmp_path_factory.mktemp("app") / "app.duckdb", tmp_path_factory.mktemp("log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
