@@ -1,8 +1,12 @@
 """DuckDB backend of the event store: one file, no server.
 
-Connections are short-lived (one per call) so that the dashboard and the CLI can take turns
-on the same file: DuckDB lets only one process hold a writable file open at a time, so a
-writer that finds the file locked waits (up to _LOCK_WAIT_S) for its turn. The queries live
+By default connections are short-lived (one per call), so CLI processes can take turns on the
+same file: DuckDB lets only one process hold a writable file open at a time, and a writer that
+finds the file locked waits (up to _LOCK_WAIT_S) for its turn. The dashboard opens the store with
+keep_open=True instead: one database instance for the process, a cheap cursor per call (cursors
+are thread-safe, one per Streamlit session thread), and DuckDB's buffer cache kept warm. That
+turns ~30 ms of opening per query into ~0, at the price that other processes cannot write to the
+file while the dashboard runs (they get a clear message; the dashboard's own pages import data). The queries live
 in sql_store.SqlStore; this module only connects, runs statements and stages DataFrames.
 """
 
@@ -31,23 +35,30 @@ _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
 class DuckDBStore(SqlStore):
     """Event store in one DuckDB file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, keep_open: bool = False):
         self.path = Path(path)
         self.location = str(self.path)
+        self._db: duckdb.DuckDBPyConnection | None = None
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"The store path {self.path} is a folder; expected a .duckdb file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if keep_open:
+            self._db = self._open_file()
         with self._connect() as con:
             self._create_schema(con)
 
+    def close(self) -> None:
+        """Release the kept-open database, if any."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     # --- connection handling -----------------------------------------------------------------
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + _LOCK_WAIT_S
         while True:
             try:
-                con = duckdb.connect(str(self.path))
-                break
+                return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if "lock" in str(exc).lower() and time.monotonic() < deadline:
                     time.sleep(0.1)  # another process is writing; wait our turn
@@ -56,6 +67,10 @@ class DuckDBStore(SqlStore):
             except (duckdb.SerializationException, duckdb.InvalidInputException,
                     duckdb.InternalException, duckdb.CatalogException) as exc:
                 raise StoreError(self._explain(exc)) from exc
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._db.cursor() if self._db is not None else self._open_file()
         try:
             yield con
         finally:
@@ -64,8 +79,9 @@ class DuckDBStore(SqlStore):
     def _explain(self, exc: Exception) -> str:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "lock" in text.lower():
-            return (f"The store {self.path} is in use by another program ({text}). "
-                    "Close it or wait, then try again.")
+            return (f"The store {self.path} is in use by another program ({text}). If the "
+                    "dashboard is running, it holds the file: add data through its Add articles "
+                    "and Data pages, or stop it; otherwise wait and try again.")
         return (f"The store {self.path} cannot be opened: it is not a valid DuckDB file or it is "
                 f"damaged ({text}). Rebuild it from the shipped data "
                 "(`python -m conflict_monitor init-db --rebuild`); the old file is kept beside it.")

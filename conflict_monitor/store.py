@@ -167,8 +167,11 @@ def resolve_location(value: str | None = None) -> str:
     return raw or str(DEFAULT_DB_PATH)
 
 
-def open_store(location: str | None = None, *, seed_if_new: bool = True) -> EventStore:
+def open_store(location: str | None = None, *, seed_if_new: bool = True,
+               keep_open: bool = False) -> EventStore:
     """Open the configured store, creating and seeding it from the shipped data if new.
+
+    keep_open (DuckDB): hold one database instance for this process (the dashboard does).
 
     Raises StoreConfigError for an unusable setting and StoreError for a corrupt or locked file.
     """
@@ -188,7 +191,7 @@ def open_store(location: str | None = None, *, seed_if_new: bool = True) -> Even
     else:
         from conflict_monitor.duckdb_store import DuckDBStore  # noqa: PLC0415 - avoid import cycle
 
-        store = DuckDBStore(Path(loc))
+        store = DuckDBStore(Path(loc), keep_open=keep_open)
     if seed_if_new and store.is_empty():
         from conflict_monitor.seed import seed_store  # noqa: PLC0415
 

@@ -13,9 +13,13 @@ from conflict_monitor.metrics import KeyFigures, compute_key_figures
 from conflict_monitor.store import EventStore, open_store, resolve_location
 
 
-@st.cache_resource(show_spinner="Opening the event store…")
+def _release_store(store: EventStore) -> None:
+    store.close()
+
+
+@st.cache_resource(show_spinner="Opening the event store…", on_release=_release_store)
 def _open_store_cached(location: str) -> EventStore:
-    return open_store(location)
+    return open_store(location, keep_open=True)
 
 
 def get_store() -> EventStore:
