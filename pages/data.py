@@ -5,8 +5,11 @@ import streamlit as st
 
 from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, \
     origin_counts
+from conflict_monitor.safety import compute_safe_url
 from ui.loaders import clear_data_caches, get_store
+from ui.shell import require_shell
 
+require_shell()
 store = get_store()
 max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
@@ -73,6 +76,7 @@ else:
     per_article = store.query_sql("SELECT article_id AS id, count(*) AS events FROM events "
                                   "WHERE article_id IS NOT NULL GROUP BY article_id")
     articles = articles.merge(per_article, on="id", how="left").fillna({"events": 0})
+    articles["url"] = articles["url"].map(compute_safe_url)  # no javascript: links
     st.dataframe(articles[["published", "title", "source", "dateline", "events", "url", "id"]],
                  hide_index=True, column_config={
                      "published": st.column_config.DateColumn("Published"), "title": "Title",
