@@ -101,7 +101,7 @@ def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> 
     where, params = compute_where(flt or EventFilter())
     sql = f"""SELECT victims, count(*) AS reports, count(*) FILTER (WHERE incident_id IS NULL) AS unlinked
         FROM events WHERE {where} AND {_FATAL} GROUP BY victims"""
-    return run_event_sql(source, sql, params)
+    return run_event_sql(source, sql, params, flt)
 
 
 def _reports_sql(where: str, linked: bool) -> str:
@@ -130,7 +130,7 @@ def _link_reports(source: EventSource, flt: EventFilter | None) -> tuple[list[st
     """Incident ids for every report with deaths, linked with compute_incident_ids."""
     where, params = compute_where(flt or EventFilter())
     rows = run_event_sql(source, f"SELECT {', '.join(_LINK_COLS)} FROM events WHERE {where} AND {_FATAL}",
-                         params)
+                         params, flt)
     # object dtype: incidents.compute_incident_ids expects None (not NaN) for a missing id
     ids = compute_incident_ids(rows.astype({"incident_id": object}).where(rows.notna(), None))
     return rows["event_id"].astype(str).tolist(), ids.astype(str).tolist()
@@ -172,7 +172,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
           'source_url': r.source_url}} ORDER BY r.low, r.high, r.claimant)
           FROM top t JOIN reports r USING (incident, victim_group, nationality)
           GROUP BY t.incident, t.victim_group, t.nationality"""
-    out = run_event_sql(source, sql, [*params, *wparams, max_conflicts])
+    out = run_event_sql(source, sql, [*params, *wparams, max_conflicts], flt)
     out["day"] = pd.to_datetime(out["day"])
     totals = out[(out["kind"] == "total") & (out["incidents"] > 0)]  # no reports: no grand total
     totals = totals[["dim", "label", "low", "high", "incidents", "reports"]]
@@ -196,7 +196,7 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
         coalesce(reported_by, source) AS claimant, source, origin, source_url, evidence
         FROM events WHERE {where} AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
         ORDER BY event_date, event_id LIMIT ?"""
-    out = run_event_sql(source, sql, [*params, limit])
+    out = run_event_sql(source, sql, [*params, limit], flt)
     out["event_date"] = pd.to_datetime(out["event_date"])
     out.insert(4, "victim_group", out["victims"].map(normalise_victim_group))
     return out
@@ -216,7 +216,7 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
               AND event_date >= (SELECT coalesce(max(event_date), DATE '0001-01-01') FROM cut)
             ORDER BY event_date DESC, event_id LIMIT ?"""
         params = [*params, int(limit) - 1, *params, int(limit)]
-    out = run_event_sql(source, sql, params)
+    out = run_event_sql(source, sql, params, flt)
     out.insert(0, "victim_group", out["victims"].map(normalise_victim_group))
     return out
 

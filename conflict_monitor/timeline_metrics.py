@@ -34,10 +34,17 @@ NOT_RUNNING = "NOT coalesce(is_running_total, false)"
 _DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in EVENT_COLUMNS) + ")"
 
 
-def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run SQL over the table `events`: the store's, or the DataFrame's rows (missing columns null)."""
+def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = (),
+                  flt: EventFilter | None = None) -> pd.DataFrame:
+    """Run DuckDB SQL over the table `events`: the DuckDB store's own, or a DataFrame's rows
+    (missing columns are null). The SQL uses DuckDB functions (max_by, lists, structs); any other
+    backend (PostgreSQL) hands over its events matching `flt` and the SQL runs on them in memory."""
     if not isinstance(source, pd.DataFrame):
-        return source.query_sql(sql, params)
+        from conflict_monitor.duckdb_store import DuckDBStore  # noqa: PLC0415 - avoid import cycle
+
+        if isinstance(source, DuckDBStore):
+            return source.query_sql(sql, params)
+        source = source.query_events(flt)
     con = duckdb.connect()
     try:
         con.execute(_DDL)
@@ -82,7 +89,7 @@ def query_daily(source: EventSource, flt: EventFilter | None = None) -> pd.DataF
         coalesce(sum(-goldstein) FILTER (WHERE goldstein < 0), 0) AS intensity
         FROM events WHERE {where} AND event_date IS NOT NULL AND {NOT_RUNNING}
         GROUP BY ALL ORDER BY day, action, event_type"""
-    daily = run_event_sql(source, sql, params)
+    daily = run_event_sql(source, sql, params, flt)
     daily["day"] = pd.to_datetime(daily["day"])
     return daily
 
@@ -169,7 +176,7 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
         UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events WHERE {where}
           AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date LIMIT ?)"""
     out = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, top_n, *params, *params,
-                                      max_each, *params, max_each])
+                                      max_each, *params, max_each], flt)
     for col in ("event_date", "deadline"):
         out[col] = pd.to_datetime(out[col])
     return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
@@ -192,7 +199,7 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
         SELECT u.period, u.n, {cols} FROM u JOIN events e ON e.event_id = u.event_id
         WHERE {ewhere} AND e.goldstein < 0
         ORDER BY u.period, e.fatalities DESC NULLS LAST, e.event_id"""
-    out = run_event_sql(source, sql, [per_period, *params, *params])
+    out = run_event_sql(source, sql, [per_period, *params, *params], flt)
     out["period"] = pd.to_datetime(out["period"])
     return out
 
@@ -209,7 +216,7 @@ def query_pair_daily(source: EventSource, flt: EventFilter | None = None,
         top AS (SELECT a, b, sum(w) AS total FROM p GROUP BY a, b ORDER BY total DESC, a, b LIMIT ?)
         SELECT day, a || ' ↔ ' || b AS pair, any_value(total) AS pair_total, sum(w) AS intensity,
           sum(n) AS conflict_events FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day"""
-    out = run_event_sql(source, sql, [*params, top_n])
+    out = run_event_sql(source, sql, [*params, top_n], flt)
     out["day"] = pd.to_datetime(out["day"])
     return out
 
@@ -236,7 +243,7 @@ def query_sources(source: EventSource, flt: EventFilter | None = None,
     where, params = _where(flt)
     sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
         count(*) AS n FROM events WHERE {where} AND ({condition}) GROUP BY ALL ORDER BY n DESC, source"""
-    return run_event_sql(source, sql, params)
+    return run_event_sql(source, sql, params, flt)
 
 
 def query_period_events(source: EventSource, flt: EventFilter | None, period: str,
@@ -260,7 +267,7 @@ def query_period_events(source: EventSource, flt: EventFilter | None, period: st
         ors.append(f"event_id IN ({', '.join('?' for _ in event_ids)})")
         extra += list(event_ids)
     if not ors:
-        return run_event_sql(source, "SELECT * FROM events WHERE FALSE")
+        return run_event_sql(source, "SELECT * FROM events WHERE FALSE", (), flt)
     sql = (f"SELECT * FROM events WHERE {where} AND ({' OR '.join(ors)}) "
            "ORDER BY event_date, event_id LIMIT ?")
-    return run_event_sql(source, sql, [*params, *extra, limit])
+    return run_event_sql(source, sql, [*params, *extra, limit], flt)

@@ -128,3 +128,22 @@ def test_period_events_behind_a_selection():
     assert sorted(chosen["event_id"]) == ["b", "f"]
     with pytest.raises(ValueError):
         tm.query_period_events(EVENTS, None, "week", picks, stack_col="evidence; DROP TABLE events")
+
+
+class _OtherBackend:
+    """A store that is not DuckDB (as PostgresStore): it only hands over matching events."""
+
+    def __init__(self, frame):
+        self.frame, self.asked = frame, []
+
+    def query_events(self, flt=None, **_):
+        self.asked.append(flt)
+        return self.frame
+
+
+def test_other_backends_run_the_same_sql_on_their_events():
+    store = _OtherBackend(EVENTS)
+    flt = EventFilter(actors=("Turkey",))
+    assert tm.query_daily(store, flt).equals(tm.query_daily(EVENTS, flt))
+    assert store.asked == [flt]  # the filter reaches the backend's own query
+    assert len(tm.query_key_events(store, flt)) == len(tm.query_key_events(EVENTS, flt))
