@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -92,3 +93,51 @@ def test_html_with_script_does_not_run_or_leak_the_script():
 def test_no_publication_date_keeps_only_dated_events():
     result = extract_article("Turkish troops shelled Syrian army positions near Saraqib on Wednesday.")
     assert result.warnings and all(e["event_date"] is None for e in result.events)
+
+
+DATE_WORDS = st.sampled_from(
+    "on in since until by before the end of this last next early mid late month week weeks days day ago earlier "
+    "a one three 3 13th February Feb. Sept. 2019 2020-02-13 , . Monday Fridays night morning yesterday today "
+    "tonight overnight recent past few start beginning year during throughout May may shelling killed".split())
+
+
+# One phrase per date rule (and odd spellings next to them).
+DATE_PHRASES = ["until the end of the month", "by the end of March", "before the end of Mayhem", "by next Friday",
+                "until Fridays", "since early February 3, 2020", "since last Monday", "since the start of the year",
+                "since the beginning of this month", "Feb. 13, 2020", "13th of Sept. 2019", "on 2020-02-13",
+                "late Tuesday night", "the day before yesterday", "yesterday", "last night", "this morning",
+                "earlier today", "overnight", "three days ago", "a week earlier", "last week", "this week",
+                "over the past few days", "recent days", "earlier this month", "in recent weeks", "this month",
+                "last month", "during mid-January", "throughout December 2019", "in 2018", "since 2011"]
+
+
+def _all_rules(text: str) -> list:
+    from conflict_monitor.extract import dates
+
+    original = dates._ANY_DATE
+    try:
+        dates._ANY_DATE = re.compile("")  # matches every text: all rules run
+        return dates.find_dates(text, dt.date(2020, 2, 13))
+    finally:
+        dates._ANY_DATE = original
+
+
+@pytest.mark.parametrize("phrase", DATE_PHRASES)
+def test_date_prefilter_passes_every_rule(phrase):
+    from conflict_monitor.extract.dates import find_dates
+
+    for text in (phrase, f"Troops said {phrase}, officials added.", phrase.upper()):
+        found = find_dates(text, dt.date(2020, 2, 13))
+        assert found, text
+        assert found == _all_rules(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DATE_WORDS, min_size=1, max_size=6), st.sampled_from([" ", "  ", "\n", "-"]))
+def test_date_prefilter_never_hides_a_date(words, sep):
+    """find_dates skips sentences its word prefilter rejects: the result must be what all rules give."""
+    from conflict_monitor.extract import dates
+
+    text = sep.join(words)
+    published = dt.date(2020, 2, 13)
+    assert dates.find_dates(text, published) == _all_rules(text)

@@ -79,76 +79,78 @@ def _since(m: re.Match[str], published: dt.date) -> dt.date | None:
     return _past(published.year, month, day, published)
 
 
-# (pattern, handler) in priority order; the handler returns (date, precision, kind) or None.
-def _rules(published: dt.date):  # noqa: C901 - a flat table is clearer than indirection
-    p = published
-    week = dt.timedelta(days=7)
-    return [
-        (r"\b(?:until|by|before)\s+the\s+end\s+of\s+(?:the|this)\s+month\b",
-         lambda m: (_month_end(p), "day", "deadline")),
-        (r"\b(?:until|by|before)\s+the\s+end\s+of\s+" + _MON,
-         lambda m: (_month_end(_past(p.year, MONTHS[m.group("mon").lower().rstrip('.')], 1, p + dt.timedelta(days=400))
-                               or p), "day", "deadline")),
-        (r"\b(?:until|by)\s+(?:next\s+)?" + _WD,
-         lambda m: (p + dt.timedelta(days=(WEEKDAYS[m.group("wd").lower()] - p.weekday()) % 7 or 7), "day", "deadline")),
-        (r"\bsince\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?\b",
-         lambda m: (_since(m, p), "month", "since")),
-        (r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
-         lambda m: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p - dt.timedelta(days=1)), "month", "since")),
-        (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
-         lambda m: (dt.date(p.year, 1, 1), "month", "since")),
-        (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",
-         lambda m: (p.replace(day=1), "month", "since")),
-        (r"\b" + _MON + r"\s+" + _DAY + r"\b(?:,\s*" + _YEAR + r")?",
-         lambda m: (_explicit(m, p), "day", "event")),
-        (r"\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?\b",
-         lambda m: (_explicit(m, p), "day", "event")),
-        (r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b",
-         lambda m: (dt.date.fromisoformat(m.group("iso")), "day", "event")),
-        (r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+|overnight\s+)?" + _WD + _PART + r"\b",
-         lambda m: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p), "day", "event")),
-        (r"\bthe\s+day\s+before\s+yesterday\b", lambda m: (p - dt.timedelta(days=2), "day", "event")),
-        (r"\byesterday\b", lambda m: (p - dt.timedelta(days=1), "day", "event")),
-        (r"\blast\s+night\b", lambda m: (p - dt.timedelta(days=1), "day", "event")),
-        (r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|overnight)\b",
-         lambda m: (p, "day", "event")),
-        (r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
-         lambda m: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
-        (r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m: (p - week, "week", "event")),
-        (r"\b(?:earlier\s+)?this\s+week\b|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
-         r"|\brecent\s+days\b|\bearlier\s+this\s+month\b",
-         lambda m: (p, "week", "event")),
-        (r"\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?weeks\b|\bthis\s+month\b",
-         lambda m: (p, "month", "event")),
-        (r"\blast\s+month\b",
-         lambda m: ((p.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month", "event")),
-        (r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
-         lambda m: (_since(m, p), "month", "event")),
-        (r"\b(?:in|since)\s+" + _YEAR + r"\b",
-         lambda m: (dt.date(int(m.group("year")), 1, 1), "month",
-                    "background" if int(m.group("year")) < p.year else "event")),
-    ]
+WEEK = dt.timedelta(days=7)
+# (pattern, handler) in priority order; the handler gets the match and the publication date and
+# returns (date, precision, kind) or None.
+RULES = [
+    (r"\b(?:until|by|before)\s+the\s+end\s+of\s+(?:the|this)\s+month\b",
+     lambda m, p: (_month_end(p), "day", "deadline")),
+    (r"\b(?:until|by|before)\s+the\s+end\s+of\s+" + _MON,
+     lambda m, p: (_month_end(_past(p.year, MONTHS[m.group("mon").lower().rstrip('.')], 1, p + dt.timedelta(days=400))
+                           or p), "day", "deadline")),
+    (r"\b(?:until|by)\s+(?:next\s+)?" + _WD,
+     lambda m, p: (p + dt.timedelta(days=(WEEKDAYS[m.group("wd").lower()] - p.weekday()) % 7 or 7), "day", "deadline")),
+    (r"\bsince\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?\b",
+     lambda m, p: (_since(m, p), "month", "since")),
+    (r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
+     lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p - dt.timedelta(days=1)), "month", "since")),
+    (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
+     lambda m, p: (dt.date(p.year, 1, 1), "month", "since")),
+    (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",
+     lambda m, p: (p.replace(day=1), "month", "since")),
+    (r"\b" + _MON + r"\s+" + _DAY + r"\b(?:,\s*" + _YEAR + r")?",
+     lambda m, p: (_explicit(m, p), "day", "event")),
+    (r"\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?\b",
+     lambda m, p: (_explicit(m, p), "day", "event")),
+    (r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b",
+     lambda m, p: (dt.date.fromisoformat(m.group("iso")), "day", "event")),
+    (r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+|overnight\s+)?" + _WD + _PART + r"\b",
+     lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p), "day", "event")),
+    (r"\bthe\s+day\s+before\s+yesterday\b", lambda m, p: (p - dt.timedelta(days=2), "day", "event")),
+    (r"\byesterday\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
+    (r"\blast\s+night\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
+    (r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|overnight)\b",
+     lambda m, p: (p, "day", "event")),
+    (r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
+     lambda m, p: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
+    (r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
+    (r"\b(?:earlier\s+)?this\s+week\b|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
+     r"|\brecent\s+days\b|\bearlier\s+this\s+month\b",
+     lambda m, p: (p, "week", "event")),
+    (r"\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?weeks\b|\bthis\s+month\b",
+     lambda m, p: (p, "month", "event")),
+    (r"\blast\s+month\b",
+     lambda m, p: ((p.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month", "event")),
+    (r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
+     lambda m, p: (_since(m, p), "month", "event")),
+    (r"\b(?:in|since)\s+" + _YEAR + r"\b",
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
+                "background" if int(m.group("year")) < p.year else "event")),
+]
 
 
-_COMPILED: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    if pattern not in _COMPILED:  # a pure cache of compiled regexes (immutable values)
-        _COMPILED[pattern] = re.compile(pattern, re.IGNORECASE)
-    return _COMPILED[pattern]
+_COMPILED = [(re.compile(pattern, re.IGNORECASE), handler) for pattern, handler in RULES]
+# A word that every rule above needs (month, weekday, "end", "days", "week", "month", "year",
+# "night", "yesterday", "today", "tonight", "morning", ..., or a year), each at a word start as
+# in the rules: sentences without one (over half of them) skip the 22 rules. Keep it in step with RULES.
+_ANY_DATE = re.compile(
+    r"\b(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|(?:" + "|".join(WEEKDAYS) + r")"
+    r"|(?:end|days?|weeks?|month|year|night|yesterday|today|tonight|morning|afternoon|evening|overnight"
+    r"|(?:19|20)\d\d)\b)", re.IGNORECASE)
 
 
 def find_dates(text: str, published: dt.date) -> list[DateRef]:
     """Every date expression in `text`, resolved; overlapping matches go to the earlier rule."""
     found: list[DateRef] = []
+    if not _ANY_DATE.search(text):
+        return found
     taken: list[tuple[int, int]] = []
-    for pattern, handler in _rules(published):
-        for m in _compiled(pattern).finditer(text):
+    for regex, handler in _COMPILED:
+        for m in regex.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             try:
-                resolved = handler(m)
+                resolved = handler(m, published)
             except (ValueError, OverflowError, KeyError):
                 continue
             if resolved is None or resolved[0] is None:
