@@ -257,7 +257,7 @@ def query_period_events(source: EventSource, flt: EventFilter | None, period: st
     extra: list[Any] = []
     for start, category in picks:
         begin = pd.Timestamp(start)
-        clause = "(event_date >= ? AND event_date < ?"
+        clause = f"(event_date >= ? AND event_date < ? AND {NOT_RUNNING}"  # as the charts count
         extra += [begin.date(), period_end(begin, period).date()]
         if category is not None and stack_col:
             clause += f" AND coalesce({stack_col}, 'unknown') = ?"
