@@ -16,13 +16,14 @@ from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blo
 
 REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
 RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
-INSTRUMENTS = (
+INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in (
     (r"air ?strike|air-strike|warplane|jet|aircraft|bomb|drone|helicopter|aerial", "Explosions/Remote violence",
      "Air/drone strike"),
     (r"shell|artillery|rocket|missile|mortar", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
     (r"\bied\b|roadside|landmine|\bmine\b|car bomb|explosive", "Explosions/Remote violence",
      "Remote explosive/landmine/IED"),
-)
+))
+YEAR_RE = re.compile(r"\d{4}")
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -37,6 +38,7 @@ class Context:
     dateline_start: int = 0
     dateline_end: int = 0
     speaker: str | None = None
+    sent_reporter: tuple = (None, None)  # find_reporter() of the current sentence
     sent_speaker: str | None = None  # the actor whose words frame the current sentence
     source: str | None = None
     url: str | None = None
@@ -187,7 +189,7 @@ def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -
     if action in ("attack", "kill"):
         low = sent_text.lower()
         for pattern, etype, sub in INSTRUMENTS:
-            if re.search(pattern, low):
+            if pattern.search(low):
                 return etype, sub
         if victims == "civilians" or (actor2 and actor2.canonical == "civilians"):
             return "Violence against civilians", "Attack"
@@ -209,7 +211,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     stripped = evidence.strip()
     start_char += len(evidence) - len(evidence.lstrip())
     evidence = stripped
-    reporter, speaker_tok = find_reporter(sent)
+    reporter, speaker_tok = ctx.sent_reporter = find_reporter(sent)
     ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
         ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
@@ -251,7 +253,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action == "kill" or any(load.lemma_ == "killing" for load in own_absorbed)) else None
         if action == "attack" and fig is not None and fig.noun is not None and tok.lemma_.lower() in ("kill",):
             action = "kill"
-        fig_tokens = [t for t in sent if fig and fig.start <= t.idx - sent.start_char < fig.end]
+        fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = _actor1(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
         actor2 = _actor2(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
@@ -339,5 +341,5 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
         "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
         "period_start": period_start.isoformat() if period_start else None,
         "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
-        "_speaker": ctx.speaker, "_absolute": bool(ref and re.search(r"\d{4}", sent.text[ref.start:ref.end])),
+        "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(sent.text[ref.start:ref.end])),
     }]

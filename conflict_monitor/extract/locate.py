@@ -12,6 +12,8 @@ import re
 from conflict_monitor.extract.places import DIRECTIONS, SUFFIXES, geocode
 
 LOC_PREPS = frozenset("in near at around outside across towards toward into on from of inside within".split())
+DIRECTION_RE = re.compile(DIRECTIONS, re.IGNORECASE)
+SUFFIX_RE = re.compile(SUFFIXES, re.IGNORECASE)
 NOT_PLACES = frozenset([*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m),
                         "twitter", "facebook", "telegram", "christmas", "ramadan", "eid", "gmt", "utc"])
 
@@ -25,9 +27,9 @@ def place_spans(sent, ctx, offset: int) -> list[tuple[int, int, str, dict]]:
         if span.start < last_end or ctx.dateline_start <= offset + span.start_char < ctx.dateline_end:
             continue
         start, end = span.start, span.end
-        while start > sent.start and re.fullmatch(DIRECTIONS, sent.doc[start - 1].text, re.IGNORECASE):
+        while start > sent.start and DIRECTION_RE.fullmatch(sent.doc[start - 1].text):
             start -= 1
-        if end < sent.end and re.fullmatch(SUFFIXES, sent.doc[end].text, re.IGNORECASE):
+        if end < sent.end and SUFFIX_RE.fullmatch(sent.doc[end].text):
             end += 1
         text = sent.doc[start:end].text
         key = text.lower()

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 
 from conflict_monitor.extract import roles
-from conflict_monitor.extract.attribution import find_reporter
 from conflict_monitor.extract.clean import CleanArticle, clean_article
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import Context, sentence_events
@@ -89,7 +88,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
     for offset, doc in docs:
         for sent in doc.sents:
             found = sentence_events(sent, offset, ctx)
-            reporter, speaker = find_reporter(sent)
+            reporter, speaker = ctx.sent_reporter  # find_reporter(sent), as sentence_events found it
             speaker_ref = roles.actor_in_tokens(list(speaker.subtree), doc, main_country) if speaker is not None \
                 else None
             sentences.append({"key": (offset, sent.start_char), "reporter": reporter, "has_events": bool(found),
