@@ -208,6 +208,10 @@ class SqlStore(EventStore):
                                         f"({', '.join('?' for _ in names)}) "
                                         "ON CONFLICT (id) DO NOTHING", [values[n] for n in names])
             added = self._insert_frame(con, events_frame(good)) if good else 0
+            dates = [e["event_date"] for e in good if e.get("event_date")]
+            if added and dates:
+                # Reports in this article join the incidents other sources already reported.
+                self._relink(con, min(dates), max(dates))
         return ImportResult(added=added, already_present=len(good) - added,
                             article_added=stored > 0)
 

@@ -35,13 +35,15 @@ def forget_store() -> None:
     _open_store_cached.clear()
 
 
-def get_data_version() -> int:
-    """The store's change counter; part of every cache key so new data shows at once."""
-    return get_store().data_version()
+def get_data_version() -> str:
+    """Which store and which state of it: part of every cache key, so new data shows at once
+    and two stores in one process never share cached results."""
+    store = get_store()
+    return f"{store.location}#{store.data_version()}"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def load_events(flt: EventFilter, version: int, columns: tuple[str, ...] | None = None,
+def load_events(flt: EventFilter, version: str, columns: tuple[str, ...] | None = None,
                 limit: int | None = None) -> pd.DataFrame:
     """Events matching the filter, newest first (at most `limit` rows when given)."""
     del version  # only a cache key
@@ -49,14 +51,14 @@ def load_events(flt: EventFilter, version: int, columns: tuple[str, ...] | None 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def load_key_figures(flt: EventFilter, version: int) -> KeyFigures:
+def load_key_figures(flt: EventFilter, version: str) -> KeyFigures:
     """Overview figures, aggregated in the store."""
     del version
     return compute_key_figures(get_store(), flt)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def load_filter_options(version: int) -> dict[str, Any]:
+def load_filter_options(version: str) -> dict[str, Any]:
     """Values the sidebar widgets offer, read from the store."""
     del version
     store = get_store()
@@ -70,7 +72,7 @@ def load_filter_options(version: int) -> dict[str, Any]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def load_sites(version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_sites(version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fixed sites and their status history."""
     del version
     store = get_store()
