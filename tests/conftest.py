@@ -126,3 +126,24 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout_ms)
+
+
+DASHBOARD = str(REPO / "dashboard.py")
+
+
+def run_dashboard(query: dict | None = None, page: str | None = None, timeout: int = 120):
+    """Run dashboard.py in AppTest with a link's query parameters, then switch to `page`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metric_value(at, label: str) -> str:
+    """The value of the metric with this label."""
+    return next(m.value for m in at.metric if m.label == label)

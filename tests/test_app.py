@@ -1,27 +1,12 @@
 """AppTest of the dashboard entry and the Overview and Events pages, with and without links."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 60
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+from tests.conftest import metric_value, run_dashboard
 
 
-def _run(query=None, page=None):
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def _metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+_run = run_dashboard
+_metric = metric_value
 
 
 def test_overview_without_parameters(store_path):

@@ -1,31 +1,20 @@
 """AppTest of the Casualties page on the shipped data: the Balyun claims side by side (33 and
 34), ranges that use the lowest figure per incident, running totals never added, link filters."""
 
-from pathlib import Path
 
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from conflict_monitor import casualty_metrics as cm
 from conflict_monitor.store import open_store
+from tests.conftest import metric_value, run_dashboard
 
-TIMEOUT = 120
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/casualties.py"
 
 
 def _run(query=None):
-    st.cache_data.clear()  # the loaders key on the data version, which another test's store shares
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return run_dashboard(query, PAGE)
 
 
-def _metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+_metric = metric_value
 
 
 def test_balyun_claims_side_by_side(store_path):

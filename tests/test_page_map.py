@@ -1,21 +1,13 @@
 """AppTest of the Map page: renders with and without link parameters, keeps ?asof in the URL."""
 
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from tests.conftest import run_dashboard
 
-TIMEOUT = 90
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/map.py"
 
 
 def _run_map(query=None):
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return run_dashboard(query, PAGE)
 
 
 def _caption_text(at) -> str:

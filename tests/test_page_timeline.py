@@ -8,24 +8,15 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from conflict_monitor.store import open_store
+from tests.conftest import run_dashboard
 
-TIMEOUT = 120
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/timeline.py"
 
 
 def _run(query=None):
-    st.cache_data.clear()  # the loaders key on the data version, which another test's store shares
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return run_dashboard(query, PAGE)
 
 
 def _figures(at):
