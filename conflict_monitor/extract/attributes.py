@@ -58,86 +58,81 @@ class FastAttributes:
     def __init__(self, ruler, lemmatizer):
         self.vocab = ruler.vocab
         self.lemmatizer = lemmatizer
-        self.single: list[tuple[int, object]] = []  # (rule id, test)
+        self.single: dict[str | None, list] = {}  # exact TAG in the pattern (None: any) -> [(rule id, test)]
         self.multi: list[tuple[int, list, int]] = []  # (rule id, tests per token, target offset)
-        for rule_id, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices)):
+        for rule_id, index in enumerate(ruler.indices):
             for alternative in ruler.matcher.get(str(rule_id))[1]:
                 tests = [_token_test(p) for p in alternative]
                 target = index if index >= 0 else len(tests) + index
                 if len(tests) == 1:
-                    self.single.append((rule_id, tests[0]))
+                    tag = alternative[0].get("TAG")
+                    self.single.setdefault(tag if isinstance(tag, str) else None, []).append((rule_id, tests[0]))
                 else:
                     self.multi.append((rule_id, tests, target))
-        self.attrs = [{attr: value for attr, value in a.items()} for a in ruler.attrs]
+        self.attrs = [dict(a) for a in ruler.attrs]
         if any(set(a) - set(WRITE) for a in self.attrs):
             raise ValueError("attribute_ruler sets attributes this component does not write")
-        self.columns = {attr: WRITE.index(attr) for attr in WRITE}
         self._signatures: dict = {}  # (tag, lower, dep, space) hashes -> (single rule ids, multi hits)
         self._merged: dict = {}  # rule ids -> ((column, value), ...)
         self._lemmas: dict = {}  # (orth, pos, morph) -> lemma hash
 
-    def _signature(self, key):
+    def _signature(self, key: tuple) -> tuple:
         strings = self.vocab.strings
         sig = (strings[key[0]], strings[key[1]], strings[key[2]], bool(key[3]))
-        single = tuple(rule_id for rule_id, test in self.single if test(sig))
+        candidates = self.single.get(sig[0], []) + self.single.get(None, [])
+        single = tuple(sorted(rule_id for rule_id, test in candidates if test(sig)))
         multi = frozenset((n, pos) for n, (_, tests, _) in enumerate(self.multi)
                           for pos, test in enumerate(tests) if test(sig))
+        self._signatures[key] = single, multi
         return single, multi
 
-    def _updates(self, rule_ids: tuple):
+    def _updates(self, rule_ids: tuple) -> tuple:
         out = {}
         for rule_id in sorted(rule_ids):  # later rules take precedence, as in AttributeRuler.match
             for attr, value in self.attrs[rule_id].items():
-                out[self.columns[attr]] = value
-        return tuple(out.items())
+                out[WRITE.index(attr)] = value
+        self._merged[rule_ids] = tuple(out.items())
+        return self._merged[rule_ids]
+
+    def _multi_hits(self, infos: list) -> dict[int, tuple]:
+        """Token index -> ids of the multi-token rules that set something on it."""
+        hits: dict[int, tuple] = {}
+        for i, (_, multi) in enumerate(infos):
+            for n_rule, (rule_id, tests, target) in enumerate(self.multi) if multi else ():
+                if (n_rule, 0) in multi and i + len(tests) <= len(infos) and all(
+                        (n_rule, pos) in infos[i + pos][1] for pos in range(1, len(tests))):
+                    hits[i + target] = hits.get(i + target, ()) + (rule_id,)
+        return hits
 
     def __call__(self, doc):
         if len(self._signatures) > MAX_MEMO or len(self._lemmas) > MAX_MEMO:
             self._signatures.clear()
             self._merged.clear()
             self._lemmas.clear()
-        n = len(doc)
-        if n == 0:
+        if len(doc) == 0:
             return doc
-        keys = [tuple(row) for row in doc.to_array(READ).tolist()]
-        infos = []
-        for key in keys:
-            info = self._signatures.get(key)
-            if info is None:
-                info = self._signatures[key] = self._signature(key)
-            infos.append(info)
-        hits: list[tuple] = [info[0] for info in infos]
-        for i, (_, multi) in enumerate(infos):
-            if not multi:
-                continue
-            for n_rule, (rule_id, tests, target) in enumerate(self.multi):
-                if (n_rule, 0) in multi and i + len(tests) <= n and all(
-                        (n_rule, pos) in infos[i + pos][1] for pos in range(1, len(tests))):
-                    hits[i + target] = hits[i + target] + (rule_id,)
-        values = doc.to_array(WRITE)
-        for i, rule_ids in enumerate(hits):
-            if not rule_ids:
-                continue
-            updates = self._merged.get(rule_ids)
-            if updates is None:
-                updates = self._merged[rule_ids] = self._updates(rule_ids)
-            for column, value in updates:
-                values[i, column] = value
+        signatures, merged, lemmas = self._signatures, self._merged, self._lemmas
+        infos = [signatures.get(key) or self._signature(key) for key in map(tuple, doc.to_array(READ).tolist())]
+        extra = self._multi_hits(infos) if any(info[1] for info in infos) else {}
+        rows = doc.to_array(WRITE).tolist()  # [tag, dep, pos, morph, lemma] per token
         orths = doc.to_array(ORTH).tolist()
-        pos_col, morph_col, lemma_col = self.columns[POS], self.columns[MORPH], self.columns[LEMMA]
         missing = []
-        for i, (tag, dep, pos, morph, lemma) in enumerate(values.tolist()):
-            if lemma == 0:
-                found = self._lemmas.get((orths[i], pos, morph))
-                if found is None:
+        for i, row in enumerate(rows):
+            rule_ids = infos[i][0] + extra[i] if i in extra else infos[i][0]
+            if rule_ids:
+                for column, value in merged.get(rule_ids) or self._updates(rule_ids):
+                    row[column] = value
+            if row[4] == 0:
+                lemma = lemmas.get((orths[i], row[2], row[3]))
+                if lemma is None:
                     missing.append(i)
                 else:
-                    values[i, lemma_col] = found
-        doc.from_array(WRITE, values)
+                    row[4] = lemma
+        doc.from_array(WRITE, numpy.array(rows, dtype=numpy.uint64))
         for i in missing:  # first sighting of this (form, POS, morphology): the model's lemmatizer
             token = doc[i]
             token.lemma_ = self.lemmatizer.lemmatize(token)[0]
-            self._lemmas[(orths[i], values[i, pos_col].item(), values[i, morph_col].item())] = token.lemma
+            lemmas[(orths[i], rows[i][2], rows[i][3])] = token.lemma
         return doc
 
 
