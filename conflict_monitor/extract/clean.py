@@ -47,6 +47,9 @@ class CleanArticle:
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")  # control characters but \t \n \f \r; U+FFFD
+
+
 def decode(raw: str | bytes) -> str:
     """Text from str or bytes; binary data raises ExtractionError."""
     if isinstance(raw, bytes):
@@ -60,7 +63,7 @@ def decode(raw: str | bytes) -> str:
         raise ExtractionError(f"Expected text or bytes, got {type(raw).__name__}.")
     sample = raw[:20000]
     if sample:
-        control = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
+        control = len(_CONTROL.findall(sample))
         if control / len(sample) > 0.05:
             raise ExtractionError("The input looks like binary data, not article text.")
     return raw

@@ -62,9 +62,10 @@ def lookup(token) -> Trigger | None:
     """The lexicon row that fits this spaCy token (lemma, part of speech, context), or None."""
     lemma = token.lemma_.lower()
     lex = load_lexicon()
-    rows = (*lex.get(lemma, ()), *(lex.get(token.text.lower(), ()) if token.text.lower() != lemma else ()))
-    if not rows:
-        return None
+    text = token.text.lower()
+    if lemma not in lex and text not in lex:
+        return None  # most tokens: no lexicon row
+    rows = (*lex.get(lemma, ()), *(lex.get(text, ()) if text != lemma else ()))
     is_verb = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
     around = {c.lemma_.lower() for c in token.children} | {token.head.lemma_.lower()}
     for row in rows:
