@@ -77,9 +77,10 @@ def speaker_of(verb):
     return None
 
 
-def find_reporter(sent, trigger=None) -> tuple[str | None, object]:
-    """(reported_by, speaker token) for a sentence; the speaker token may be a pronoun."""
-    explicit = regex_attribution(sent.text)
+def find_reporter(sent, trigger=None, text: str | None = None) -> tuple[str | None, object]:
+    """(reported_by, speaker token) for a sentence (`text`: sent.text, if the caller has it already);
+    the speaker token may be a pronoun."""
+    explicit = regex_attribution(sent.text if text is None else text)
     for verb in speaker_verbs(sent):
         if trigger is not None and verb is trigger:
             continue

@@ -39,6 +39,7 @@ class Context:
     dateline_end: int = 0
     speaker: str | None = None
     sent_reporter: tuple = (None, None)  # find_reporter() of the current sentence
+    sent_text: str = ""  # its text (Span.text joins the tokens again on every call)
     sent_speaker: str | None = None  # the actor whose words frame the current sentence
     source: str | None = None
     url: str | None = None
@@ -63,19 +64,19 @@ def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
     return None
 
 
-def _figure(sent, tokens, trigger) -> tuple | None:
+def _figure(sent, tokens, trigger, text: str) -> tuple | None:
     """(value, high, qualifier, victims noun, char span) of the death toll in this clause."""
     base = sent.start_char
     chars = {t.idx - base for t in tokens}
     wounded = {t.idx - base for t in sent if t.lemma_.lower() in ("wound", "injure", "hurt", "injury")
                and t.i != trigger.i}
-    for fig in find_figures(sent.text):
+    for fig in find_figures(text):
         if fig.start not in chars and fig.end - 1 - len(fig.noun or "") + 1 not in chars:
             continue
         if any(fig.start < w < fig.end + 25 or (fig.start - 12 < w < fig.start) for w in wounded):
             continue
         return fig
-    for fig in find_bare_numbers(sent.text):
+    for fig in find_bare_numbers(text):
         tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
                                                                          + len(t.text))), None)
         if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
@@ -204,14 +205,14 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     doc = sent.doc
     ctx.offset = offset
     start_char, end_char = offset + sent.start_char, offset + sent.end_char
-    evidence = sent.text
+    evidence = ctx.sent_text = text = sent.text
     if start_char < ctx.dateline_end < end_char:
         cut = ctx.dateline_end - start_char
         evidence, start_char = evidence[cut:], ctx.dateline_end
     stripped = evidence.strip()
     start_char += len(evidence) - len(evidence.lstrip())
     evidence = stripped
-    reporter, speaker_tok = ctx.sent_reporter = find_reporter(sent)
+    reporter, speaker_tok = ctx.sent_reporter = find_reporter(sent, text=text)
     ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
         ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
@@ -219,7 +220,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             ctx.speaker = ctx.sent_speaker = ref.canonical
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
-    dates = find_dates(sent.text, ctx.published)
+    dates = find_dates(text, ctx.published)
     places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
@@ -249,7 +250,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if nominal:
             tokens = sorted({*tokens, *tok.subtree}, key=lambda t: t.i)
         own_absorbed = absorbed.get(tok.i, [])
-        fig = _figure(sent, tokens, tok) if action in ("kill", "attack") and (
+        fig = _figure(sent, tokens, tok, text) if action in ("kill", "attack") and (
             action == "kill" or any(load.lemma_ == "killing" for load in own_absorbed)) else None
         if action == "attack" and fig is not None and fig.noun is not None and tok.lemma_.lower() in ("kill",):
             action = "kill"
@@ -305,7 +306,7 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
         ref = None
     if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
-    running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(sent.text) and fig)
+    running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text) and fig)
     if running:
         event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
     elif ref is not None:
@@ -317,11 +318,11 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
     if place is None and action in VIOLENT:
         place = pick_place(places, list(sent), False)
         own_place = place is not None
-        if place is None and ctx.main_place and (REGION_RE.search(sent.text) or action in VIOLENT):
+        if place is None and ctx.main_place and (REGION_RE.search(ctx.sent_text) or action in VIOLENT):
             place = (ctx.main_text, ctx.main_place)
     location, geo = place if place else (None, {})
     victims = victims_of(fig.noun) if fig else None
-    etype, sub = _types(row, action, sent.text, actor1, actor2, victims)
+    etype, sub = _types(row, action, ctx.sent_text, actor1, actor2, victims)
     confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
         + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
     return [{
@@ -341,5 +342,5 @@ def _build(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig,
         "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
         "period_start": period_start.isoformat() if period_start else None,
         "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
-        "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(sent.text[ref.start:ref.end])),
+        "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
     }]
