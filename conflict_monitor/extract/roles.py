@@ -165,8 +165,9 @@ def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRe
 
 def noun_phrase(tok) -> list:
     """The noun phrase headed by `tok` without relative clauses or long prepositional tails."""
-    return [t for t in tok.subtree if not any(a.dep_ in ("relcl", "acl") and a in tok.subtree and a is not tok
-                                              and t in a.subtree for a in tok.subtree)]
+    subtree = list(tok.subtree)
+    clauses = {t.i for a in subtree if a.dep_ in ("relcl", "acl") and a is not tok for t in a.subtree}
+    return [t for t in subtree if t.i not in clauses]
 
 
 def subject_token(verb):
