@@ -7,73 +7,25 @@ must also match) and the incident counts with the LOWEST reported figure; the hi
 (or the high end of a stated range) is the top of the range. Running totals ("more than 380
 civilians since December") are cumulative tallies: listed separately, never added.
 
-Aggregation runs in SQL over the store, or over a DataFrame via timeline_metrics.run_event_sql.
+Aggregation runs in portable SQL (incident_sql, shared with the Overview) over the store, or
+over a DataFrame via event_sql.run_event_sql.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from conflict_monitor.event_sql import EventSource, run_event_sql
 from conflict_monitor.filters import EventFilter, compute_where
-from conflict_monitor.incidents import compute_incident_ids
-from conflict_monitor.timeline_metrics import NOT_RUNNING, EventSource, run_event_sql
-
-LINK_LIMIT = 5000  # link reports on the fly (python) only up to this many; beyond, by incident_id
-VICTIM_GROUPS: tuple[str, ...] = ("civilians", "soldiers", "fighters", "unspecified")
-_GROUP_WORDS: dict[str, tuple[str, ...]] = {
-    "civilians": ("civilian", "child", "children", "women", "woman", "resident", "people",
-                  "famil", "journalist", "aid worker", "medic", "doctor", "student", "refugee",
-                  "displaced", "villager", "worshipper", "farmer", "contractor"),
-    "soldiers": ("soldier", "troop", "servicem", "military personnel", "officer", "army",
-                 "conscript", "police", "security forces", "gendarme", "marine", "personnel"),
-    "fighters": ("fighter", "rebel", "militant", "jihadist", "insurgent", "combatant", "militia",
-                 "gunm", "hts", "opposition", "terrorist", "mercenar", "jihadi"),
-}
-_NATIONALITY_WORDS: dict[str, str] = {
-    "turkish": "TUR", "turks": "TUR", "turk": "TUR", "syrian": "SYR", "russian": "RUS",
-    "iranian": "IRN", "american": "USA", "u.s.": "USA", "lebanese": "LBN", "iraqi": "IRQ",
-    "israeli": "ISR", "ukrainian": "UKR", "sudanese": "SDN", "palestinian": "PSE",
-    "afghan": "AFG", "pakistani": "PAK", "yemeni": "YEM", "saudi": "SAU", "french": "FRA",
-    "british": "GBR", "german": "DEU",
-}
-_WORD_RE = re.compile(r"[a-z][a-z.\-']*")
-
-
-def normalise_victim_group(text: Any) -> str:
-    """civilians | soldiers | fighters | unspecified, from free text: the group whose key word
-    comes first wins ("Turkish soldiers and a civilian contractor" -> soldiers)."""
-    if not isinstance(text, str) or not text.strip():
-        return "unspecified"
-    lowered = text.lower()
-    best, best_pos = "unspecified", len(lowered) + 1
-    for group, words in _GROUP_WORDS.items():
-        for word in words:
-            match = re.search(r"(?<![a-z])" + re.escape(word), lowered)
-            if match and match.start() < best_pos:
-                best, best_pos = group, match.start()
-    return best
-
-
-def victim_nationality(text: Any) -> str | None:
-    """ISO3 of the first nationality word in the victims text, else None."""
-    if not isinstance(text, str):
-        return None
-    for word in _WORD_RE.findall(text.lower()):
-        if word in _NATIONALITY_WORDS:
-            return _NATIONALITY_WORDS[word]
-    return None
-
-
-def compute_victim_map(values: Any) -> pd.DataFrame:
-    """One row per distinct victims text: its victim_group and nationality (ISO3 or None)."""
-    texts = [v for v in pd.Series(values, dtype="object").dropna().unique()]
-    return pd.DataFrame({"victims": texts, "victim_group": [normalise_victim_group(t) for t in texts],
-                         "nationality": [victim_nationality(t) for t in texts]},
-                        columns=["victims", "victim_group", "nationality"])
+from conflict_monitor.incident_sql import (  # noqa: F401 - re-exported for pages and tests
+    LINK_LIMIT, prepare_incident_groups, query_victim_values,
+)
+from conflict_monitor.victims import (  # noqa: F401 - re-exported for pages and tests
+    VICTIM_GROUPS, compute_victim_map, map_victim_groups, normalise_victim_group, victim_nationality,
+)
 
 
 @dataclass
@@ -87,104 +39,75 @@ class CasualtySummary:
     notes: list[str] = field(default_factory=list)
 
 
-_FATAL = f"fatalities IS NOT NULL AND {NOT_RUNNING}"
 _TABLE_COLS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
                "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
                "event_type", "country", "date_precision", "incident_id", "is_running_total")
-_LINK_COLS = ("event_id", "event_date", "date_precision", "action", "actor1", "actor2", "location",
-              "latitude", "longitude", "incident_id", "is_running_total")
 
 
-def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
-    """Distinct victims texts of the filtered reports with deaths (not running totals), with
-    counts of reports and of reports without an incident_id."""
-    where, params = compute_where(flt or EventFilter())
-    sql = f"""SELECT victims, count(*) AS reports, count(*) FILTER (WHERE incident_id IS NULL) AS unlinked
-        FROM events WHERE {where} AND {_FATAL} GROUP BY victims"""
-    return run_event_sql(source, sql, params, flt)
+def _summary_sql(ctes: str) -> str:
+    """One query over the shared CTEs: totals per dimension, per-day deaths and the claims of the
+    incidents whose reports disagree, as flat rows (kind total | daily | claim)."""
+    return ctes + """,
+        top AS (SELECT incident, victim_group, nationality, low, high, reports, first_day FROM groups
+          WHERE reports > 1 AND (max_low > low OR high > min_high)
+          ORDER BY high DESC, first_day, incident, victim_group, nationality LIMIT ?)
+        SELECT 'total' AS kind, CASE WHEN GROUPING(victim_group) = 0 THEN 'victim_group'
+            WHEN GROUPING(actor1) = 0 THEN 'actor1' WHEN GROUPING(nationality) = 0 THEN 'nationality'
+            ELSE 'all' END AS dim, coalesce(victim_group, actor1, nationality, 'all') AS label,
+          CAST(NULL AS DATE) AS day, sum(low) AS low, sum(high) AS high, count(*) AS incidents,
+          sum(reports) AS reports, CAST(NULL AS VARCHAR) AS location,
+          CAST(NULL AS VARCHAR) AS incident, CAST(NULL AS VARCHAR) AS victim_group,
+          CAST(NULL AS VARCHAR) AS nationality, CAST(NULL AS VARCHAR) AS claimant,
+          CAST(NULL AS VARCHAR) AS source_url
+          FROM groups GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), ())
+        UNION ALL SELECT 'total', 'claimant', claimant, NULL, sum(low), sum(high), count(*), sum(n),
+          NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT claimant, min(low) AS low, max(high) AS high,
+          count(*) AS n FROM reports GROUP BY claimant, incident, victim_group, nationality) AS c
+          GROUP BY claimant
+        UNION ALL SELECT 'daily', NULL, NULL, first_day, sum(low), sum(high), count(*), sum(reports),
+          NULL, NULL, NULL, NULL, NULL, NULL FROM groups GROUP BY first_day
+        UNION ALL SELECT 'claim', NULL, NULL, t.first_day, r.low, r.high, t.low, t.high, r.location,
+          t.incident, t.victim_group, t.nationality, r.claimant, r.source_url
+          FROM top t JOIN reports r ON r.incident = t.incident AND r.victim_group = t.victim_group
+          AND r.nationality = t.nationality"""
 
 
-def _reports_sql(where: str, linked: bool) -> str:
-    """The CTEs `reports` (one row per report with deaths) and `groups` (one per incident and
-    victims); params: victims map lists (3), link lists (2, if linked), then the where params."""
-    link_cte = ", lmap AS (SELECT unnest(?::VARCHAR[]) AS event_id, unnest(?::VARCHAR[]) AS incident)"
-    return f"""WITH vmap AS (SELECT unnest(?::VARCHAR[]) AS victims, unnest(?::VARCHAR[]) AS victim_group,
-          unnest(?::VARCHAR[]) AS nat){link_cte if linked else ''},
-        reports AS (SELECT {'coalesce(l.incident, e.incident_id, e.event_id)' if linked else
-                            'coalesce(e.incident_id, e.event_id)'} AS incident,
-          e.event_date, e.location, coalesce(e.actor1, 'unknown') AS actor1,
-          coalesce(m.victim_group, 'unspecified') AS victim_group,
-          coalesce(m.nat, CASE WHEN m.victim_group = 'civilians' THEN e.country ELSE e.actor2_country END,
-                   'unknown') AS nationality,
-          coalesce(e.reported_by, e.source, 'unknown') AS claimant, e.source_url,
-          e.fatalities AS low, coalesce(e.fatalities_high, e.fatalities) AS high
-          FROM events e LEFT JOIN vmap m ON e.victims = m.victims
-          {'LEFT JOIN lmap l ON e.event_id = l.event_id' if linked else ''}
-          WHERE {where} AND e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)),
-        groups AS (SELECT incident, victim_group, nationality, min(low) AS low, max(high) AS high,
-          max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1,
-          min(event_date) AS first_day FROM reports GROUP BY ALL)"""
-
-
-def _link_reports(source: EventSource, flt: EventFilter | None) -> tuple[list[str], list[str]]:
-    """Incident ids for every report with deaths, linked with compute_incident_ids."""
-    where, params = compute_where(flt or EventFilter())
-    rows = run_event_sql(source, f"SELECT {', '.join(_LINK_COLS)} FROM events WHERE {where} AND {_FATAL}",
-                         params, flt)
-    # object dtype: incidents.compute_incident_ids expects None (not NaN) for a missing id
-    ids = compute_incident_ids(rows.astype({"incident_id": object}).where(rows.notna(), None))
-    return rows["event_id"].astype(str).tolist(), ids.astype(str).tolist()
+def _assemble_conflicts(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per disagreeing incident-victims group, its claims as a list (lowest first).
+    On claim rows, `incidents`/`reports` carry the group's low/high (see _summary_sql)."""
+    cols = ["incident", "first_day", "location", "victim_group", "nationality", "low", "high",
+            "reports", "claims"]
+    if claims.empty:
+        return pd.DataFrame(columns=cols)
+    claims = claims.sort_values(["incident", "victim_group", "nationality", "low", "high", "claimant"])
+    rows = []
+    for (incident, group, nat), part in claims.groupby(["incident", "victim_group", "nationality"],
+                                                       sort=False):
+        rows.append({"incident": incident, "first_day": part["day"].iloc[0],
+                     "location": part["location"].dropna().min() if part["location"].notna().any() else None,
+                     "victim_group": group, "nationality": nat, "low": int(part["incidents"].iloc[0]),
+                     "high": int(part["reports"].iloc[0]), "reports": len(part),
+                     "claims": [{"claimant": c, "low": int(lo), "high": int(hi), "source_url": u}
+                                for c, lo, hi, u in zip(part["claimant"], part["low"], part["high"],
+                                                        part["source_url"])]})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["high", "first_day", "incident"], ascending=[False, True, True])
 
 
 def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
-    where, wparams = compute_where(flt or EventFilter(), "e")
-    values = query_victim_values(source, flt)
-    vmap = compute_victim_map(values["victims"])
-    params: list[Any] = [[None if pd.isna(v) else str(v) for v in vmap[c]]
-                         for c in ("victims", "victim_group", "nationality")]
-    notes: list[str] = []
-    reports, unlinked = int(values["reports"].sum()), int(values["unlinked"].sum())
-    linked = 0 < unlinked and reports <= LINK_LIMIT
-    if linked:
-        params += list(_link_reports(source, flt))
-    elif unlinked:
-        notes.append(f"{unlinked:,} reports without an incident id count as incidents of their own "
-                     f"(more than {LINK_LIMIT:,} reports: link them when importing).")
-    sql = _reports_sql(where, linked) + f""",
-        top AS (SELECT * FROM groups WHERE reports > 1 AND (max_low > low OR high > min_high)
-          ORDER BY high DESC, first_day, incident LIMIT ?)
-        SELECT 'total' AS kind, CASE WHEN GROUPING(victim_group) = 0 THEN 'victim_group'
-            WHEN GROUPING(actor1) = 0 THEN 'actor1' WHEN GROUPING(nationality) = 0 THEN 'nationality'
-            ELSE 'all' END AS dim, coalesce(victim_group, actor1, nationality, 'all') AS label,
-          NULL::DATE AS day, sum(low) AS low, sum(high) AS high, count(*) AS incidents,
-          sum(reports) AS reports, NULL AS location, NULL AS claims
-          FROM groups GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), ())
-        UNION ALL SELECT 'total', 'claimant', claimant, NULL, sum(low), sum(high), count(*), sum(n),
-          NULL, NULL FROM (SELECT claimant, incident, victim_group, nationality, min(low) AS low,
-          max(high) AS high, count(*) AS n FROM reports GROUP BY ALL) GROUP BY claimant
-        UNION ALL SELECT 'daily', NULL, NULL, first_day, sum(low), sum(high), count(*), sum(reports),
-          NULL, NULL FROM groups GROUP BY first_day
-        UNION ALL SELECT 'conflict', t.victim_group || '|' || t.nationality, any_value(t.incident),
-          any_value(t.first_day), any_value(t.low), any_value(t.high), 1, any_value(t.reports),
-          min(r.location), list({{'claimant': r.claimant, 'low': r.low, 'high': r.high,
-          'source_url': r.source_url}} ORDER BY r.low, r.high, r.claimant)
-          FROM top t JOIN reports r USING (incident, victim_group, nationality)
-          GROUP BY t.incident, t.victim_group, t.nationality"""
-    out = run_event_sql(source, sql, [*params, *wparams, max_conflicts], flt)
+    scope = prepare_incident_groups(source, flt)
+    out = run_event_sql(source, _summary_sql(scope.ctes), [*scope.params, max_conflicts])
     out["day"] = pd.to_datetime(out["day"])
     totals = out[(out["kind"] == "total") & (out["incidents"] > 0)]  # no reports: no grand total
     totals = totals[["dim", "label", "low", "high", "incidents", "reports"]]
     totals = totals.sort_values(["dim", "low", "high", "label"], ascending=[True, False, False, True])
     daily = out[out["kind"] == "daily"][["day", "low", "high", "incidents"]].sort_values("day")
-    conflicts = out[out["kind"] == "conflict"].rename(columns={"label": "incident", "day": "first_day"})
-    conflicts[["victim_group", "nationality"]] = conflicts["dim"].str.split("|", n=1, expand=True) \
-        if len(conflicts) else pd.DataFrame(columns=["victim_group", "nationality"])
-    conflicts = conflicts[["incident", "first_day", "location", "victim_group", "nationality", "low",
-                           "high", "reports", "claims"]].sort_values(["high", "first_day"], ascending=[False, True])
+    conflicts = _assemble_conflicts(out[out["kind"] == "claim"])
     return CasualtySummary(totals.reset_index(drop=True), daily.reset_index(drop=True),
-                           conflicts.reset_index(drop=True), query_running_totals(source, flt), notes)
+                           conflicts.reset_index(drop=True), query_running_totals(source, flt),
+                           scope.notes)
 
 
 def query_running_totals(source: EventSource, flt: EventFilter | None = None,
@@ -196,9 +119,9 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
         coalesce(reported_by, source) AS claimant, source, origin, source_url, evidence
         FROM events WHERE {where} AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
         ORDER BY event_date, event_id LIMIT ?"""
-    out = run_event_sql(source, sql, [*params, limit], flt)
+    out = run_event_sql(source, sql, [*params, limit])
     out["event_date"] = pd.to_datetime(out["event_date"])
-    out.insert(4, "victim_group", out["victims"].map(normalise_victim_group))
+    out.insert(4, "victim_group", map_victim_groups(out["victims"]))
     return out
 
 
@@ -216,8 +139,8 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
               AND event_date >= (SELECT coalesce(max(event_date), DATE '0001-01-01') FROM cut)
             ORDER BY event_date DESC, event_id LIMIT ?"""
         params = [*params, int(limit) - 1, *params, int(limit)]
-    out = run_event_sql(source, sql, params, flt)
-    out.insert(0, "victim_group", out["victims"].map(normalise_victim_group))
+    out = run_event_sql(source, sql, params)
+    out.insert(0, "victim_group", map_victim_groups(out["victims"]))
     return out
 
 

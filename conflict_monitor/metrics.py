@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from conflict_monitor.event_sql import EventSource, run_event_sql
 from conflict_monitor.filters import EventFilter, compute_where
-from conflict_monitor.store import EventStore
+from conflict_monitor.incident_sql import prepare_incident_groups
 
 
 @dataclass(frozen=True)
@@ -23,38 +24,33 @@ class KeyFigures:
     last_date: dt.date | None
 
 
-def compute_key_figures(store: EventStore, flt: EventFilter | None = None) -> KeyFigures:
-    """Counts, the fatality range over incidents, distinct actors and the date span.
+def _as_date(value) -> dt.date | None:
+    if value is None or value != value:
+        return None
+    return value.date() if hasattr(value, "date") else value
 
-    Fatalities: per incident (reports sharing incident_id; a report without one is its own
-    incident) the lowest reported figure, as ACLED does, up to the highest report for the top of
-    the range. Running totals ("more than 380 since December") cover many incidents and are
-    never added; they are counted apart.
+
+def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> KeyFigures:
+    """Counts, the fatality range, distinct actors and the date span.
+
+    Fatalities: the Casualties page's own total (incident_sql: per incident and victims the
+    lowest report, as ACLED does, up to the highest), so both pages agree. Running totals
+    ("more than 380 since December") cover many incidents and are never added; they are counted
+    apart.
     """
+    scope = prepare_incident_groups(store, flt)
     where, params = compute_where(flt or EventFilter())
-    sql = f"""
-    WITH sel AS (SELECT * FROM events WHERE {where}),
-    per_incident AS (
-        SELECT coalesce(incident_id, event_id) AS incident,
-               min(fatalities) AS low, max(coalesce(fatalities_high, fatalities)) AS high
-        FROM sel WHERE NOT coalesce(is_running_total, false) AND fatalities IS NOT NULL
-        GROUP BY 1)
-    SELECT
-        (SELECT count(*) FROM sel) AS events,
-        (SELECT count(DISTINCT coalesce(incident_id, event_id)) FROM sel) AS incidents,
-        (SELECT coalesce(sum(low), 0) FROM per_incident) AS low,
-        (SELECT coalesce(sum(high), 0) FROM per_incident) AS high,
-        (SELECT count(*) FROM sel WHERE coalesce(is_running_total, false)) AS running,
-        (SELECT count(DISTINCT a) FROM (SELECT actor1 AS a FROM sel UNION ALL
-                                         SELECT actor2 FROM sel) WHERE a IS NOT NULL) AS actors,
-        (SELECT min(event_date) FROM sel) AS first_date,
-        (SELECT max(event_date) FROM sel) AS last_date
-    """
-    row = store.query_sql(sql, params).iloc[0]
-
-    def as_date(value) -> dt.date | None:
-        return None if value is None or value != value else getattr(value, "date", lambda: value)()
-
+    sql = scope.ctes + f""",
+        fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
+        stats AS (SELECT count(*) AS events,
+          count(DISTINCT coalesce(incident_id, event_id)) AS incidents,
+          count(*) FILTER (WHERE coalesce(is_running_total, false)) AS running,
+          min(event_date) AS first_date, max(event_date) AS last_date FROM events WHERE {where}),
+        actors AS (SELECT count(DISTINCT a) AS actors FROM (SELECT actor1 AS a FROM events
+          WHERE {where} UNION ALL SELECT actor2 AS a FROM events WHERE {where}) AS u)
+        SELECT stats.events, stats.incidents, fat.low, fat.high, stats.running, actors.actors,
+          stats.first_date, stats.last_date FROM stats, fat, actors"""
+    row = run_event_sql(store, sql, [*scope.params, *params, *params, *params]).iloc[0]
     return KeyFigures(int(row["events"]), int(row["incidents"]), int(row["low"]), int(row["high"]),
-                      int(row["running"]), int(row["actors"]), as_date(row["first_date"]),
-                      as_date(row["last_date"]))
+                      int(row["running"]), int(row["actors"]), _as_date(row["first_date"]),
+                      _as_date(row["last_date"]))

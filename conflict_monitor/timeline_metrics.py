@@ -1,7 +1,7 @@
 """Timeline figures: events per period, the escalation index, weekly surges, key events, pairs.
 
-Heavy work runs as SQL (per day, or per period with a LIMIT) on the store or, for tests and
-small sets, on a DataFrame loaded into an in-memory DuckDB: `source` is either. The compute_*
+Heavy work runs as SQL (per day, or per period with a LIMIT) that DuckDB and PostgreSQL both
+run, on the store or, for tests and small sets, on a DataFrame (event_sql.run_event_sql). The compute_*
 functions that follow are plain pandas on those daily tables.
 
 Escalation index (conflict intensity) of a period P:
@@ -16,45 +16,17 @@ totals are left out, since they are tallies over many days rather than acts on o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence, Union
+from typing import Any, Sequence
 
-import duckdb
 import pandas as pd
 
+from conflict_monitor.event_sql import NOT_RUNNING, EventSource, run_event_sql  # noqa: F401 - re-exported
 from conflict_monitor.filters import EventFilter, compute_where
-from conflict_monitor.schema import EVENT_COLUMNS
-from conflict_monitor.store import EventStore
 
-EventSource = Union[EventStore, pd.DataFrame]
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 _PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}  # W-SUN: weeks Monday..Sunday
 STACK_COLUMNS: dict[str, str] = {"action": "action", "ACLED type": "event_type"}
 SURGE_THRESHOLD = 0.25
-NOT_RUNNING = "NOT coalesce(is_running_total, false)"
-_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in EVENT_COLUMNS) + ")"
-
-
-def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = (),
-                  flt: EventFilter | None = None) -> pd.DataFrame:
-    """Run DuckDB SQL over the table `events`: the DuckDB store's own, or a DataFrame's rows
-    (missing columns are null). The SQL uses DuckDB functions (max_by, lists, structs); any other
-    backend (PostgreSQL) hands over its events matching `flt` and the SQL runs on them in memory."""
-    if not isinstance(source, pd.DataFrame):
-        from conflict_monitor.duckdb_store import DuckDBStore  # noqa: PLC0415 - avoid import cycle
-
-        if isinstance(source, DuckDBStore):
-            return source.query_sql(sql, params)
-        source = source.query_events(flt)
-    con = duckdb.connect()
-    try:
-        con.execute(_DDL)
-        known = [c for c in source.columns if c in {n for n, _, _ in EVENT_COLUMNS}]
-        if len(source):
-            con.register("frame", source[known])
-            con.execute(f"INSERT INTO events ({', '.join(known)}) SELECT {', '.join(known)} FROM frame")
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
 
 
 def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
@@ -88,8 +60,9 @@ def query_daily(source: EventSource, flt: EventFilter | None = None) -> pd.DataF
         count(*) FILTER (WHERE goldstein < 0) AS conflict_events,
         coalesce(sum(-goldstein) FILTER (WHERE goldstein < 0), 0) AS intensity
         FROM events WHERE {where} AND event_date IS NOT NULL AND {NOT_RUNNING}
-        GROUP BY ALL ORDER BY day, action, event_type"""
-    daily = run_event_sql(source, sql, params, flt)
+        GROUP BY event_date, coalesce(action, 'unknown'), coalesce(event_type, 'unknown')
+        ORDER BY day, action, event_type"""
+    daily = run_event_sql(source, sql, params)
     daily["day"] = pd.to_datetime(daily["day"])
     return daily
 
@@ -160,23 +133,25 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     cols = ", ".join(_ROW_FIELDS)
     deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
     # cut-off first (one integer column), so only the few deadliest rows' text is read
+    inc = "coalesce(incident_id, event_id)"
     sql = f"""WITH cut AS (SELECT fatalities FROM events WHERE {deadly} ORDER BY fatalities DESC
           LIMIT 1 OFFSET ?),
-        best AS (SELECT {cols}, coalesce(incident_id, event_id) AS inc FROM events WHERE {deadly}
-          AND fatalities >= (SELECT coalesce(max(fatalities), 0) FROM cut)
-          QUALIFY row_number() OVER (PARTITION BY inc ORDER BY fatalities DESC, event_id) = 1
-          ORDER BY fatalities DESC, event_date LIMIT ?),
-        lows AS (SELECT coalesce(incident_id, event_id) AS inc, min(fatalities) AS low FROM events
-          WHERE {deadly} AND coalesce(incident_id, event_id) IN (SELECT inc FROM best) GROUP BY 1)
+        ranked AS (SELECT {cols}, {inc} AS inc,
+          row_number() OVER (PARTITION BY {inc} ORDER BY fatalities DESC, event_id) AS rn
+          FROM events WHERE {deadly}
+          AND fatalities >= (SELECT coalesce(max(fatalities), 0) FROM cut)),
+        best AS (SELECT * FROM ranked WHERE rn = 1 ORDER BY fatalities DESC, event_date, inc LIMIT ?),
+        lows AS (SELECT {inc} AS inc, min(fatalities) AS low FROM events
+          WHERE {deadly} AND {inc} IN (SELECT inc FROM best) GROUP BY {inc})
         (SELECT 'deaths' AS kind, lows.low AS fatalities_low, {', '.join(f'best.{c}' for c in _ROW_FIELDS)}
-          FROM best JOIN lows USING (inc))
+          FROM best JOIN lows ON best.inc = lows.inc)
         UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events WHERE {where}
           AND (action = 'ultimatum' OR deadline IS NOT NULL) AND event_date IS NOT NULL
-          ORDER BY deadline IS NULL, event_date LIMIT ?)
+          ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
         UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events WHERE {where}
-          AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date LIMIT ?)"""
+          AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)"""
     out = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, top_n, *params, *params,
-                                      max_each, *params, max_each], flt)
+                                      max_each, *params, max_each])
     for col in ("event_date", "deadline"):
         out[col] = pd.to_datetime(out[col])
     return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
@@ -190,16 +165,17 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
     if period not in PERIODS:
         raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
     where, params = _where(flt)
-    ewhere, _ = compute_where(flt or EventFilter(), "e")
     cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS if c != "deadline")
-    sql = f"""WITH s AS (SELECT date_trunc('{period}', event_date) AS period, count(*) AS n,
-          max_by(event_id, coalesce(fatalities, 0) * 20 - goldstein, ?) AS ids FROM events
-          WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING} GROUP BY 1),
-        u AS (SELECT period, n, unnest(ids) AS event_id FROM s)
-        SELECT u.period, u.n, {cols} FROM u JOIN events e ON e.event_id = u.event_id
-        WHERE {ewhere} AND e.goldstein < 0
-        ORDER BY u.period, e.fatalities DESC NULLS LAST, e.event_id"""
-    out = run_event_sql(source, sql, [per_period, *params, *params], flt)
+    # the gravest per period by ROW_NUMBER over three narrow columns; the text columns of the
+    # chosen few only are read afterwards
+    sql = f"""WITH c AS (SELECT date_trunc('{period}', CAST(event_date AS TIMESTAMP)) AS period,
+          event_id, coalesce(fatalities, 0) * 20 - goldstein AS score FROM events
+          WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING}),
+        r AS (SELECT period, event_id, count(*) OVER (PARTITION BY period) AS n,
+          row_number() OVER (PARTITION BY period ORDER BY score DESC, event_id) AS rn FROM c)
+        SELECT r.period, r.n, {cols} FROM r JOIN events e ON e.event_id = r.event_id
+        WHERE r.rn <= ? ORDER BY r.period, e.fatalities DESC NULLS LAST, e.event_id"""
+    out = run_event_sql(source, sql, [*params, per_period])
     out["period"] = pd.to_datetime(out["period"])
     return out
 
@@ -211,12 +187,12 @@ def query_pair_daily(source: EventSource, flt: EventFilter | None = None,
     sql = f"""WITH g AS (SELECT event_date AS day, actor1, actor2, sum(-goldstein) AS w,
           count(*) AS n FROM events WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL
           AND {NOT_RUNNING} AND actor1 IS NOT NULL AND actor2 IS NOT NULL AND actor1 <> actor2
-          GROUP BY ALL),
+          GROUP BY event_date, actor1, actor2),
         p AS (SELECT day, least(actor1, actor2) AS a, greatest(actor1, actor2) AS b, w, n FROM g),
         top AS (SELECT a, b, sum(w) AS total FROM p GROUP BY a, b ORDER BY total DESC, a, b LIMIT ?)
-        SELECT day, a || ' ↔ ' || b AS pair, any_value(total) AS pair_total, sum(w) AS intensity,
-          sum(n) AS conflict_events FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day"""
-    out = run_event_sql(source, sql, [*params, top_n], flt)
+        SELECT day, a || ' ↔ ' || b AS pair, max(total) AS pair_total, sum(w) AS intensity,
+          sum(n) AS conflict_events FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day, a, b"""
+    out = run_event_sql(source, sql, [*params, top_n])
     out["day"] = pd.to_datetime(out["day"])
     return out
 
@@ -242,8 +218,9 @@ def query_sources(source: EventSource, flt: EventFilter | None = None,
     """Distinct source and origin of the rows a chart plots, with counts (condition: fixed SQL)."""
     where, params = _where(flt)
     sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
-        count(*) AS n FROM events WHERE {where} AND ({condition}) GROUP BY ALL ORDER BY n DESC, source"""
-    return run_event_sql(source, sql, params, flt)
+        count(*) AS n FROM events WHERE {where} AND ({condition})
+        GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source"""
+    return run_event_sql(source, sql, params)
 
 
 def query_period_events(source: EventSource, flt: EventFilter | None, period: str,
@@ -267,7 +244,7 @@ def query_period_events(source: EventSource, flt: EventFilter | None, period: st
         ors.append(f"event_id IN ({', '.join('?' for _ in event_ids)})")
         extra += list(event_ids)
     if not ors:
-        return run_event_sql(source, "SELECT * FROM events WHERE FALSE", (), flt)
+        return run_event_sql(source, "SELECT * FROM events WHERE FALSE")
     sql = (f"SELECT * FROM events WHERE {where} AND ({' OR '.join(ors)}) "
            "ORDER BY event_date, event_id LIMIT ?")
-    return run_event_sql(source, sql, [*params, *extra, limit], flt)
+    return run_event_sql(source, sql, [*params, *extra, limit])

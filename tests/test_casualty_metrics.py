@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from conflict_monitor import casualty_metrics as cm
+from conflict_monitor import incident_sql
 
 
 def report(event_id, day, low, victims, by, *, high=None, incident=None, place="Balyun",
@@ -90,7 +91,7 @@ def test_cumulative_deaths_by_hand():
 
 
 def test_without_linking_unlinked_reports_stand_alone(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(cm, "LINK_LIMIT", 1)
+    monkeypatch.setattr(incident_sql, "LINK_LIMIT", 1)
     summary = cm.query_casualty_summary(REPORTS)
     total = summary.totals.set_index(["dim", "label"]).loc[("all", "all")]
     assert (total["low"], total["high"]) == (50, 54)  # 4 and 6 both counted: 44 + 6, 50 + 4
