@@ -34,7 +34,7 @@ def check_english(text: str) -> None:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 12:
         return
-    share = sum(w in ENGLISH for w in words) / len(words)
+    share = sum(map(ENGLISH.__contains__, words)) / len(words)
     if share < 0.06:
         raise ExtractionError("The text does not look like English (too few English function words); "
                               "only English articles can be extracted.")
@@ -45,11 +45,15 @@ def _main_place(docs, clean: CleanArticle) -> tuple[str | None, dict | None, str
     counts: collections.Counter = collections.Counter()
     spelled: dict[str, collections.Counter] = {}
     countries: collections.Counter = collections.Counter()
+    found: dict[str, dict | None] = {}  # this article's place names, geocoded once each
     for offset, doc in docs:
         for span in doc.spans.get("places", []):
             if clean.dateline_start <= offset + span.start_char < clean.dateline_end:
                 continue
-            geo = geocode(span.text, use_gazetteer=False)
+            name = span.text
+            if name not in found:
+                found[name] = geocode(name, use_gazetteer=False)
+            geo = found[name]
             if not geo:
                 continue
             countries[geo["country"]] += 1
