@@ -80,7 +80,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per filter (median reported)")
     args = parser.parse_args()
     db = args.db or Path(tempfile.mkdtemp(prefix="bench_pages_")) / "synthetic.duckdb"
-    store = open_store(str(db), seed_if_new=False) if db.exists() else None
+    store = open_store(str(db), seed_if_new=False, keep_open=True) if db.exists() else None
     if store is None or store.count_events() != args.events:
         if db.exists():
             db.unlink()

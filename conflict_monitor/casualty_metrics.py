@@ -80,16 +80,20 @@ def _assemble_conflicts(claims: pd.DataFrame) -> pd.DataFrame:
     if claims.empty:
         return pd.DataFrame(columns=cols)
     claims = claims.sort_values(["incident", "victim_group", "nationality", "low", "high", "claimant"])
-    rows = []
-    for (incident, group, nat), part in claims.groupby(["incident", "victim_group", "nationality"],
-                                                       sort=False):
-        rows.append({"incident": incident, "first_day": part["day"].iloc[0],
-                     "location": part["location"].dropna().min() if part["location"].notna().any() else None,
-                     "victim_group": group, "nationality": nat, "low": int(part["incidents"].iloc[0]),
-                     "high": int(part["reports"].iloc[0]), "reports": len(part),
-                     "claims": [{"claimant": c, "low": int(lo), "high": int(hi), "source_url": u}
-                                for c, lo, hi, u in zip(part["claimant"], part["low"], part["high"],
-                                                        part["source_url"])]})
+    groups: dict[tuple, dict[str, Any]] = {}
+    for inc, group, nat, day, place, lo, hi, g_low, g_high, who, url in zip(
+            claims["incident"], claims["victim_group"], claims["nationality"], claims["day"],
+            claims["location"], claims["low"], claims["high"], claims["incidents"], claims["reports"],
+            claims["claimant"], claims["source_url"]):
+        row = groups.setdefault((inc, group, nat), {
+            "incident": inc, "first_day": day, "location": None, "victim_group": group,
+            "nationality": nat, "low": int(g_low), "high": int(g_high), "reports": 0, "claims": []})
+        if isinstance(place, str) and (row["location"] is None or place < row["location"]):
+            row["location"] = place  # the first place name, alphabetically
+        row["reports"] += 1
+        row["claims"].append({"claimant": who, "low": int(lo), "high": int(hi),
+                              "source_url": url if isinstance(url, str) else None})
+    rows = list(groups.values())
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["high", "first_day", "incident"], ascending=[False, True, True])
 
