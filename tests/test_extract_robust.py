@@ -114,12 +114,13 @@ DATE_PHRASES = ["until the end of the month", "by the end of March", "before the
 def _all_rules(text: str) -> list:
     from conflict_monitor.extract import dates
 
-    original = dates._ANY_DATE
-    try:
-        dates._ANY_DATE = re.compile("")  # matches every text: all rules run
+    words, compiled = dates._WORDS, dates._COMPILED
+    try:  # every text has the word "all", which every rule accepts: all rules run
+        dates._WORDS = re.compile("(?P<all>)")
+        dates._COMPILED = [(frozenset({"all"}), regex, handler) for _, regex, handler in compiled]
         return dates.find_dates(text, dt.date(2020, 2, 13))
     finally:
-        dates._ANY_DATE = original
+        dates._WORDS, dates._COMPILED = words, compiled
 
 
 @pytest.mark.parametrize("phrase", DATE_PHRASES)
@@ -135,7 +136,7 @@ def test_date_prefilter_passes_every_rule(phrase):
 @settings(max_examples=400, deadline=None)
 @given(st.lists(DATE_WORDS, min_size=1, max_size=6), st.sampled_from([" ", "  ", "\n", "-"]))
 def test_date_prefilter_never_hides_a_date(words, sep):
-    """find_dates skips sentences its word prefilter rejects: the result must be what all rules give."""
+    """find_dates runs only the rules whose words a sentence has: the result must be what all rules give."""
     from conflict_monitor.extract import dates
 
     text = sep.join(words)

@@ -80,72 +80,77 @@ def _since(m: re.Match[str], published: dt.date) -> dt.date | None:
 
 
 WEEK = dt.timedelta(days=7)
-# (pattern, handler) in priority order; the handler gets the match and the publication date and
-# returns (date, precision, kind) or None.
+# (words, pattern, handler) in priority order. The handler gets the match and the publication date
+# and returns (date, precision, kind) or None; `words` names the _WORDS groups of which the pattern
+# needs at least one (a sentence with none of them cannot match it).
 RULES = [
-    (r"\b(?:until|by|before)\s+the\s+end\s+of\s+(?:the|this)\s+month\b",
+    ("end", r"\b(?:until|by|before)\s+the\s+end\s+of\s+(?:the|this)\s+month\b",
      lambda m, p: (_month_end(p), "day", "deadline")),
-    (r"\b(?:until|by|before)\s+the\s+end\s+of\s+" + _MON,
+    ("end", r"\b(?:until|by|before)\s+the\s+end\s+of\s+" + _MON,
      lambda m, p: (_month_end(_past(p.year, MONTHS[m.group("mon").lower().rstrip('.')], 1, p + dt.timedelta(days=400))
                            or p), "day", "deadline")),
-    (r"\b(?:until|by)\s+(?:next\s+)?" + _WD,
+    ("wd", r"\b(?:until|by)\s+(?:next\s+)?" + _WD,
      lambda m, p: (p + dt.timedelta(days=(WEEKDAYS[m.group("wd").lower()] - p.weekday()) % 7 or 7), "day", "deadline")),
-    (r"\bsince\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?\b",
+    ("mon", r"\bsince\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?\b",
      lambda m, p: (_since(m, p), "month", "since")),
-    (r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
+    ("wd", r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
      lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p - dt.timedelta(days=1)), "month", "since")),
-    (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
+    ("year", r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
      lambda m, p: (dt.date(p.year, 1, 1), "month", "since")),
-    (r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",
+    ("month", r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",
      lambda m, p: (p.replace(day=1), "month", "since")),
-    (r"\b" + _MON + r"\s+" + _DAY + r"\b(?:,\s*" + _YEAR + r")?",
+    ("mon", r"\b" + _MON + r"\s+" + _DAY + r"\b(?:,\s*" + _YEAR + r")?",
      lambda m, p: (_explicit(m, p), "day", "event")),
-    (r"\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?\b",
+    ("mon", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?\b",
      lambda m, p: (_explicit(m, p), "day", "event")),
-    (r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b",
+    ("yyyy", r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b",
      lambda m, p: (dt.date.fromisoformat(m.group("iso")), "day", "event")),
-    (r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+|overnight\s+)?" + _WD + _PART + r"\b",
+    ("wd", r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+|overnight\s+)?" + _WD + _PART + r"\b",
      lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p), "day", "event")),
-    (r"\bthe\s+day\s+before\s+yesterday\b", lambda m, p: (p - dt.timedelta(days=2), "day", "event")),
-    (r"\byesterday\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
-    (r"\blast\s+night\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
-    (r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|overnight)\b",
+    ("yesterday", r"\bthe\s+day\s+before\s+yesterday\b", lambda m, p: (p - dt.timedelta(days=2), "day", "event")),
+    ("yesterday", r"\byesterday\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
+    ("night", r"\blast\s+night\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
+    ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|overnight)\b",
      lambda m, p: (p, "day", "event")),
-    (r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
+    ("day", r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
      lambda m, p: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
-    (r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
-    (r"\b(?:earlier\s+)?this\s+week\b|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
+    ("week", r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
+    ("week day month", r"\b(?:earlier\s+)?this\s+week\b|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
      r"|\brecent\s+days\b|\bearlier\s+this\s+month\b",
      lambda m, p: (p, "week", "event")),
-    (r"\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?weeks\b|\bthis\s+month\b",
+    ("week month", r"\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?weeks\b|\bthis\s+month\b",
      lambda m, p: (p, "month", "event")),
-    (r"\blast\s+month\b",
+    ("month", r"\blast\s+month\b",
      lambda m, p: ((p.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month", "event")),
-    (r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
+    ("mon", r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
      lambda m, p: (_since(m, p), "month", "event")),
-    (r"\b(?:in|since)\s+" + _YEAR + r"\b",
+    ("yyyy", r"\b(?:in|since)\s+" + _YEAR + r"\b",
      lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
                 "background" if int(m.group("year")) < p.year else "event")),
 ]
 
 
-_COMPILED = [(re.compile(pattern, re.IGNORECASE), handler) for pattern, handler in RULES]
-# A word that every rule above needs (month, weekday, "end", "days", "week", "month", "year",
-# "night", "yesterday", "today", "tonight", "morning", ..., or a year), each at a word start as
-# in the rules: sentences without one (over half of them) skip the 22 rules. Keep it in step with RULES.
-_ANY_DATE = re.compile(
-    r"\b(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|(?:" + "|".join(WEEKDAYS) + r")"
-    r"|(?:end|days?|weeks?|month|year|night|yesterday|today|tonight|morning|afternoon|evening|overnight"
-    r"|(?:19|20)\d\d)\b)", re.IGNORECASE)
+_COMPILED = [(frozenset(words.split()), re.compile(pattern, re.IGNORECASE), handler)
+             for words, pattern, handler in RULES]
+# The words the rules are built on, each bounded as it is in every rule that uses it. A sentence
+# runs only the rules whose words it has; over half have none. Keep it in step with RULES.
+_WORDS = re.compile(
+    r"\b(?:(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|(?P<wd>" + "|".join(WEEKDAYS) + r")"
+    r"|(?P<end>end)\b|(?P<day>days?)\b|(?P<week>weeks?)\b|(?P<month>month)\b|(?P<year>year)\b"
+    r"|(?P<night>night)\b|(?P<yesterday>yesterday)\b|(?P<today>today|tonight|morning|afternoon|evening|overnight)\b"
+    r"|(?P<yyyy>(?:19|20)\d\d)\b)", re.IGNORECASE)
 
 
 def find_dates(text: str, published: dt.date) -> list[DateRef]:
     """Every date expression in `text`, resolved; overlapping matches go to the earlier rule."""
     found: list[DateRef] = []
-    if not _ANY_DATE.search(text):
+    words = {m.lastgroup for m in _WORDS.finditer(text)}
+    if not words:
         return found
     taken: list[tuple[int, int]] = []
-    for regex, handler in _COMPILED:
+    for needs, regex, handler in _COMPILED:
+        if needs.isdisjoint(words):
+            continue
         for m in regex.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
