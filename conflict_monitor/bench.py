@@ -53,16 +53,24 @@ print(first, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def compute_page_figures(store: EventStore, flt: EventFilter) -> None:
-    """What a filter change recomputes on the server for Overview, Timeline and Casualties."""
-    compute_key_figures(store, flt)
+    """What a filter change recomputes on the server for Overview, Timeline and Casualties: the
+    queries the pages' loaders run (ui/loaders.py, ui/metrics_loaders.py) and their pandas."""
+    compute_key_figures(store, flt)  # Overview
     store.query_events(flt, limit=15)
-    daily = tm.query_daily(store, flt)
-    tm.compute_escalation_index(daily, "week")
-    tm.compute_weekly_change(daily)
+    daily = tm.query_daily(store, flt)  # Timeline
+    start = flt.date_from or (daily["day"].min() if len(daily) else None)
+    end = flt.date_to or (daily["day"].max() if len(daily) else None)
+    period = tm.choose_default_period(start, end)
+    tm.query_sources(store, flt, tm.NOT_RUNNING)
+    tm.compute_escalation_index(daily, period, start, end)
+    tm.compute_daily_index(daily, start, end)
+    tm.compute_weekly_change(daily, start, end)
     tm.query_key_events(store, flt)
-    tm.query_pair_daily(store, flt, 6)
-    tm.query_period_samples(store, flt, "week")
-    cm.query_casualty_summary(store, flt)
+    tm.query_period_samples(store, flt, period)
+    tm.compute_pair_index(tm.query_pair_daily(store, flt, 6), period, start, end)
+    summary = cm.query_casualty_summary(store, flt)  # Casualties
+    tm.query_sources(store, flt, "fatalities IS NOT NULL")
+    cm.compute_cumulative(summary.daily)
     cm.query_casualty_reports(store, flt, 1000)
 
 
