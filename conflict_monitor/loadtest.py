@@ -38,7 +38,7 @@ class LoadReport:
                 f"import {self.import_seconds:.1f} s: {self.import_message}")
 
 
-async def _settle(page, timeout_ms: int = 120_000) -> None:
+async def _settle(page, timeout_ms: int = 180_000) -> None:
     await page.wait_for_selector("[data-testid=stMainBlockContainer] h1", timeout=timeout_ms)
     await page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
                                  timeout=timeout_ms)
@@ -51,7 +51,7 @@ async def _browse(browser, base: str, number: int, rounds: int, report: LoadRepo
         for step in range(rounds):
             view = VIEWS[(number + step) % len(VIEWS)]
             start = time.perf_counter()
-            await page.goto(base + view)
+            await page.goto(base + view, timeout=180_000)
             await _settle(page)
             report.load_seconds.append(time.perf_counter() - start)
             report.page_loads += 1
@@ -67,17 +67,19 @@ async def _import(browser, base: str, upload: Path, report: LoadReport) -> None:
     context = await browser.new_context()
     page = await context.new_page()
     try:
-        await page.goto(base + "/data")
+        await page.goto(base + "/data", timeout=180_000)
         await _settle(page)
         await page.locator("input[type=file]").set_input_files(str(upload), timeout=180_000)
         button = page.get_by_role("button", name="Import")
         await button.wait_for(timeout=180_000)
         start = time.perf_counter()
         await button.click()
-        done = page.locator("[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError]")
+        done = page.locator("[data-testid=stAlert]").filter(has_text="events added").or_(
+            page.locator("[data-testid=stAlertContentError]"))
         await done.first.wait_for(timeout=300_000)
         report.import_seconds = time.perf_counter() - start
-        report.import_message = (await done.first.inner_text()).strip()
+        report.import_message = " ".join((await done.first.inner_text()).split()).replace(
+            "check_circle ", "")
     except Exception as exc:  # noqa: BLE001
         report.errors.append(f"import: {type(exc).__name__}: {exc}"[:300])
     finally:

@@ -1,6 +1,7 @@
 """20 browser sessions filter while a file is imported: no errors, nothing lost or doubled."""
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ def test_twenty_sessions_while_an_import_runs(tmp_path):
     assert expected_added > 0
 
     with serve_app(store_file, tmp_path) as url:
-        report = asyncio.run(run_load(url, FIXTURE, sessions=20, rounds=2))
+        # Own thread: the session's sync playwright fixture may already run a loop on this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            report = pool.submit(asyncio.run, run_load(url, FIXTURE, sessions=20, rounds=2)).result()
     print(report.summary())
     assert report.errors == []
     assert report.page_loads == 40
