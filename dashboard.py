@@ -8,6 +8,8 @@ from ui.auth import is_authorised, render_login
 from ui.shell import mark_shell_ran, render_shell, render_store_problem
 
 # One entry per real page; each page file only lays out what the package computes.
+# url_path is the file's stem, so a cold server's first deep link (which Streamlit resolves by
+# file name before dashboard.py runs) lands on the same page.
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True,
             url_path="overview"),
@@ -17,7 +19,7 @@ PAGES = [
             url_path="casualties"),
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/add_articles.py", title="Add articles", icon=":material/post_add:",
-            url_path="add-articles"),
+            url_path="add_articles"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 

@@ -69,3 +69,36 @@ def test_hostile_text_is_shown_inert(hostile_app, browser, path):
     _assert_inert(page, dialogs)
     assert page.locator("[data-testid=stException]").count() == 0
     page.context.close()
+
+
+HOSTILE_ARTICLE = (
+    "DAMASCUS — Syrian government forces shelled Saraqib on Tuesday, killing 4 civilians, "
+    "according to the Syrian Observatory for Human Rights. "
+    f"<script>window.{MARK}=10;alert(10)</script> <img src=x onerror=\"window.{MARK}=11\"> "
+    "[a link](javascript:alert(12)) **not bold** $x^2$ :material/warning:\n\n"
+    "Turkey accused Russia of violating the ceasefire in Idlib on Wednesday."
+)
+
+
+def test_add_articles_preview_shows_hostile_text_as_text(hostile_app, browser):
+    page = browser.new_context().new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_app + "/add_articles")
+    wait_for_app(page)
+    area = page.get_by_label("Article text")
+    area.fill(HOSTILE_ARTICLE)
+    area.press("Control+Enter")  # submit the text area
+    expander = page.get_by_text("Article text, evidence highlighted")
+    expander.wait_for(timeout=120000)
+    if page.locator("mark").count() == 0:
+        expander.click()
+    page.locator("mark").first.wait_for(timeout=60000)
+    preview = page.locator(".article-preview")
+    shown = preview.inner_text()
+    assert "window." not in shown  # the cleaner drops script and tag content from the text
+    # Markdown in an article stays literal text: no link, no bold, no formula is rendered.
+    assert "[a link](javascript:alert(12))" in shown and "**not bold**" in shown and "$x^2$" in shown
+    assert preview.locator("a, strong, .katex").count() == 0
+    _assert_inert(page, dialogs)
+    page.context.close()
