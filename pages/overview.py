@@ -17,7 +17,7 @@ st.caption(f"Filters: {flt.describe()}")
 cols = st.columns(4)
 cols[0].metric("Events", f"{figures.events:,}", help=f"{figures.incidents:,} distinct incidents")
 cols[1].metric("Fatalities", f"{figures.fatalities_low:,}–{figures.fatalities_high:,}",
-               help="Per incident: the lowest report (ACLED's rule) to the highest. "
+               help="Per incident and victim group: the lowest report (ACLED's rule) to the highest. "
                     f"{figures.running_total_reports:,} running totals are shown apart, never added.")
 cols[2].metric("Actors", f"{figures.actors:,}")
 span = (f"{figures.first_date} → {figures.last_date}" if figures.first_date else "—")
