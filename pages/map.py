@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflict_monitor.maps import STATUS_STYLES, build_idlib_map
+from conflict_monitor.map_posts import STATUS_STYLES
+from conflict_monitor.maps import build_idlib_map
 from conflict_monitor.safety import compute_safe_url
 from conflict_monitor.sites import (
     compute_site_history, compute_site_status_as_of, compute_status_dates, find_clicked,

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from conflict_monitor import map_assets
-from conflict_monitor.maps import (
-    OSM_TILES, build_idlib_map, compute_events_payload, escape_html, render_map_html,
-)
+from conflict_monitor.map_events import compute_events_payload
+from conflict_monitor.map_html import escape_html
+from conflict_monitor.maps import OSM_TILES, build_idlib_map, render_map_html
 from conflict_monitor.reference import load_posts
 from conflict_monitor.sites import (
     NOT_ESTABLISHED, compute_site_status_as_of, find_clicked, make_map_geojson, select_events_as_of,
