@@ -75,12 +75,112 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(?:!doctype|html|head|body|article|div|p|script|meta)\b", head))
 
 
+_CAPTION_CLASS = re.compile(r"^(?:(?:wp|photo|image|img|media|figure|picture|article|story|gallery)[-_])?"
+                            r"caption(?:[-_]text)?$", re.IGNORECASE)
+_CHROME_BOX = re.compile(  # class or id tokens of page furniture: captions inside them stay dropped
+    r"cookie|consent|gdpr|newsletter|breadcrumb|outbrain|taboola|"  # anywhere in a token; the rest lead it
+    r"^(?:site|page|global|top|bottom)?[-_]?(?:nav|navbar|navigation|menu|footer|sidebar|related|most-?read|"
+    r"popular|trending|promo|ads?|advert|advertisement|sponsored|share|sharing|social|comments?|teasers?|"
+    r"recommended)(?:$|[-_\d])", re.IGNORECASE)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "menu", "noscript", "template", "header"})  # no form: ASP.NET
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog"})
+_INLINE = frozenset({"p", "span", "a", "em", "strong", "b", "i", "small", "cite", "label"})
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _in_chrome(elem) -> bool:
+    """True when the element sits in page furniture (nav, footer, cookie box, related stories, ...)."""
+    for anc in elem.iterancestors():
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("html", "body", "main", "article"):
+            continue  # their classes describe the whole page ("has-sidebar", "comments-open")
+        if tag == "header" and any(a.tag in ("article", "main") for a in anc.iterancestors()):
+            continue  # an article's own header (title, lead photo) is content
+        if tag in _CHROME_TAGS or (anc.get("role") or "").lower() in _CHROME_ROLES:
+            return True
+        if any(_CHROME_BOX.search(tok) for tok in f"{anc.get('class', '')} {anc.get('id', '')}".split()):
+            return True
+    return False
+
+
+def _caption_text(elem) -> str:
+    return _squash(re.sub(r"©\s*", "Photo: ", " ".join(elem.itertext())))
+
+
+def _is_caption(elem) -> bool:
+    return elem.tag == "figcaption" or any(_CAPTION_CLASS.match(tok) for tok in (elem.get("class") or "").split())
+
+
+def _lift_captions(tree) -> list[str]:
+    """Turn photo captions outside page furniture into plain <p> paragraphs in their place.
+
+    trafilatura drops <figure> and anything with "caption" in its class; the caption text is moved
+    out of its figure (or image box) so it is extracted like a paragraph, in document order.
+    Returns the captions' texts (whitespace squashed).
+    """
+    from lxml.html import Element  # lxml comes with trafilatura; only needed for HTML
+
+    found = [elem for elem in tree.iter() if isinstance(elem.tag, str) and _is_caption(elem)
+             and not any(_is_caption(a) for a in elem.iterancestors())]  # outermost captions only
+    texts, anchors = [], {}  # anchor element -> caption texts replacing it
+    for elem in found:
+        text = _caption_text(elem)
+        if not text or len(text) > 600 or len(text.split()) < 3 or _in_chrome(elem):
+            continue
+        figure = [a for a in elem.iterancestors("figure", "picture")]
+        anchor = figure[-1] if figure else elem
+        while not figure and anchor.getparent() is not None and anchor.getparent().tag not in (
+                "body", "article", "main", "section", "html") and _caption_text(anchor.getparent()) == text:
+            anchor = anchor.getparent()  # an image box holding only the picture and this caption
+        anchors.setdefault(anchor, []).append(text)
+        texts.append(text)
+    for anchor, caps in anchors.items():
+        parent = anchor.getparent()
+        if parent is None:
+            continue
+        target, after = anchor, False
+        while parent is not None and parent.tag in _INLINE and parent.getparent() is not None:
+            target, after, parent = parent, True, parent.getparent()  # no <p> inside a <p>: go after it
+        paras = []
+        for cap in caps:
+            para = Element("p")
+            para.text = cap
+            paras.append(para)
+        if after:
+            anchor.drop_tree()
+            for para in reversed(paras):
+                target.addnext(para)
+            paras[-1].tail, target.tail = target.tail, None
+        else:
+            paras[-1].tail = anchor.tail
+            index = parent.index(anchor)
+            parent.remove(anchor)
+            for para in reversed(paras):
+                parent.insert(index, para)
+    return texts
+
+
+def _caption_blocks(text: str, captions: list[str]) -> str:
+    """Set each caption line apart with blank lines so it stays a paragraph of its own."""
+    wanted = set(captions)
+    return "\n".join(f"\n{line}\n" if _squash(line) in wanted else line for line in text.split("\n"))
+
+
 def html_to_text(html: str) -> tuple[str, dict]:
-    """Main text and metadata of a page via trafilatura (scripts, nav and footers dropped)."""
+    """Main text and metadata of a page via trafilatura (scripts, nav and footers dropped).
+
+    Photo captions (figcaption, class "caption", "wp-caption-text", "photo-caption", ...) outside page
+    furniture are kept, each as a paragraph of its own where it stood in the page.
+    """
     import trafilatura  # noqa: PLC0415 - heavy import, only for HTML
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+    tree = trafilatura.load_html(html)
+    captions = _lift_captions(tree) if tree is not None else []
+    doc = trafilatura.bare_extraction(tree if tree is not None else html, with_metadata=True,
+                                      include_comments=False, include_tables=False, favor_precision=True)
     if doc is None:
         raise ExtractionError("No article text could be found in the HTML page.")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -88,6 +188,8 @@ def html_to_text(html: str) -> tuple[str, dict]:
     title = data.get("title")
     if title and text.startswith(title):
         text = text[len(title):].lstrip("\n")
+    if captions:
+        text = _caption_blocks(text, captions)
     return text, {"title": title, "author": data.get("author"), "date": data.get("date")}
 
 
