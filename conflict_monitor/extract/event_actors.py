@@ -1,0 +1,106 @@
+"""Who acted and on whom, for one trigger: actor1 from the subject (or the noun's modifiers,
+"clashes between X and Y", pronouns resolved to the sentence's speaker), actor2 from the
+objects and prepositions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conflict_monitor.extract import roles
+from conflict_monitor.extract.lexicon import Trigger, lookup
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from conflict_monitor.extract.events import Context
+
+
+def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx: Context, sent: Span,
+                     absorbed: list[Token]) -> list[roles.ActorRef | None]:
+    """The actors of the act (more than one for "X and Y attacked"); [None] when none is found."""
+    if nominal:
+        pair = _between(trigger, doc, ctx)
+        if pair:
+            return [pair[0]]
+        ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
+        if ref is None and lookup(trigger).action in ("deploy", "displace"):
+            of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
+        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
+            return [ref]
+        anchor_verb = anchor
+    else:
+        anchor_verb = trigger
+    subj, passive, reached = roles.subject_and_verb(anchor_verb)
+    if subj is not None:
+        if subj.lower_ in roles.PRONOUNS:
+            return [_pronoun(subj, ctx)]
+        poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
+        if poss and not roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country):
+            return [_pronoun(poss[0], ctx)]
+        refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
+                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in roles.subjects(subj)]
+        refs = [r for r in refs if r is not None]
+        if refs:
+            return refs
+    for noun in absorbed:
+        ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
+        if ref:
+            return [ref]
+    if passive:  # "killed in the Turkish response", "killed in an air strike by X"
+        ref = roles.actor_in_tokens(roles.modifier_tokens(anchor_verb), doc, ctx.main_country)
+        return [ref]
+    if subj is None:
+        return [roles.nearest_actor_before(reached, doc, ctx.main_country)]
+    return [None]
+
+
+def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
+    """"it said it had ...", "its forces": the speaker of this sentence, else the last speaker."""
+    who = ctx.sent_speaker or (ctx.speaker if tok.lower_ in ("he", "she", "we", "i", "his", "her", "our") else None)
+    if who is None:
+        return None
+    return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)
+
+
+
+def _between(noun, doc, ctx) -> list:
+    """"clashes between X and Y" -> [X, Y]."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "between":
+            refs = []
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    for s in roles.subjects(g):
+                        ref = roles.actor_in_tokens([t for t in s.subtree if t.dep_ not in ("conj", "cc")
+                                                     or t is s], doc, ctx.main_country)
+                        if ref and all(r.canonical != ref.canonical for r in refs):
+                            refs.append(ref)
+            return refs
+    return []
+
+
+def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: Context,
+                    fig_tokens: list[Token]) -> roles.ActorRef | None:
+    """The actor acted on: object, "attack on/against X", the victims of the death figure."""
+    if nominal:
+        pair = _between(trigger, doc, ctx)
+        if len(pair) > 1:
+            return pair[1]
+        tokens = [t for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "with",
+                                                                                  "for", "towards")
+                  for t in c.subtree]
+    else:
+        tokens = roles.object_tokens(trigger)
+    ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)
+    if ref is None and row.action in ("threaten", "accuse", "ultimatum"):
+        for c in trigger.children:
+            if c.dep_ in ("xcomp", "prep"):
+                ref = roles.actor_in_tokens(roles.object_tokens(c) if c.dep_ == "xcomp" else list(c.subtree), doc,
+                                            ctx.main_country)
+                if ref:
+                    break
+    if ref is None and fig_tokens:
+        ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
+    return ref
+

@@ -1,0 +1,151 @@
+"""The record of one event from a resolved trigger: its death figure, date (or a deadline,
+or background), place, ACLED type and confidence, as the dict the pipeline validates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from conflict_monitor.extract import roles
+from conflict_monitor.extract.dates import DateRef
+from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
+from conflict_monitor.extract.locate import pick_place
+from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
+from conflict_monitor.extract.scope import clause_tokens
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from conflict_monitor.extract.events import Context
+
+REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
+RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
+INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in (
+    (r"air ?strike|air-strike|warplane|jet|aircraft|bomb|drone|helicopter|aerial", "Explosions/Remote violence",
+     "Air/drone strike"),
+    (r"shell|artillery|rocket|missile|mortar", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    (r"\bied\b|roadside|landmine|\bmine\b|car bomb|explosive", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
+))
+YEAR_RE = re.compile(r"\d{4}")
+BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
+
+
+def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
+    """The date expression inside the anchor's own clause; conjuncts and participles inherit."""
+    tok = anchor
+    for _ in range(4):
+        chars = {t.idx - sent_offset for t in clause_tokens(tok)}
+        for ref in dates:
+            if ref.start in chars or any(ref.start <= c < ref.end for c in chars):
+                return ref
+        marked = any(c.dep_ == "mark" for c in tok.children)
+        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str) -> Figure | None:
+    """(value, high, qualifier, victims noun, char span) of the death toll in this clause."""
+    base = sent.start_char
+    chars = {t.idx - base for t in tokens}
+    wounded = {t.idx - base for t in sent if t.lemma_.lower() in ("wound", "injure", "hurt", "injury")
+               and t.i != trigger.i}
+    for fig in find_figures(text):
+        if fig.start not in chars and fig.end - 1 - len(fig.noun or "") + 1 not in chars:
+            continue
+        if any(fig.start < w < fig.end + 25 or (fig.start - 12 < w < fig.start) for w in wounded):
+            continue
+        return fig
+    for fig in find_bare_numbers(text):
+        tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
+                                                                         + len(t.text))), None)
+        if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
+            return fig
+    return None
+
+
+
+def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -> tuple[str | None, str | None]:
+    if action in ("attack", "kill"):
+        low = sent_text.lower()
+        for pattern, etype, sub in INSTRUMENTS:
+            if pattern.search(low):
+                return etype, sub
+        if victims == "civilians" or (actor2 and actor2.canonical == "civilians"):
+            return "Violence against civilians", "Attack"
+    if action == "capture" and actor1 is not None:
+        return ("Battles", "Government regains territory") if actor1.kind in ("military", "state") else \
+            ("Battles", "Non-state actor overtakes territory")
+    return row.event_type, row.sub_event_type
+
+
+def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nominal: bool, action: str,
+                     actor1: roles.ActorRef | None, actor2: roles.ActorRef | None, tokens: list[Token],
+                     fig: Figure | None, dates: list[DateRef], places: list, reporter: str | None,
+                     evidence: str, start_char: int, ctx: Context) -> list[dict]:
+    """One event dict (or none, for background acts)."""
+    doc = sent.doc
+    verbal = action in VERBAL
+    if actor2 is None and action in ("attack", "capture", "encircle"):
+        actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
+                                        and (actor1 is None or not actor1.start <= t.i < actor1.end)],
+                                       doc, ctx.main_country)
+    a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
+    a2 = actor2.canonical if actor2 else None
+    if a1 is not None and a1 == a2:
+        a2 = None
+    if roles.is_reporter(a1):
+        return []
+    if roles.is_reporter(a2):
+        a2 = None
+    if a1 is None and action in VERBAL:
+        return []  # a statement needs someone who made it
+    ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
+    deadline = None
+    if ref is not None and ref.kind == "deadline":
+        deadline = ref.date if action in ("ultimatum", "threaten") else None
+        ref = None
+    if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
+        return []
+    running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text) and fig)
+    if running:
+        event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
+    elif ref is not None:
+        event_date, precision, period_start = ref.date, ref.precision, None
+    else:
+        event_date, precision, period_start = ctx.published, "week", None
+    place = pick_place(places, tokens, verbal, {tok.i, anchor.i})
+    own_place = place is not None
+    if place is None and action in VIOLENT:
+        place = pick_place(places, list(sent), False)
+        own_place = place is not None
+        if place is None and ctx.main_place and (REGION_RE.search(ctx.sent_text) or action in VIOLENT):
+            place = (ctx.main_text, ctx.main_place)
+    location, geo = place if place else (None, {})
+    victims = victims_of(fig.noun) if fig else None
+    etype, sub = _types(row, action, ctx.sent_text, actor1, actor2, victims)
+    confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
+        + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
+    return [{
+        "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
+        "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
+        "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
+        "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
+        "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
+        "geo_precision": geo.get("geo_precision"),
+        "fatalities": fig.value if fig and action == "kill" else None,
+        "fatalities_high": fig.high if fig and action == "kill" else None,
+        "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
+        "victims": victims if action == "kill" else None, "reported_by": reporter,
+        "source": ctx.source, "source_url": ctx.url, "article_id": ctx.article_id,
+        "evidence": evidence, "evidence_start": start_char, "evidence_end": start_char + len(evidence),
+        "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
+        "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
+        "period_start": period_start.isoformat() if period_start else None,
+        "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
+    }]
