@@ -91,8 +91,9 @@ def test_add_articles_preview_shows_hostile_text_as_text(hostile_app, browser):
     area.press("Control+Enter")  # submit the text area
     expander = page.get_by_text("Article text, evidence highlighted")
     expander.wait_for(timeout=120000)
-    if page.locator("mark").count() == 0:
-        expander.click()
+    page.get_by_role("button", name="Store").first.wait_for(timeout=120000)  # the run finished
+    if not page.locator("mark").first.is_visible():
+        expander.click()  # collapsed when events were found
     page.locator("mark").first.wait_for(timeout=60000)
     preview = page.locator(".article-preview")
     shown = preview.inner_text()
