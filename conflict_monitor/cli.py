@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import sys
 from pathlib import Path
 from typing import Sequence
 
+from conflict_monitor.cli_args import parse_date_arg
 from conflict_monitor.export import make_csv_text, make_geojson_text
 from conflict_monitor.filters import EventFilter
 from conflict_monitor.store import ENV_VAR, StoreError, open_store, rebuild_store
@@ -21,17 +21,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """The sidebar's filters as options (repeat an option for several values)."""
-    parser.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
+    parser.add_argument("--from", dest="date_from", type=parse_date_arg, help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", type=parse_date_arg, help="last day (YYYY-MM-DD)")
     parser.add_argument("--actor", action="append", default=[], help="actor1 or actor2 (repeatable)")
     parser.add_argument("--country", action="append", default=[],
                         help="ISO3 where it happened or of either actor (repeatable)")

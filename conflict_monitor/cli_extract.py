@@ -9,14 +9,8 @@ import json
 import sys
 from pathlib import Path
 
+from conflict_monitor.cli_args import parse_date_arg
 from conflict_monitor.extract.errors import ExtractionError
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _load(item: str, published: dt.date | None):
@@ -30,7 +24,7 @@ def _load(item: str, published: dt.date | None):
     if not path.is_file():
         raise ExtractionError(f"{item}: no such file")
     meta = read_meta(path)
-    pub = published or (_date(meta["published"]) if meta.get("published") else None)
+    pub = published or (parse_date_arg(meta["published"]) if meta.get("published") else None)
     is_html = True if path.suffix.lower() in (".html", ".htm") else None
     return extract_article(path.read_bytes(), published=pub, source=meta.get("source"), url=meta.get("url"),
                            is_html=is_html)
@@ -113,13 +107,13 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("extract", help="print the events found in article files (store untouched)")
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt or .html article files")
-    p.add_argument("--published", type=_date, help="publication date YYYY-MM-DD (default: found in the text)")
+    p.add_argument("--published", type=parse_date_arg, help="publication date YYYY-MM-DD (default: found in the text)")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=run_extract)
 
     p = subparsers.add_parser("ingest", help="extract articles and store them with their events (idempotent)")
     p.add_argument("inputs", nargs="+", metavar="FILE|DIR|URL")
-    p.add_argument("--published", type=_date, help="publication date YYYY-MM-DD for all inputs")
+    p.add_argument("--published", type=parse_date_arg, help="publication date YYYY-MM-DD for all inputs")
     p.set_defaults(func=run_ingest)
 
     p = subparsers.add_parser(

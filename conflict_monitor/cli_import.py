@@ -4,11 +4,11 @@ and `link-incidents` (recompute incident ids over the whole store or a date rang
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from tqdm import tqdm
 
+from conflict_monitor.cli_args import parse_date_arg
 from conflict_monitor.importers import FORMATS, import_file
 from conflict_monitor.store import ImportRejected, open_store
 
@@ -59,12 +59,6 @@ def run_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the import and link-incidents commands."""
@@ -81,6 +75,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=run_import)
     link = subparsers.add_parser("link-incidents",
                                  help="recompute which reports belong to one incident")
-    link.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
-    link.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
+    link.add_argument("--from", dest="date_from", type=parse_date_arg, help="first day (YYYY-MM-DD)")
+    link.add_argument("--to", dest="date_to", type=parse_date_arg, help="last day (YYYY-MM-DD)")
     link.set_defaults(func=run_link)
