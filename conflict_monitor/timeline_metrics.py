@@ -179,19 +179,30 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
     # Exact top-k per period without ranking every event (a window over all of them is ~20x
     # slower at 1M rows): count events per (period, score), take each period's k-th best score,
     # and rank only the events at or above it.
-    sql = f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k FROM events
+    # `bound` adds two implied conditions (every event ranked has score >= the lowest cut-off
+    # s_min): a report with deaths has fatalities * 20 = score + goldstein >= s_min + the lowest
+    # goldstein (less 1 for rounding), one without has -goldstein >= s_min. They drop no
+    # candidate, and as plain column filters the scan skips most rows before their text columns.
+    scan = ", ".join(f"e.{c}" for c in (*_ROW_FIELDS, "goldstein") if c != "deadline")
+    sql = f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k,
+          min(goldstein) AS g FROM events
           WHERE {where} AND {conflictual('')} GROUP BY {trunc('')}, {score('')}),
-        cum AS (SELECT period, score, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above,
+        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above,
           sum(k) OVER (PARTITION BY period) AS n FROM lv),
         cut AS (SELECT period, CAST(max(n) AS BIGINT) AS n,
           coalesce(max(score) FILTER (WHERE above >= ?), min(score))
-          AS s FROM cum GROUP BY period),
+          AS s, min(g) AS g FROM cum GROUP BY period),
+        bound AS (SELECT CAST(floor((min(s) + min(g)) / 20) - 1 AS INTEGER) AS deaths,
+          -min(s) AS weight FROM cut),
         cand AS (SELECT cut.period, cut.n, {cols}, row_number() OVER (PARTITION BY cut.period
           ORDER BY {score('e.')} DESC, e.event_id) AS rn
-          FROM events e JOIN cut ON {trunc('e.')} = cut.period
-          WHERE {ewhere} AND {conflictual('e.')} AND {score('e.')} >= cut.s)
+          FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+              AND e.fatalities >= (SELECT deaths FROM bound)
+            UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+              AND e.fatalities IS NULL AND e.goldstein <= (SELECT weight FROM bound)) AS e
+          JOIN cut ON {trunc('e.')} = cut.period WHERE {score('e.')} >= cut.s)
         SELECT * FROM cand WHERE rn <= ? ORDER BY period, fatalities DESC NULLS LAST, event_id"""
-    out = run_event_sql(source, sql, [*params, per_period, *params, per_period])
+    out = run_event_sql(source, sql, [*params, per_period, *params, *params, per_period])
     out = out.drop(columns="rn")
     out["period"] = pd.to_datetime(out["period"])
     return out
