@@ -132,7 +132,8 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     where, params = _where(flt)
     cols = ", ".join(_ROW_FIELDS)
     deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
-    # cut-off first (one integer column), so only the few deadliest rows' text is read
+    # cut-off first (one integer column), so only the few deadliest rows' text is read;
+    # ultimatums as two branches (with a deadline, then without), each a plain column filter
     inc = "coalesce(incident_id, event_id)"
     sql = f"""WITH cut AS (SELECT fatalities FROM events WHERE {deadly} ORDER BY fatalities DESC
           LIMIT 1 OFFSET ?),
@@ -145,13 +146,16 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
           WHERE {deadly} AND {inc} IN (SELECT inc FROM best) GROUP BY {inc})
         (SELECT 'deaths' AS kind, lows.low AS fatalities_low, {', '.join(f'best.{c}' for c in _ROW_FIELDS)}
           FROM best JOIN lows ON best.inc = lows.inc)
-        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM events WHERE {where}
-          AND (action = 'ultimatum' OR deadline IS NOT NULL) AND event_date IS NOT NULL
-          ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
+        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM (
+            (SELECT {cols} FROM events WHERE {where} AND deadline IS NOT NULL
+              AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+            UNION ALL (SELECT {cols} FROM events WHERE {where} AND action = 'ultimatum'
+              AND deadline IS NULL AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+          ) AS u ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
         UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events WHERE {where}
           AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)"""
     out = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, top_n, *params, *params,
-                                      max_each, *params, max_each])
+                                      max_each, *params, max_each, max_each, *params, max_each])
     for col in ("event_date", "deadline"):
         out[col] = pd.to_datetime(out[col])
     return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
