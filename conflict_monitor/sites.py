@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from conflict_monitor.export import make_geojson
+from conflict_monitor.filters import EventFilter
 
 NOT_ESTABLISHED = "not established"
 # When two statuses start the same day, the later stage wins.
@@ -128,6 +129,18 @@ def make_map_geojson(posts: pd.DataFrame, events: pd.DataFrame, as_of: dt.date) 
     event_json = make_geojson(events.assign(layer="event"))
     return {"type": "FeatureCollection",
             "features": post_json["features"] + event_json["features"]}
+
+
+def compute_as_of_filter(flt: EventFilter, as_of: dt.date, window_days: int | None = None
+                         ) -> EventFilter:
+    """The filter narrowed to events on or before as_of (and within window_days before it), so
+    the store returns only what the map draws, as select_events_as_of would pick."""
+    date_to = min(flt.date_to, as_of) if flt.date_to else as_of
+    date_from = flt.date_from
+    if window_days:
+        start = as_of - dt.timedelta(days=window_days - 1)
+        date_from = max(date_from, start) if date_from else start
+    return flt.with_changes(date_from=date_from, date_to=date_to)
 
 
 def select_events_as_of(events: pd.DataFrame, as_of: dt.date, window_days: int | None = None

@@ -11,26 +11,27 @@ from conflict_monitor.map_posts import STATUS_STYLES
 from conflict_monitor.maps import build_idlib_map
 from conflict_monitor.safety import compute_safe_url
 from conflict_monitor.sites import (
-    compute_site_history, compute_site_status_as_of, compute_status_dates, find_clicked,
-    make_map_geojson, select_events_as_of,
+    compute_as_of_filter, compute_site_history, compute_site_status_as_of, compute_status_dates,
+    find_clicked, make_map_geojson,
 )
 from ui.filters import get_active_filter
-from ui.loaders import get_data_version, load_events, load_sites
+from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
 from ui.shell import require_shell
 from ui.tables import render_event_table
 
 ASOF_KEY, WINDOWS = "map_asof", {"All up to the date": None, "Last 30 days": 30, "Last 7 days": 7}
+MAP_EVENT_LIMIT = 100_000  # newest events drawn; the map's build stays near a second at this size
 
 require_shell()
 flt = get_active_filter()
 version = get_data_version()
 sites, statuses = load_sites(version)
-events = load_events(flt, version)
+span = load_key_figures(flt, version)  # the events' date span, aggregated in the store
 change_days = compute_status_dates(statuses)
-event_days = pd.to_datetime(events["event_date"]).dt.date.dropna() if not events.empty else []
+event_days = [d for d in (span.first_date, span.last_date) if d]
 all_days = sorted(set(change_days) | set(event_days)) or [dt.date.today()]
 low, high = all_days[0], all_days[-1]
-default_day = max(event_days) if len(event_days) else high
+default_day = span.last_date or high
 
 
 def _clamp(day: dt.date) -> dt.date:
@@ -82,13 +83,17 @@ colour_by = "action" if opts[1].radio("Colour events by", ["action", "event type
 tiles = "osm" if opts[2].toggle("Start on OpenStreetMap tiles (needs internet)", key="map_osm") else "none"
 
 posts = compute_site_status_as_of(sites, statuses, as_of)
-shown = select_events_as_of(events, as_of, window)
+in_view = compute_as_of_filter(flt, as_of, window)
+in_view_total = load_key_figures(in_view, version).events
+shown = load_events(in_view, version, limit=MAP_EVENT_LIMIT)
 counts = posts["status"].value_counts()
 unplaced = int(shown["latitude"].isna().sum()) if not shown.empty else 0
-st.caption(f"On {as_of}: {len(posts)} posts — "
-           + ", ".join(f"{counts[s]} {STATUS_STYLES.get(s, ('', '', s))[2]}" for s in counts.index)
-           + f". {len(shown) - unplaced:,} events on the map"
-           + (f" ({unplaced} more have no coordinates)." if unplaced else "."))
+post_text = (f"{len(posts)} posts — " + ", ".join(
+    f"{counts[s]} {STATUS_STYLES.get(s, ('', '', s))[2]}" for s in counts.index)) if len(posts) else "no posts"
+st.caption(f"On {as_of}: {post_text}. {len(shown) - unplaced:,} events on the map"
+           + (f" ({unplaced} more have no coordinates)." if unplaced else ".")
+           + (f" Only the newest {MAP_EVENT_LIMIT:,} of {in_view_total:,} are drawn: narrow the "
+              "filters or the window to see the rest." if in_view_total > len(shown) else ""))
 
 
 def render_clicked(clicked: dict | None) -> None:

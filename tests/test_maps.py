@@ -167,3 +167,28 @@ def test_many_events_build_small_and_fast():
     assert result["map_bytes"] < 5_000_000
     assert result["map_build_s"] < 3.0  # budget 1.5 s (benchmarks/bench_map.py); slack for busy CI
     assert result["naive_map_bytes"] > 10 * result["map_bytes"]
+
+
+def test_as_of_filter_matches_the_in_memory_selection():
+    import datetime as dt
+
+    import pandas as pd
+
+    from conflict_monitor.filters import EventFilter, compute_where
+    from conflict_monitor.sites import compute_as_of_filter, select_events_as_of
+
+    days = pd.date_range("2020-01-01", "2020-03-31", freq="D")
+    frame = pd.DataFrame({"event_date": days.date})
+    as_of = dt.date(2020, 2, 13)
+    for base in (EventFilter(), EventFilter(date_from=dt.date(2020, 2, 10)),
+                 EventFilter(date_to=dt.date(2020, 2, 1))):
+        for window in (None, 7, 30):
+            flt = compute_as_of_filter(base, as_of, window)
+            expected = set(select_events_as_of(frame, as_of, window)["event_date"])
+            expected = {d for d in expected if (not base.date_from or d >= base.date_from)
+                        and (not base.date_to or d <= base.date_to)}
+            got = {d for d in frame["event_date"]
+                   if (not flt.date_from or d >= flt.date_from) and (not flt.date_to or d <= flt.date_to)}
+            assert got == expected, (base, window)
+    assert compute_where(compute_as_of_filter(EventFilter(), as_of, 7))[1] == [
+        dt.date(2020, 2, 7), as_of]
