@@ -62,10 +62,3 @@ def resolve_actor(text: str | None, path: Path = ACTORS_CSV) -> Actor | None:
     match = pattern.search(text)
     return by_alias[match.group(1).lower()] if match else None
 
-
-def actor_country(canonical: str | None, path: Path = ACTORS_CSV) -> str | None:
-    """ISO3 country of a canonical actor, if it has one."""
-    for actor in load_actors(path):
-        if actor.canonical == canonical:
-            return actor.country
-    return None

@@ -89,12 +89,6 @@ PAGE_FIGURES: dict[str, Callable[[EventStore, EventFilter], None]] = {
 }
 
 
-def compute_page_figures(store: EventStore, flt: EventFilter) -> None:
-    """Everything the three pages recompute after a filter change."""
-    for compute in PAGE_FIGURES.values():
-        compute(store, flt)
-
-
 def _median_runs(func: Callable[[], Any], runs: int) -> float:
     times = []
     for _ in range(runs):

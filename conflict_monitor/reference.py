@@ -1,16 +1,15 @@
-"""Turn the shipped reference files into store rows: observation posts, the reference timeline,
-per-source casualty claims and gold-coded events."""
+"""Turn the shipped reference files into store rows: observation posts, the reference timeline
+and per-source casualty claims."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from conflict_monitor.actors import actor_country, resolve_actor
+from conflict_monitor.actors import resolve_actor
 from conflict_monitor.geo import compute_admin1, compute_country
 from conflict_monitor.schema import validate_event
 
@@ -20,7 +19,6 @@ POSTS_CSV = DATA_DIR / "idlib_observation_posts.csv"
 TIMELINE_CSV = DATA_DIR / "idlib_reference_timeline.csv"
 CLAIMS_CSV = REFERENCE_DIR / "claims.csv"
 TIMELINE_TYPES_CSV = REFERENCE_DIR / "timeline_types.csv"
-ACTION_CLASSES_CSV = REFERENCE_DIR / "action_classes.csv"
 
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 _CONFIDENCE_RE = re.compile(r"\((HIGH|MEDIUM|LOW)", re.IGNORECASE)
@@ -77,10 +75,6 @@ def load_posts(path: Path = POSTS_CSV) -> tuple[list[dict[str, Any]], list[dict[
                 "reported_by": "project compilation (see sources)", "source_url": row["source_url"],
             })
     return sites, statuses
-
-
-def _action_defaults() -> dict[str, dict[str, str]]:
-    return {r["action"]: r for r in read_csv_rows(ACTION_CLASSES_CSV)}
 
 
 def _to_int(text: str | None) -> int | None:
@@ -159,40 +153,3 @@ def load_timeline_events(path: Path = TIMELINE_CSV, claims_path: Path = CLAIMS_C
             events.append(validate_event(event))
     return events
 
-
-def load_gold_events(gold_path: Path, origin: str = "manual", source: str | None = None,
-                     article_id: str | None = None) -> list[dict[str, Any]]:
-    """Events of a gold file (ANNOTATION.md format) as schema rows."""
-    defaults = _action_defaults()
-    events = []
-    for item in json.loads(Path(gold_path).read_text(encoding="utf-8")):
-        action = item["action"]
-        cls = defaults[action]
-        place = _geocode(item["location"]) if item.get("location") else None
-        event = {
-            "event_date": item.get("date"), "date_precision": item.get("date_precision"),
-            "action": action, "cameo_code": cls["cameo_code"], "goldstein": float(cls["goldstein"]),
-            "event_type": cls["event_type"], "sub_event_type": cls["sub_event_type"],
-            "actor1": item.get("actor1"), "actor1_country": actor_country(item.get("actor1")),
-            "actor2": item.get("actor2"), "actor2_country": actor_country(item.get("actor2")),
-            "location": item.get("location"), "fatalities": item.get("fatalities"),
-            "fatalities_qualifier": item.get("fatalities_qualifier"), "victims": item.get("victims"),
-            "reported_by": item.get("reported_by"), "evidence": item.get("evidence"),
-            "source": source, "article_id": article_id, "origin": origin, "confidence": 1.0,
-            "is_running_total": item.get("date_precision") == "month" and bool(item.get("fatalities"))
-            and "since" in (item.get("evidence") or ""),
-        }
-        if place:
-            event.update({k: place[k] for k in ("latitude", "longitude", "admin1", "geo_precision")})
-            event["country"] = place.get("country")
-        events.append(validate_event(event))
-    return events
-
-
-def _geocode(name: str) -> dict[str, Any] | None:
-    """Geocode with the extractor's gazetteer when it is installed; else no coordinates."""
-    try:
-        from conflict_monitor.extract.places import geocode  # noqa: PLC0415 - heavy, load lazily
-    except ImportError:
-        return None
-    return geocode(name)
