@@ -46,6 +46,7 @@ class DuckDBStore(SqlStore):
             self._db = self._open_file()
         with self._connect() as con:
             self._create_schema(con)
+        self._upgrade_schema()
 
     def close(self) -> None:
         """Release the kept-open database, if any."""
@@ -92,6 +93,7 @@ class DuckDBStore(SqlStore):
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
+                self._refresh_incident_counts(con)
                 con.execute(BUMP_VERSION)
                 con.execute("COMMIT")
             except BaseException:
@@ -153,6 +155,7 @@ class DuckDBStore(SqlStore):
                              "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
                     if relink and added and low is not None:
                         self._relink(con, low, high)
+                    self._refresh_incident_counts(con)
                     con.execute(BUMP_VERSION)
                     con.execute("COMMIT")
                 except BaseException:

@@ -13,18 +13,20 @@ from typing import Any, Sequence, Union
 import duckdb
 import pandas as pd
 
+from conflict_monitor.incident_counts import COLUMN, REFRESH_STATEMENTS
 from conflict_monitor.schema import EVENT_COLUMNS
 from conflict_monitor.store import EventStore
 
 EventSource = Union[EventStore, pd.DataFrame]
 NOT_RUNNING = "NOT coalesce(is_running_total, false)"
-_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in EVENT_COLUMNS) + ")"
+_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN)) + ")"
 _KNOWN = frozenset(n for n, _, _ in EVENT_COLUMNS)
 
 
 def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """Run portable SQL over the table `events`: the store's own, or a DataFrame's rows (missing
-    columns are null) loaded into an in-memory DuckDB, for tests and small hand-made tables."""
+    columns are null, incident_reports is counted) loaded into an in-memory DuckDB, for tests
+    and small hand-made tables."""
     if not isinstance(source, pd.DataFrame):
         return source.query_sql(sql, list(params))
     con = duckdb.connect()
@@ -34,6 +36,8 @@ def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> 
         if len(source):
             con.register("frame", source[known])
             con.execute(f"INSERT INTO events ({', '.join(known)}) SELECT {', '.join(known)} FROM frame")
+            for statement in REFRESH_STATEMENTS:  # as the store keeps them
+                con.execute(statement)
         return con.execute(sql, list(params)).df()
     finally:
         con.close()

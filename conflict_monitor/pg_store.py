@@ -121,11 +121,11 @@ class PostgresStore(SqlStore):
         self.location = _redact(url)
         with self._connect() as con:
             # Only a new store runs the DDL: its INSERT into meta would wait for a running import.
-            if con.execute(_HAS_SCHEMA).fetchone()[0]:
-                return
-            with con.transaction():
-                con.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEMA_LOCK])
-                self._create_schema(con)
+            if not con.execute(_HAS_SCHEMA).fetchone()[0]:
+                with con.transaction():
+                    con.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEMA_LOCK])
+                    self._create_schema(con)
+        self._upgrade_schema()
 
     # --- connection handling -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -146,6 +146,7 @@ class PostgresStore(SqlStore):
         with self._connect() as con, con.transaction():
             con.execute(BUMP_VERSION)  # first: the row lock queues concurrent writers
             yield con
+            self._refresh_incident_counts(con)
 
     def _sql_type(self, sql_type: str) -> str:
         return _TYPES.get(sql_type, sql_type)

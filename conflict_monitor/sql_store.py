@@ -14,6 +14,7 @@ from typing import Any, ContextManager, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from conflict_monitor import incident_counts
 from conflict_monitor.filters import EventFilter, compute_where
 from conflict_monitor.schema import (
     ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_FIELDS, SITE_COLUMNS, SITE_STATUS_COLUMNS,
@@ -100,7 +101,7 @@ class SqlStore(EventStore):
             return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
 
         return [
-            ddl("events", EVENT_COLUMNS, "event_id"),
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN), "event_id"),
             ddl("articles", ARTICLE_COLUMNS, "id"),
             ddl("sites", SITE_COLUMNS, "site_id"),
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
@@ -110,6 +111,28 @@ class SqlStore(EventStore):
 
     def _create_schema(self, con: Any) -> None:
         for statement in self._schema_sql():
+            self._execute(con, statement)
+
+    def _upgrade_schema(self) -> None:
+        """Bring a store made by an older version up to date: add the incident_reports column
+        and count the reports of every incident it has not counted yet."""
+        name, sql_type, _ = incident_counts.COLUMN
+        with self._connect() as con:
+            has_column = self._fetch(con, "SELECT count(*) FROM information_schema.columns WHERE "
+                                          "table_schema = current_schema() AND table_name = 'events' "
+                                          "AND column_name = ?", [name])[0][0]
+            if not has_column:
+                self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} {self._sql_type(sql_type)}")
+            uncounted = self._fetch(con, "SELECT EXISTS (SELECT 1 FROM events "
+                                         "WHERE incident_reports IS NULL)")[0][0]
+        if uncounted:
+            with self._transaction():
+                pass  # every write transaction ends by counting the marked incidents
+
+    def _refresh_incident_counts(self, con: Any) -> None:
+        """Recount the reports of the incidents this transaction touched (incident_counts);
+        backends call it at the end of every write transaction."""
+        for statement in incident_counts.REFRESH_STATEMENTS:
             self._execute(con, statement)
 
     # --- writing -----------------------------------------------------------------------------
@@ -175,7 +198,10 @@ class SqlStore(EventStore):
         if update.empty:
             return 0
         with self._stage(con, "incident_updates", update, UPDATE_COLUMNS):
-            self._execute(con, "UPDATE events SET incident_id = u.incident_id "
+            # the incidents these rows leave lose a report: mark them for recounting
+            self._execute(con, incident_counts.mark_incidents_sql(
+                "SELECT e.incident_id FROM events e JOIN incident_updates u ON e.event_id = u.event_id"))
+            self._execute(con, "UPDATE events SET incident_id = u.incident_id, incident_reports = NULL "
                                "FROM incident_updates u WHERE events.event_id = u.event_id")
         return len(update)
 
@@ -233,6 +259,8 @@ class SqlStore(EventStore):
             where += " AND article_id = ?"
             params.append(article_id)
         with self._transaction() as con:
+            self._execute(con, incident_counts.mark_incidents_sql(
+                f"SELECT incident_id FROM events WHERE {where}"), params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
 
     # --- reading -------------------------------------------------------------------------------

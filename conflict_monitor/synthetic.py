@@ -167,7 +167,7 @@ def load_synthetic_store(path: str | Path, n: int, seed: int = 0) -> EventStore:
     """A DuckDB store at `path` holding `n` synthetic events (bulk-loaded, no validation)."""
     from conflict_monitor.duckdb_store import DuckDBStore  # noqa: PLC0415 - avoid import cycle
 
-    store = DuckDBStore(Path(path))
+    DuckDBStore(Path(path)).close()  # creates the tables
     frame = make_synthetic_events(n, seed)
     cols = ", ".join(EVENT_FIELDS)
     con = duckdb.connect(str(path))
@@ -181,4 +181,4 @@ def load_synthetic_store(path: str | Path, n: int, seed: int = 0) -> EventStore:
         con.execute("COMMIT")
     finally:
         con.close()
-    return store
+    return DuckDBStore(Path(path))  # opening counts the reports of each incident

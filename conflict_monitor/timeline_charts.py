@@ -40,22 +40,24 @@ def format_event_hover(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def make_events_figure(counts: pd.DataFrame, period: str, stack_label: str, caption: str) -> go.Figure:
-    """Stacked bars: events per period, one colour per category (action or ACLED type)."""
-    title = f"Events per {period}, by {stack_label}"
+    """Stacked bars: incidents per period, one colour per category (action or ACLED type); the
+    hover also gives the reports behind them."""
+    title = f"Incidents per {period}, by {stack_label}"
     if counts.empty:
         return make_empty_figure(title, caption)
     fig = go.Figure()
-    order = counts.groupby("category")["events"].sum().sort_values(ascending=False).index
+    order = counts.groupby("category")["incidents"].sum().sort_values(ascending=False).index
     palette = px.colors.qualitative.Safe + px.colors.qualitative.Pastel
+    reports = counts["reports"] if "reports" in counts else counts["incidents"]
     for i, category in enumerate(order):
         part = counts[counts["category"] == category]
         iso = part["period"].dt.strftime("%Y-%m-%d")
-        fig.add_bar(x=part["period"], y=part["events"], name=esc(category),
+        fig.add_bar(x=part["period"], y=part["incidents"], name=esc(category),
                     marker_color=palette[i % len(palette)],
-                    customdata=[["cell", d, category] for d in iso],
-                    hovertemplate=f"{period} of %{{x|%Y-%m-%d}}<br>{esc(category)}: %{{y}} events"
-                                  "<extra></extra>")
-    fig.update_layout(barmode="stack", yaxis_title="events", dragmode="select", clickmode="event+select",
+                    customdata=[["cell", d, category, int(n)] for d, n in zip(iso, reports[part.index])],
+                    hovertemplate=f"{period} of %{{x|%Y-%m-%d}}<br>{esc(category)}: %{{y}} incidents"
+                                  " (%{customdata[3]} reports)<extra></extra>")
+    fig.update_layout(barmode="stack", yaxis_title="incidents", dragmode="select", clickmode="event+select",
                       legend_traceorder="normal")
     return finish_figure(fig, title, caption)
 
@@ -66,7 +68,7 @@ def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.
     """The escalation index per period (bars, hover lists the gravest events with evidence),
     its 7-day rolling mean (line, per day, right axis), weeks flagged as large increases and a
     strip of key events below: deadliest incidents, ultimatums with their deadline, ceasefires."""
-    title = f"Escalation index per {period} (sum of |Goldstein| of conflictual events)"
+    title = f"Escalation index per {period} (sum of |Goldstein| of conflictual incidents)"
     if index.empty or not index["intensity"].any():
         return make_empty_figure(title, caption)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.74, 0.26],
@@ -75,9 +77,10 @@ def make_escalation_figure(index: pd.DataFrame, daily: pd.DataFrame, weekly: pd.
     for r in samples.to_dict("records"):
         blocks.setdefault(r["period"], []).append(format_event_hover([r]))
     hover = {p: "<br><br>".join(b) for p, b in blocks.items()}
-    counts = samples.groupby("period")["n"].first() if len(samples) else pd.Series(dtype=int)
-    text = [hover.get(p, "") + (f"<br>… and {int(counts[p]) - 3} more" if counts.get(p, 0) > 3 else "")
-            for p in index["period"]]
+    shown = samples.groupby("period").size() if len(samples) else pd.Series(dtype=int)
+    text = [hover.get(p, "") + (f"<br>… and {int(n) - shown.get(p, 0)} more incidents"
+                                if n > shown.get(p, 0) else "")
+            for p, n in zip(index["period"], index["conflict_incidents"])]
     fig.add_bar(x=index["period"], y=index["intensity"], name=f"index per {period}",
                 marker_color="#d6604d", text=None, hovertext=text,
                 customdata=[["period", p.strftime("%Y-%m-%d")] for p in index["period"]],

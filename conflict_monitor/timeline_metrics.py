@@ -5,12 +5,14 @@ run, on the store or, for tests and small sets, on a DataFrame (event_sql.run_ev
 functions that follow are plain pandas on those daily tables.
 
 Escalation index (conflict intensity) of a period P:
-    I(P) = sum over events e dated in P with goldstein(e) < 0 of  -goldstein(e)
-i.e. the summed magnitude of the Goldstein weights of conflictual events. The weights are
+    I(P) = sum over incidents i dated in P with goldstein(i) < 0 of  -goldstein(i)
+i.e. the summed magnitude of the Goldstein weights of conflictual incidents. The weights are
 Goldstein's conflict-cooperation scale (Goldstein 1992, J. Conflict Resolution 36(2):369-385;
 -10 most conflictual to +10 most cooperative) attached to CAMEO event codes as in GDELT's
-GoldsteinScale field. Every report counts once (as GDELT counts event records); running
-totals are left out, since they are tallies over many days rather than acts on one.
+GoldsteinScale field. Counts are of incidents, not reports: the reports sharing an incident_id
+(incidents.py links them across articles and origins) count once, dated by their earliest
+report and weighted by their gravest. Running totals are left out, since they are tallies over
+many days rather than acts on one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 
 from conflict_monitor.event_sql import NOT_RUNNING, EventSource, run_event_sql  # noqa: F401 - re-exported
 from conflict_monitor.filters import EventFilter, compute_where
+from conflict_monitor.incident_counts import incident_rows_sql
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 _PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}  # W-SUN: weeks Monday..Sunday
@@ -53,39 +56,48 @@ def choose_default_period(first: dt.date | None, last: dt.date | None) -> str:
 
 
 def query_daily(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
-    """Per day, action and ACLED type: events, conflictual events and summed -goldstein."""
+    """Per day, action and ACLED type: `incidents`, the `reports` behind them, conflictual
+    incidents and their summed -goldstein. Each incident counts once (incident_counts), on the
+    day of its earliest matching report, with its gravest (lowest) Goldstein weight; its action
+    and type are the first one its reports give (reports of one incident share an action class)."""
     where, params = _where(flt)
-    sql = f"""SELECT event_date AS day, coalesce(action, 'unknown') AS action,
-        coalesce(event_type, 'unknown') AS event_type, count(*) AS events,
-        count(*) FILTER (WHERE goldstein < 0) AS conflict_events,
+    rows = incident_rows_sql(f"{where} AND event_date IS NOT NULL AND {NOT_RUNNING}", {
+        "day": ("min", "event_date"), "action": ("min", "action"),
+        "event_type": ("max", "event_type"), "goldstein": ("min", "goldstein")})
+    sql = f"""SELECT day, coalesce(action, 'unknown') AS action,
+        coalesce(event_type, 'unknown') AS event_type, count(*) AS incidents, sum(reports) AS reports,
+        count(*) FILTER (WHERE goldstein < 0) AS conflict_incidents,
         coalesce(sum(-goldstein) FILTER (WHERE goldstein < 0), 0) AS intensity
-        FROM events WHERE {where} AND event_date IS NOT NULL AND {NOT_RUNNING}
-        GROUP BY event_date, coalesce(action, 'unknown'), coalesce(event_type, 'unknown')
+        FROM {rows} AS r
+        GROUP BY day, coalesce(action, 'unknown'), coalesce(event_type, 'unknown')
         ORDER BY day, action, event_type"""
-    daily = run_event_sql(source, sql, params)
+    daily = run_event_sql(source, sql, [*params, *params])
     daily["day"] = pd.to_datetime(daily["day"])
+    daily["reports"] = daily["reports"].astype(int)
     return daily
 
 
 def compute_period_counts(daily: pd.DataFrame, period: str, stack_by: str = "action") -> pd.DataFrame:
-    """Events per period and category (stack_by: 'action' or 'event_type')."""
+    """Incidents (and the reports behind them) per period and category (stack_by: 'action' or
+    'event_type')."""
+    measures = [c for c in ("incidents", "reports") if c in daily.columns]
     if daily.empty:
-        return pd.DataFrame(columns=["period", "category", "events"])
+        return pd.DataFrame(columns=["period", "category", *measures])
     frame = daily.assign(period=period_start(daily["day"], period), category=daily[stack_by])
-    return frame.groupby(["period", "category"], as_index=False)["events"].sum()
+    return frame.groupby(["period", "category"], as_index=False)[measures].sum()
 
 
 def compute_daily_index(daily: pd.DataFrame, start: Any = None, end: Any = None) -> pd.DataFrame:
     """The index per day over [start, end] (default: the data's span), zero on quiet days,
     with its trailing 7-day rolling mean."""
-    cols = ["day", "events", "conflict_events", "intensity", "rolling_7d"]
+    cols = ["day", "incidents", "conflict_incidents", "intensity", "rolling_7d"]
     if daily.empty and (start is None or end is None):
         return pd.DataFrame(columns=cols)
-    per_day = daily.groupby("day")[["events", "conflict_events", "intensity"]].sum()
+    per_day = daily.groupby("day")[["incidents", "conflict_incidents", "intensity"]].sum()
     first = pd.Timestamp(start) if start is not None else per_day.index.min()
     last = pd.Timestamp(end) if end is not None else per_day.index.max()
     days = pd.date_range(first, last, freq="D", name="day")
-    out = per_day.reindex(days, fill_value=0).astype({"events": int, "conflict_events": int})
+    out = per_day.reindex(days, fill_value=0).astype({"incidents": int, "conflict_incidents": int})
     out["intensity"] = out["intensity"].astype(float)
     out["rolling_7d"] = out["intensity"].rolling(7, min_periods=1).mean()
     return out.reset_index()[cols]
@@ -96,9 +108,9 @@ def compute_escalation_index(daily: pd.DataFrame, period: str, start: Any = None
     """The index I(P) for every period P of the span (quiet periods are 0)."""
     per_day = compute_daily_index(daily, start, end)
     if per_day.empty:
-        return pd.DataFrame(columns=["period", "events", "conflict_events", "intensity"])
+        return pd.DataFrame(columns=["period", "incidents", "conflict_incidents", "intensity"])
     per_day["period"] = period_start(per_day["day"], period)
-    return per_day.groupby("period", as_index=False)[["events", "conflict_events", "intensity"]].sum()
+    return per_day.groupby("period", as_index=False)[["incidents", "conflict_incidents", "intensity"]].sum()
 
 
 def compute_weekly_change(daily: pd.DataFrame, start: Any = None, end: Any = None,
@@ -111,8 +123,8 @@ def compute_weekly_change(daily: pd.DataFrame, start: Any = None, end: Any = Non
     if weekly.empty:
         return weekly.assign(baseline=[], change=[], flagged=[])
     baseline = weekly["intensity"].shift(1).rolling(4, min_periods=4).mean()
-    base_events = weekly["conflict_events"].shift(1).rolling(4, min_periods=4).mean()
-    low_activity = (base_events <= 2) & (weekly["conflict_events"] <= 5)
+    base_events = weekly["conflict_incidents"].shift(1).rolling(4, min_periods=4).mean()
+    low_activity = (base_events <= 2) & (weekly["conflict_incidents"] <= 5)
     weekly["baseline"] = baseline
     weekly["change"] = (weekly["intensity"] / baseline - 1).where(baseline > 0)
     weekly["flagged"] = (baseline.notna() & (weekly["intensity"] > (1 + threshold) * baseline)
@@ -164,13 +176,14 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
 
 def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
                          per_period: int = 3) -> pd.DataFrame:
-    """Per period, the number `n` of conflictual events and the `per_period` gravest of them
-    (most deaths, then most negative Goldstein), one row per event, for hover text."""
+    """Per period, the `per_period` gravest conflictual incidents (most deaths, then most
+    negative Goldstein), one row each (its gravest report), for hover text."""
     if period not in PERIODS:
         raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
     where, params = _where(flt)
     ewhere, _ = compute_where(flt or EventFilter(), "e")
-    cols = ", ".join(f"e.{c}" for c in _ROW_FIELDS if c != "deadline")
+    fields = [c for c in (*_ROW_FIELDS, "incident_id") if c != "deadline"]
+    cols = ", ".join(f"e.{c}" for c in fields)
     def conflictual(p: str) -> str:
         return f"{p}goldstein < 0 AND {p}event_date IS NOT NULL AND NOT coalesce({p}is_running_total, false)"
 
@@ -187,44 +200,49 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
     # s_min): a report with deaths has fatalities * 20 = score + goldstein >= s_min + the lowest
     # goldstein (less 1 for rounding), one without has -goldstein >= s_min. They drop no
     # candidate, and as plain column filters the scan skips most rows before their text columns.
-    scan = ", ".join(f"e.{c}" for c in (*_ROW_FIELDS, "goldstein") if c != "deadline")
+    scan = ", ".join(f"e.{c}" for c in (*fields, "goldstein"))
     sql = f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k,
           min(goldstein) AS g FROM events
           WHERE {where} AND {conflictual('')} GROUP BY {trunc('')}, {score('')}),
-        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above,
-          sum(k) OVER (PARTITION BY period) AS n FROM lv),
-        cut AS (SELECT period, CAST(max(n) AS BIGINT) AS n,
-          coalesce(max(score) FILTER (WHERE above >= ?), min(score))
+        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above
+          FROM lv),
+        cut AS (SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score))
           AS s, min(g) AS g FROM cum GROUP BY period),
         bound AS (SELECT CAST(floor((min(s) + min(g)) / 20) - 1 AS INTEGER) AS deaths,
           -min(s) AS weight FROM cut),
-        cand AS (SELECT cut.period, cut.n, {cols}, row_number() OVER (PARTITION BY cut.period
+        cand AS (SELECT cut.period, {cols}, row_number() OVER (PARTITION BY cut.period
           ORDER BY {score('e.')} DESC, e.event_id) AS rn
           FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
               AND e.fatalities >= (SELECT deaths FROM bound)
             UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
               AND e.fatalities IS NULL AND e.goldstein <= (SELECT weight FROM bound)) AS e
           JOIN cut ON {trunc('e.')} = cut.period WHERE {score('e.')} >= cut.s)
-        SELECT * FROM cand WHERE rn <= ? ORDER BY period, fatalities DESC NULLS LAST, event_id"""
-    out = run_event_sql(source, sql, [*params, per_period, *params, *params, per_period])
-    out = out.drop(columns="rn")
+        SELECT * FROM cand WHERE rn <= ? ORDER BY period, rn"""
+    # several reports of one incident may be among the gravest: rank 3x as many, keep one each
+    ranked = per_period * 3
+    out = run_event_sql(source, sql, [*params, ranked, *params, *params, ranked])
     out["period"] = pd.to_datetime(out["period"])
-    return out
+    incident = out["incident_id"].where(out["incident_id"].notna(), out["event_id"])
+    out = out.loc[~pd.DataFrame({"p": out["period"], "i": incident}).duplicated()]
+    return out.groupby("period").head(per_period).drop(columns=["rn", "incident_id"]).reset_index(drop=True)
 
 
 def query_pair_daily(source: EventSource, flt: EventFilter | None = None,
                      top_n: int = 6) -> pd.DataFrame:
-    """Per day, the index of the `top_n` actor pairs (unordered: A ↔ B) with the highest total."""
+    """Per day, the index of the `top_n` actor pairs (unordered: A ↔ B) with the highest total;
+    each incident counts once per pair its reports name (as in query_daily)."""
     where, params = _where(flt)
-    sql = f"""WITH g AS (SELECT event_date AS day, actor1, actor2, sum(-goldstein) AS w,
-          count(*) AS n FROM events WHERE {where} AND goldstein < 0 AND event_date IS NOT NULL
-          AND {NOT_RUNNING} AND actor1 IS NOT NULL AND actor2 IS NOT NULL AND actor1 <> actor2
-          GROUP BY event_date, actor1, actor2),
-        p AS (SELECT day, least(actor1, actor2) AS a, greatest(actor1, actor2) AS b, w, n FROM g),
+    rows = incident_rows_sql(
+        f"{where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING} "
+        "AND actor1 IS NOT NULL AND actor2 IS NOT NULL AND actor1 <> actor2",
+        {"day": ("min", "event_date"), "g": ("min", "goldstein")},
+        {"a": "least(actor1, actor2)", "b": "greatest(actor1, actor2)"})
+    sql = f"""WITH p AS (SELECT day, a, b, sum(-g) AS w, count(*) AS n FROM {rows} AS r
+          GROUP BY day, a, b),
         top AS (SELECT a, b, sum(w) AS total FROM p GROUP BY a, b ORDER BY total DESC, a, b LIMIT ?)
         SELECT day, a || ' ↔ ' || b AS pair, max(total) AS pair_total, sum(w) AS intensity,
-          sum(n) AS conflict_events FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day, a, b"""
-    out = run_event_sql(source, sql, [*params, top_n])
+          sum(n) AS conflict_incidents FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day, a, b"""
+    out = run_event_sql(source, sql, [*params, *params, top_n])
     out["day"] = pd.to_datetime(out["day"])
     return out
 

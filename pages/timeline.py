@@ -55,20 +55,22 @@ if missing:
 
 with st.expander("How the escalation index and the surge flags are computed", icon=":material/functions:"):
     st.markdown(
-        "**Escalation index** (conflict intensity) of a period *P*, over the filtered events:")
-    st.latex(r"I(P) \;=\; \sum_{e \,\in\, P,\; g_e < 0} \lvert g_e \rvert")
+        "**Escalation index** (conflict intensity) of a period *P*, over the filtered incidents:")
+    st.latex(r"I(P) \;=\; \sum_{i \,\in\, P,\; g_i < 0} \lvert g_i \rvert")
     st.markdown(
-        "where *g<sub>e</sub>* is the Goldstein weight of event *e*'s CAMEO code: Goldstein's "
+        "where *g<sub>i</sub>* is the Goldstein weight of incident *i*'s CAMEO code: Goldstein's "
         "conflict–cooperation scale (J. S. Goldstein, *A Conflict-Cooperation Scale for WEIS Events "
         "Data*, Journal of Conflict Resolution 36(2), 1992, pp. 369–385), from −10 (most conflictual) "
         "to +10 (most cooperative), as attached to CAMEO codes in GDELT's `GoldsteinScale` field. "
-        "Only conflictual events (*g* < 0) count; cooperative ones (ceasefires, consultations) do not "
-        "lower it. Every report counts once, as GDELT counts event records; running totals are left "
-        "out (they are tallies over many days). The line is the trailing 7-day mean of the daily index "
+        "Only conflictual incidents (*g* < 0) count; cooperative ones (ceasefires, consultations) do "
+        "not lower it. **Incidents, not reports:** reports of one incident (linked across articles "
+        "and origins, see the Data page) count once, on the day of the earliest report in view and "
+        "with the gravest weight any of them gives; an incident counts if any of its reports passes "
+        "the filters. Running totals are left out (they are tallies over many days). The line is the trailing 7-day mean of the daily index "
         "(right axis, per day).\n\n"
         "**Large increases** follow ACLED's Conflict Change Map: a week (Monday–Sunday) is flagged when "
         "its index is more than 25 % above the mean of the four weeks before it. As ACLED does, a low "
-        "baseline (at most 2 conflictual events a week on average before, and at most 5 this week) "
+        "baseline (at most 2 conflictual incidents a week on average before, and at most 5 this week) "
         "counts as limited change and is not flagged.", unsafe_allow_html=True)
     flagged = weekly[weekly["flagged"]]
     if len(flagged):
@@ -77,11 +79,12 @@ with st.expander("How the escalation index and the surge flags are computed", ic
             "change": "change %"}), hide_index=True, column_config={
             "week of": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
-st.subheader("Events over time")
+st.subheader("Incidents over time")
 counts = tm.compute_period_counts(daily, period, tm.STACK_COLUMNS[stack_label])
 events_chart = st.plotly_chart(charts.make_events_figure(counts, period, stack_label, caption),
                                key="tl_events", config=charts.chart_config("events-over-time"), **select)
-st.caption(caption + " Running totals are not events of one day and are left out.")
+st.caption(caption + " Each incident counts once however many reports it has (hover a bar for "
+           "the reports behind it). Running totals are not events of one day and are left out.")
 
 picks, event_ids = charts.parse_selection(escalation.selection, index["period"])
 cells, _ = charts.parse_selection(events_chart.selection, counts["period"].unique())
@@ -92,7 +95,8 @@ if picks or event_ids or cells:
         parts.append(load_selected_events(flt, version, period, tuple(cells),
                                           tm.STACK_COLUMNS[stack_label], ()))
     chosen = pd.concat(parts).drop_duplicates("event_id").sort_values("event_date")
-    st.caption(f"{len(chosen):,} events (at most 500 per selection).")
+    incidents = chosen["incident_id"].fillna(chosen["event_id"]).nunique()
+    st.caption(f"{len(chosen):,} reports of {incidents:,} incidents (at most 500 reports per selection).")
     render_event_table(chosen, key="tl_selected")
 else:
     st.caption("Drag a box over bars or markers on either chart to list their events here.")

@@ -63,7 +63,9 @@ def test_events_figure_stacks_one_trace_per_category():
     assert fig.layout.barmode == "stack"
     assert sorted(t.name for t in fig.data) == ["ceasefire", "kill", "ultimatum"]
     kill = next(t for t in fig.data if t.name == "kill")
-    assert list(kill.y) == [2] and list(kill.customdata[0]) == ["cell", "2020-02-01", "kill"]
+    # two reports (SOHR 34, the governor 33) of one incident: one incident, two reports
+    assert list(kill.y) == [1] and list(kill.customdata[0]) == ["cell", "2020-02-01", "kill", 2]
+    assert "incidents" in kill.hovertemplate and "reports" in kill.hovertemplate
 
 
 def test_selected_points_map_back_to_periods_and_events():
@@ -106,7 +108,7 @@ def test_totals_pairs_and_empty_figures():
     pairs = tm.compute_pair_index(tm.query_pair_daily(EVENTS), "week")
     fig = charts.make_pairs_figure(pairs, "week", CAPTION)
     assert "Syrian government forces ↔ Turkish forces" in [a.text for a in fig.layout.annotations]
-    empty = charts.make_events_figure(pd.DataFrame(columns=["period", "category", "events"]),
+    empty = charts.make_events_figure(pd.DataFrame(columns=["period", "category", "incidents"]),
                                       "week", "action", CAPTION)
     assert charts.EMPTY_TEXT in [a.text for a in empty.layout.annotations]
 

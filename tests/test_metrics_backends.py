@@ -48,12 +48,12 @@ def _figures(store, flt: EventFilter) -> dict:
     summary = cm.query_casualty_summary(store, flt)
     return {
         "key": compute_key_figures(store, flt),
-        "daily": rows(tm.query_daily(store, flt), ["day", "action", "event_type", "events",
-                                                   "conflict_events", "intensity"]),
+        "daily": rows(tm.query_daily(store, flt), ["day", "action", "event_type", "incidents", "reports",
+                                                   "conflict_incidents", "intensity"]),
         "key_events": rows(tm.query_key_events(store, flt),
                            ["kind", "event_id", "fatalities_low", "fatalities", "deadline"]),
-        "samples": rows(tm.query_period_samples(store, flt, "week"), ["period", "n", "event_id"]),
-        "pairs": rows(tm.query_pair_daily(store, flt, 6), ["day", "pair", "intensity", "conflict_events"]),
+        "samples": rows(tm.query_period_samples(store, flt, "week"), ["period", "event_id"]),
+        "pairs": rows(tm.query_pair_daily(store, flt, 6), ["day", "pair", "intensity", "conflict_incidents"]),
         "sources": rows(tm.query_sources(store, flt, tm.NOT_RUNNING), ["source", "origin", "n"]),
         "totals": rows(summary.totals, ["dim", "label", "low", "high", "incidents", "reports"]),
         "cas_daily": rows(summary.daily, ["day", "low", "high", "incidents"]),

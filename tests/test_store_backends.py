@@ -198,6 +198,51 @@ def test_incident_ids_update_and_relink(empty_store):
     assert set(linked["incident_id"]) == {"curated-1"}
 
 
+def _incident_counts(store) -> dict[str, tuple[str | None, int]]:
+    """event_id -> (incident_id, the incident_reports the store keeps), checked against a recount."""
+    rows = store.query_sql("SELECT event_id, incident_id, incident_reports FROM events")
+    recount = rows.groupby("incident_id")["event_id"].transform("count")
+    expected = recount.where(rows["incident_id"].notna(), 1).astype(int).tolist()
+    assert rows["incident_reports"].astype(int).tolist() == expected
+    return {e: (i, int(n)) for e, i, n in zip(rows["event_id"], rows["incident_id"], rows["incident_reports"])}
+
+
+def test_every_write_keeps_the_reports_per_incident(empty_store):
+    """incident_reports (what the Timeline counts incidents with) stays right through an
+    upsert, an import that links reports, a curator's relabel, a relink and a delete."""
+    empty_store.upsert_events([_event(event_date="2020-02-03", location="Saraqib")])
+    assert set(_incident_counts(empty_store).values()) == {(None, 1)}
+    batch = pd.DataFrame([validate_event(_event(origin=origin, source=origin, fatalities=figure))
+                          for origin, figure in (("acled", 33), ("gdelt", 34), ("ucdp", 35))])
+    empty_store.import_batches([batch])
+    counts = _incident_counts(empty_store)
+    assert sorted(n for _, n in counts.values()) == [1, 3, 3, 3]
+    acled = empty_store.query_events(EventFilter(origins=("acled",)))["event_id"][0]
+    empty_store.update_incident_ids({acled: "curated-1"})  # the old incident loses a report
+    assert sorted(n for _, n in _incident_counts(empty_store).values()) == [1, 1, 2, 2]
+    empty_store.relink_incidents()  # joins it again
+    assert sorted(n for _, n in _incident_counts(empty_store).values()) == [1, 3, 3, 3]
+    empty_store.delete_events("gdelt")
+    assert sorted(n for _, n in _incident_counts(empty_store).values()) == [1, 2, 2]
+
+
+def test_a_store_from_before_the_count_is_upgraded_on_opening(store_location):
+    store = open_store(seed_if_new=False)
+    store.upsert_events([_event(incident_id="i-1"), _event(fatalities=34, incident_id="i-1"),
+                         _event(location="Saraqib")])
+    store.close()
+    if store_location.startswith("postgresql"):
+        psycopg = pytest.importorskip("psycopg")
+        with psycopg.connect(store_location, autocommit=True) as con:
+            con.execute("ALTER TABLE events DROP COLUMN incident_reports")
+    else:
+        import duckdb
+        with duckdb.connect(store_location) as con:
+            con.execute("ALTER TABLE events DROP COLUMN incident_reports")
+    reopened = open_store(seed_if_new=False)
+    assert sorted(n for _, n in _incident_counts(reopened).values()) == [1, 2, 2]
+
+
 def test_sites_are_replaced_and_events_deleted(empty_store):
     site = {"site_id": "op-1", "name": "Post 1", "latitude": 35.9, "longitude": 36.6}
     status = {"site_id": "op-1", "status": "active", "status_from": "2018-05-01"}
