@@ -47,10 +47,19 @@ def compute_naive_pages(csv_path: Path, flt: EventFilter) -> dict[str, object]:
     per_incident = deaths.groupby(incident).agg(low=("fatalities", "min"), high=("fatalities_high", "max"))
     overview = {"events": len(sel), "low": per_incident["low"].sum(), "high": per_incident["high"].sum(),
                 "actors": pd.concat([sel["actor1"], sel["actor2"]]).nunique()}
-    conflict = sel[(sel["goldstein"] < 0) & ~running]
-    weekly = (-conflict["goldstein"]).groupby([conflict["event_date"].dt.to_period("W"),
+    # Timeline: each incident once, on its earliest report's day, with its gravest weight
+    acts = sel[~running & sel["event_date"].notna()]
+    per_incident = acts.groupby(acts["incident_id"].fillna(acts["event_id"])).agg(
+        day=("event_date", "min"), action=("action", "min"), goldstein=("goldstein", "min"))
+    conflict = per_incident[per_incident["goldstein"] < 0]
+    weekly = (-conflict["goldstein"]).groupby([conflict["day"].dt.to_period("W"),
                                               conflict["action"]]).sum()
-    pairs = conflict.groupby(["actor1", "actor2", conflict["event_date"].dt.to_period("W")]).size()
+    hostile = acts[(acts["goldstein"] < 0) & acts["actor1"].notna() & acts["actor2"].notna()]
+    pair_rows = hostile.assign(incident=hostile["incident_id"].fillna(hostile["event_id"]),
+                               a=hostile[["actor1", "actor2"]].min(axis=1),
+                               b=hostile[["actor1", "actor2"]].max(axis=1))
+    per_pair = pair_rows.groupby(["incident", "a", "b"], as_index=False)["event_date"].min()
+    pairs = per_pair.groupby(["a", "b", per_pair["event_date"].dt.to_period("W")]).size()
     by_victims = deaths.groupby("victims")["fatalities"].sum()
     by_source = deaths.groupby("reported_by")["fatalities"].sum()
     cumulative = deaths.groupby("event_date")["fatalities"].sum().cumsum()

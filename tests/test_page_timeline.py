@@ -94,7 +94,7 @@ def test_timeline_period_and_stack_controls(store_path):
     at.run()
     assert not at.exception
     events = _figures(at)[1]
-    assert events["layout"]["title"]["text"] == "Events per month, by ACLED type"
+    assert events["layout"]["title"]["text"] == "Incidents per month, by ACLED type"
     assert {t["name"] for t in events["data"]} >= {"Battles", "Strategic developments"}
 
 
