@@ -102,3 +102,19 @@ def test_timeline_with_nothing_to_show(store_path):
     at = _run({"actor": "Turkey", "type": "Protests"})
     assert not at.exception
     assert "No events match" in at.info[0].value
+
+
+def test_timeline_counts_each_incident_once(store_path):
+    """Balyun is in the reference timeline and in the AFP article: two reports, one incident,
+    one unit on the 'Incidents over time' bars, whose hover gives both reports."""
+    day = "2020-02-27"
+    rows = open_store(str(store_path)).query_sql(
+        "SELECT event_id, incident_id FROM events WHERE event_date = ? "
+        "AND NOT coalesce(is_running_total, false)", [day])
+    incidents = rows["incident_id"].fillna(rows["event_id"]).nunique()
+    assert len(rows) > incidents  # the shipped data does report one incident twice that day
+    at = _run({"from": day, "to": day})
+    assert not at.exception
+    events = _figures(at)[1]
+    assert sum(sum(_values(t["y"])) for t in events["data"]) == incidents
+    assert sum(c[3] for t in events["data"] for c in t["customdata"]) == len(rows)
