@@ -15,6 +15,7 @@ from typing import Any, ContextManager, Iterable, Mapping, Sequence
 import pandas as pd
 
 from conflict_monitor import incident_counts
+from conflict_monitor.sql_incidents import IncidentWriteMixin
 from conflict_monitor.filters import EventFilter, compute_where
 from conflict_monitor.schema import (
     ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_FIELDS, SITE_COLUMNS, SITE_STATUS_COLUMNS,
@@ -26,7 +27,6 @@ Columns = Sequence[tuple[str, str, str]]
 SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein", "confidence",
                       "event_id"})
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
-UPDATE_COLUMNS: Columns = (("event_id", "VARCHAR", ""), ("incident_id", "VARCHAR", ""))
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
 
 
@@ -58,7 +58,7 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(EventStore):
+class SqlStore(IncidentWriteMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -113,28 +113,6 @@ class SqlStore(EventStore):
         for statement in self._schema_sql():
             self._execute(con, statement)
 
-    def _upgrade_schema(self) -> None:
-        """Bring a store made by an older version up to date: add the incident_reports column
-        and count the reports of every incident it has not counted yet."""
-        name, sql_type, _ = incident_counts.COLUMN
-        with self._connect() as con:
-            has_column = self._fetch(con, "SELECT count(*) FROM information_schema.columns WHERE "
-                                          "table_schema = current_schema() AND table_name = 'events' "
-                                          "AND column_name = ?", [name])[0][0]
-            if not has_column:
-                self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} {self._sql_type(sql_type)}")
-            uncounted = self._fetch(con, "SELECT EXISTS (SELECT 1 FROM events "
-                                         "WHERE incident_reports IS NULL)")[0][0]
-        if uncounted:
-            with self._transaction():
-                pass  # every write transaction ends by counting the marked incidents
-
-    def _refresh_incident_counts(self, con: Any) -> None:
-        """Recount the reports of the incidents this transaction touched (incident_counts);
-        backends call it at the end of every write transaction."""
-        for statement in incident_counts.REFRESH_STATEMENTS:
-            self._execute(con, statement)
-
     # --- writing -----------------------------------------------------------------------------
     def _insert_frame(self, con: Any, frame: pd.DataFrame) -> int:
         """Insert event rows not yet present, in event_id order (so that concurrent writers take
@@ -172,50 +150,6 @@ class SqlStore(EventStore):
             if relink and added and low is not None:
                 self._relink(con, low, high)
         return ImportResult(added=added, already_present=seen - added)
-
-    def _relink(self, con: Any, date_from: dt.date, date_to: dt.date) -> int:
-        from conflict_monitor.incidents import (  # noqa: PLC0415 - keeps the store import light
-            LINK_COLUMNS, compute_incident_ids, plan_relink,
-        )
-        changed = 0
-        for load_from, load_to, start, stop in plan_relink(date_from, date_to):
-            frame = self._frame(con, f"SELECT {', '.join(LINK_COLUMNS)} FROM events "
-                                     "WHERE event_date BETWEEN ? AND ? ORDER BY event_id",
-                                [load_from, load_to])
-            if frame.empty:
-                continue
-            ids = compute_incident_ids(frame)
-            day = pd.to_datetime(frame["event_date"]).dt.date
-            differs = ids.ne(frame["incident_id"].astype(object)) | frame["incident_id"].isna()
-            mask = differs & (day >= start) & (day <= stop)
-            changed += self._write_incident_ids(con, frame.loc[mask, "event_id"], ids[mask])
-        return changed
-
-    def _write_incident_ids(self, con: Any, event_ids: Iterable[str],
-                            incident_ids: Iterable[str]) -> int:
-        update = pd.DataFrame({"event_id": list(event_ids), "incident_id": list(incident_ids)},
-                              dtype=object).sort_values("event_id")
-        if update.empty:
-            return 0
-        with self._stage(con, "incident_updates", update, UPDATE_COLUMNS):
-            # the incidents these rows leave lose a report: mark them for recounting
-            self._execute(con, incident_counts.mark_incidents_sql(
-                "SELECT e.incident_id FROM events e JOIN incident_updates u ON e.event_id = u.event_id"))
-            self._execute(con, "UPDATE events SET incident_id = u.incident_id, incident_reports = NULL "
-                               "FROM incident_updates u WHERE events.event_id = u.event_id")
-        return len(update)
-
-    def update_incident_ids(self, mapping: Mapping[str, str]) -> int:
-        with self._transaction() as con:
-            return self._write_incident_ids(con, mapping.keys(), mapping.values())
-
-    def relink_incidents(self, date_from: dt.date | None = None,
-                         date_to: dt.date | None = None) -> int:
-        low, high = self.date_bounds()
-        if low is None:
-            return 0
-        with self._transaction() as con:
-            return self._relink(con, date_from or low, date_to or high)
 
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
