@@ -28,7 +28,7 @@ default_period = tm.choose_default_period(start, end)
 left, middle, right = st.columns([2, 2, 1])
 period = left.segmented_control("Period", tm.PERIODS, default=default_period, key="tl_period",
                                 help=f"Default for this span: {default_period}") or default_period
-stack_label = middle.segmented_control("Stack events by", list(tm.STACK_COLUMNS), default="action",
+stack_label = middle.segmented_control("Stack incidents by", list(tm.STACK_COLUMNS), default="action",
                                        key="tl_stack") or "action"
 top_pairs = right.number_input("Actor pairs shown", min_value=2, max_value=12, value=6, key="tl_pairs")
 
