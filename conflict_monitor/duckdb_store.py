@@ -28,6 +28,7 @@ from conflict_monitor.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store import ImportResult, StoreError
 
 IMPORT_MEMORY_LIMIT = "1GB"  # DuckDB's share of RAM during a file import
+STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in progress
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
 
@@ -46,6 +47,7 @@ class DuckDBStore(SqlStore):
             self._db = self._open_file()
         with self._connect() as con:
             self._create_schema(con)
+            self._drop_leftover_staging(con)
         self._upgrade_schema()
 
     def close(self) -> None:
@@ -53,6 +55,20 @@ class DuckDBStore(SqlStore):
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _drop_leftover_staging(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop the staging tables of imports that died mid-way (a killed process cannot run
+        its own clean-up). Safe here: DuckDB lets one process at a time open the file, this
+        instance has not started an import yet, and the dashboard opens one instance per store
+        (a second instance opened in the same process during an import would end that import
+        with an error, leaving the events as they were). Names come from the catalogue."""
+        tables = con.execute("SELECT table_name FROM information_schema.tables WHERE "
+                             "table_schema = current_schema() AND table_name LIKE ?",
+                             [f"{STAGING_PREFIX}%"]).fetchall()
+        for (name,) in tables:
+            suffix = name[len(STAGING_PREFIX):]
+            if len(suffix) == 12 and set(suffix) <= set("0123456789abcdef"):  # ours: 12 hex digits
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     # --- connection handling -----------------------------------------------------------------
     def _open_file(self) -> duckdb.DuckDBPyConnection:
@@ -131,7 +147,7 @@ class DuckDBStore(SqlStore):
         them into events and relinks incidents. A failure at any point drops the staging table:
         events never hold part of a file.
         """
-        staging = f"import_staging_{uuid.uuid4().hex[:12]}"
+        staging = f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         cols = ", ".join(EVENT_FIELDS)
         with self._connect() as con:
             con.execute("SET enable_progress_bar = false")

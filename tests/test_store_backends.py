@@ -360,3 +360,20 @@ def test_postgres_readers_and_new_sessions_do_not_wait_for_a_write(empty_store, 
         assert not reader.is_alive(), "opening the store waited for the running write"
     assert seen == [(1, 1)]  # the last committed state
     assert empty_store.count_events() == 0 and empty_store.data_version() == 2
+
+
+def test_a_dead_import_leaves_no_staging_table(tmp_path):
+    """A process killed mid-import cannot drop its staging table; the next opening does."""
+    import duckdb
+
+    from conflict_monitor.duckdb_store import STAGING_PREFIX, DuckDBStore
+
+    path = tmp_path / "store.duckdb"
+    DuckDBStore(path).close()
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE {STAGING_PREFIX}0123456789ab AS SELECT 1 AS x")
+        con.execute("CREATE TABLE import_staging_notes AS SELECT 1 AS x")  # not our pattern: kept
+    store = DuckDBStore(path)
+    tables = set(store.query_sql("SELECT table_name FROM information_schema.tables")["table_name"])
+    assert f"{STAGING_PREFIX}0123456789ab" not in tables and "import_staging_notes" in tables
+    assert "events" in tables
