@@ -177,19 +177,33 @@ WHERE {_ACTORS_OK}
 """
 
 
+_SAME_KEY = ["cls", "day", "win", "a1", "a2", "place", "lat", "lon"]
+
+
 def candidate_pairs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j), i < j, of every pair of rows that match (blocked self-join in DuckDB)."""
+    """Positions (i, j), i < j, of pairs of matching rows whose links connect exactly the rows
+    that match, directly or through others (what the incident components need).
+
+    Rows identical in every feature the rule reads (action class, day, window, actors, place,
+    coordinates) always match one another, so only the first of them joins the blocked
+    self-join in DuckDB and the others are linked to it: a dense file (hundreds of reports of
+    one place and day) then costs its distinct reports, not their square."""
     feat = _features(events)
     if len(feat) < 2:
         return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    same = feat.groupby(_SAME_KEY, dropna=False, sort=False)["i"].transform("min").to_numpy()
+    twins = feat["i"].to_numpy() != same
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("feat", feat)
+        con.execute("SET memory_limit = '1GB'")  # spill rather than grow with a dense file
+        con.register("feat", feat[~twins])
         pairs = con.execute(_PAIRS_SQL).fetchnumpy()
     finally:
         con.close()
-    return np.asarray(pairs["i"], dtype="int64"), np.asarray(pairs["j"], dtype="int64")
+    i = np.concatenate([np.asarray(pairs["i"], dtype="int64"), same[twins]])
+    j = np.concatenate([np.asarray(pairs["j"], dtype="int64"), feat["i"].to_numpy()[twins]])
+    return i, j
 
 
 def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
