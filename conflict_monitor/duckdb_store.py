@@ -27,7 +27,8 @@ from conflict_monitor.sql_store import (  # noqa: F401 - validate_rows/events_fr
 from conflict_monitor.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store import ImportResult, StoreError
 
-IMPORT_MEMORY_LIMIT = "1GB"  # DuckDB's share of RAM during a file import
+IMPORT_MEMORY_LIMIT = "1GB"  # DuckDB's share of RAM during a file import (it spills beyond;
+# 512MB is too little: the uncommitted rows of a 4M-row import must stay in memory)
 STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in progress
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
@@ -177,6 +178,11 @@ class DuckDBStore(SqlStore):
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+            except duckdb.OutOfMemoryException as exc:
+                raise StoreError(f"The import needed more memory than DuckDB's {IMPORT_MEMORY_LIMIT} "
+                                 f"allowance ({str(exc).splitlines()[0]}); nothing was imported and "
+                                 "the store is as it was. Split the file by year and import the "
+                                 "parts one after another.") from exc
             finally:
                 con.execute(f"DROP TABLE IF EXISTS {staging}")
                 con.execute("RESET memory_limit")

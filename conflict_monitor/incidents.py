@@ -196,7 +196,7 @@ def candidate_pairs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        con.execute("SET memory_limit = '1GB'")  # spill rather than grow with a dense file
+        con.execute("SET memory_limit = '256MB'")  # one slice of the store: spill rather than grow
         con.register("feat", feat[~twins])
         pairs = con.execute(_PAIRS_SQL).fetchnumpy()
     finally:

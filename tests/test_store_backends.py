@@ -377,3 +377,24 @@ def test_a_dead_import_leaves_no_staging_table(tmp_path):
     tables = set(store.query_sql("SELECT table_name FROM information_schema.tables")["table_name"])
     assert f"{STAGING_PREFIX}0123456789ab" not in tables and "import_staging_notes" in tables
     assert "events" in tables
+
+
+def test_an_import_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, monkeypatch):
+    from conflict_monitor import duckdb_store
+    from conflict_monitor.importers import import_upload
+    from conflict_monitor.store import StoreError
+
+    store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
+    store.upsert_events([_event()])
+    before = store.count_events()
+    monkeypatch.setattr(duckdb_store, "IMPORT_MEMORY_LIMIT", "1MB")  # far too little
+    frame = pd.DataFrame([validate_event(_event(location=f"Place {i}", evidence="x" * 500))
+                          for i in range(3000)])
+    with pytest.raises(StoreError, match="more memory"):
+        store.import_batches([frame])
+    assert store.count_events() == before
+    sample = REPO / "tests" / "fixtures" / "acled_sample.csv"
+    with sample.open("rb") as upload:
+        result, error = import_upload(store, upload)
+    assert result is None and "nothing was imported" in error
+    assert store.count_events() == before

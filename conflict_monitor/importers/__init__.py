@@ -22,7 +22,7 @@ from conflict_monitor.importers.common import (
     HEAD_BYTES, Progress, check_head, iter_chunks, iter_records, validate_frame,
 )
 from conflict_monitor.importers.detect import FORMATS, LABELS, Detected, detect_format
-from conflict_monitor.store import EventStore, ImportRejected, ImportResult
+from conflict_monitor.store import EventStore, ImportRejected, ImportResult, StoreError
 
 __all__ = ["FORMATS", "LABELS", "FileImportResult", "ImportRejected", "detect_file", "import_file",
            "import_upload", "origin_counts"]
@@ -125,16 +125,15 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
         progress(size, size)
 
 
-
-
 def import_upload(store: EventStore, upload: BinaryIO, fmt: str | None = None,
                   skip_bad_rows: bool = False, progress: Progress | None = None,
                   max_bytes: int | None = None) -> tuple[FileImportResult | None, str | None]:
-    """The Data page's import: (result, None) on success, (None, message) when refused."""
+    """The Data page's import: (result, None) on success, (None, message) when refused or when
+    the store could not take it (locked, out of memory: it is then left as it was)."""
     try:
         return import_file(store, upload, fmt=fmt, skip_bad_rows=skip_bad_rows,
                            progress=progress, max_bytes=max_bytes), None
-    except ImportRejected as exc:
+    except (ImportRejected, StoreError) as exc:
         return None, str(exc)
     finally:
         upload.seek(0)
