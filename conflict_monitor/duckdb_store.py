@@ -13,6 +13,7 @@ in sql_store.SqlStore; this module only connects, runs statements and stages Dat
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import time
 import uuid
 from pathlib import Path
@@ -27,8 +28,10 @@ from conflict_monitor.sql_store import (  # noqa: F401 - validate_rows/events_fr
 from conflict_monitor.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store import ImportResult, StoreError
 
-IMPORT_MEMORY_LIMIT = "1GB"  # DuckDB's share of RAM during a file import (it spills beyond;
-# 512MB is too little: the uncommitted rows of a 4M-row import must stay in memory)
+IMPORT_MEMORY_LIMIT = "512MB"  # DuckDB's share of RAM during a file import (it spills beyond)
+# Up to this many new rows, an import links its incidents in its own transaction (all or
+# nothing); a bigger file spanning more than a year is linked afterwards, a year at a time.
+LINK_IN_IMPORT_MAX_ROWS = 200_000
 STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in progress
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
@@ -145,8 +148,9 @@ class DuckDBStore(SqlStore):
         DuckDB keeps the rows of an open transaction in memory, so one transaction over a whole
         file needs RAM in proportion to its rows. So chunks first go to a staging table of this
         import, committed chunk by chunk (no event is visible yet); then ONE transaction moves
-        them into events and relinks incidents. A failure at any point drops the staging table:
-        events never hold part of a file.
+        them into events and links incidents. A failure at any point drops the staging table:
+        events never hold part of a file. A big file spanning years is linked afterwards, a
+        year per transaction (_link_slice_by_slice), so memory does not grow with the file.
         """
         staging = f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         cols = ", ".join(EVENT_FIELDS)
@@ -165,19 +169,24 @@ class DuckDBStore(SqlStore):
                         con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
                 seen, low, high = con.execute(f"SELECT count(DISTINCT event_id), min(event_date), "
                                               f"max(event_date) FROM {staging}").fetchall()[0]
+                from conflict_monitor.incidents import plan_relink  # noqa: PLC0415 - light store import
+                slices = plan_relink(low, high) if relink and low is not None else []
                 con.execute("BEGIN TRANSACTION")
                 try:
                     added = self._execute(
                         con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
                              "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
-                    if relink and added and low is not None:
-                        self._relink(con, low, high)
+                    deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
+                    if added and not deferred:
+                        self._relink_slices(con, slices)
                     self._refresh_incident_counts(con)
                     con.execute(BUMP_VERSION)
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
+                if deferred:
+                    self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
                 raise StoreError(f"The import needed more memory than DuckDB's {IMPORT_MEMORY_LIMIT} "
                                  f"allowance ({str(exc).splitlines()[0]}); nothing was imported and "
@@ -188,3 +197,26 @@ class DuckDBStore(SqlStore):
                 con.execute("RESET memory_limit")
                 con.execute("RESET preserve_insertion_order")
         return ImportResult(added=added, already_present=seen - added)
+
+    def _link_slice_by_slice(self, con: duckdb.DuckDBPyConnection,
+                             slices: list[tuple[dt.date, dt.date, dt.date, dt.date]], added: int) -> None:
+        """Link a file spanning more than a year one slice (a year) per transaction: DuckDB keeps
+        a transaction's changes in memory, so linking millions of rows in the import's own
+        transaction would need memory in proportion to the file. The events are all stored by
+        then; until a slice is linked its reports count as incidents of their own."""
+        for window in slices:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._relink_slices(con, [window])
+                self._refresh_incident_counts(con)
+                con.execute(BUMP_VERSION)
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(
+                    f"All {added:,} events were imported, but linking them to other reports stopped "
+                    f"at {window[2]} ({str(exc).splitlines()[0]}). Finish it with `python -m "
+                    f"conflict_monitor link-incidents --from {window[2]}`.") from exc
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise

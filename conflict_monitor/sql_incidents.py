@@ -45,11 +45,17 @@ class IncidentWriteMixin:
             self._execute(con, statement)
 
     def _relink(self, con: Any, date_from: dt.date, date_to: dt.date) -> int:
+        from conflict_monitor.incidents import plan_relink  # noqa: PLC0415 - keeps the store import light
+        return self._relink_slices(con, plan_relink(date_from, date_to))
+
+    def _relink_slices(self, con: Any, slices: Sequence[tuple[dt.date, dt.date, dt.date, dt.date]]
+                       ) -> int:
+        """Recompute incident ids slice by slice (incidents.plan_relink); the number changed."""
         from conflict_monitor.incidents import (  # noqa: PLC0415 - keeps the store import light
-            LINK_COLUMNS, compute_incident_ids, plan_relink,
+            LINK_COLUMNS, compute_incident_ids,
         )
         changed = 0
-        for load_from, load_to, start, stop in plan_relink(date_from, date_to):
+        for load_from, load_to, start, stop in slices:
             frame = self._frame(con, f"SELECT {', '.join(LINK_COLUMNS)} FROM events "
                                      "WHERE event_date BETWEEN ? AND ? ORDER BY event_id",
                                 [load_from, load_to])

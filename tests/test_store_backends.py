@@ -398,3 +398,22 @@ def test_an_import_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path,
         result, error = import_upload(store, upload)
     assert result is None and "nothing was imported" in error
     assert store.count_events() == before
+
+
+def test_a_big_file_over_years_is_linked_a_year_at_a_time(tmp_path, monkeypatch):
+    """Past LINK_IN_IMPORT_MAX_ROWS new rows, a file spanning years is stored in one transaction
+    and linked afterwards, a year per transaction; the links are the same."""
+    from conflict_monitor import duckdb_store
+
+    monkeypatch.setattr(duckdb_store, "LINK_IN_IMPORT_MAX_ROWS", 0)  # every file counts as big
+    store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
+    rows = [_event(event_date="2018-03-01", location="Sarmin"),
+            _event(event_date="2020-02-27", origin="acled", source="ACLED"),
+            _event(event_date="2020-02-27", origin="gdelt", source="GDELT", fatalities=34)]
+    version = store.data_version()
+    store.import_batches([pd.DataFrame([validate_event(r) for r in rows])])
+    assert store.data_version() > version + 1  # the import, then one commit per slice
+    counts = _incident_counts(store)
+    assert sorted(n for _, n in counts.values()) == [1, 2, 2]
+    linked = store.query_events(EventFilter(date_from=dt.date(2020, 2, 27)))
+    assert linked["incident_id"].nunique() == 1
