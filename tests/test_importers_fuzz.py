@@ -8,7 +8,7 @@ import csv
 import io
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conflict_monitor.importers import ImportRejected, import_file
@@ -34,6 +34,7 @@ def _try_import(store, payload: bytes) -> None:
 
 @SETTINGS
 @given(payload=st.binary(max_size=2000))
+@example(payload=b"a\rb,c\n1,2\n")  # a lone carriage return in the header (found by the fuzzer)
 def test_arbitrary_bytes_never_crash(tmp_path_factory, payload):
     store = open_store(str(tmp_path_factory.mktemp("fuzz") / "s.duckdb"), seed_if_new=False)
     _try_import(store, payload)

@@ -34,9 +34,12 @@ class Detected:
     layout: str
 
 
-def _header(first_line: str) -> tuple[str, str, list[str]]:
+def _header(first_line: str, name: str) -> tuple[str, str, list[str]]:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    fields = next(csv.reader([first_line], delimiter=delimiter))
+    try:
+        fields = next(csv.reader([first_line], delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a lone carriage return inside the first line
+        raise ImportRejected(f"{name}: line 1 cannot be read as a CSV header ({exc}).") from exc
     return delimiter, first_line, [f.strip().lower() for f in fields]
 
 
@@ -73,7 +76,7 @@ def detect_format(head: str, name: str = "the file", forced: str | None = None) 
                 f"{name}: line 1 has {width} tab-separated fields; a GDELT 2.0 events file has "
                 f"{GDELT_FIELDS} and no header (GDELT 1.0 files have 57 or 58).")
         return Detected("gdelt", "\t", None, f"GDELT 2.0 events ({GDELT_FIELDS} columns)")
-    delimiter, _, columns = _header(first_line)
+    delimiter, _, columns = _header(first_line, name)
     fmt = forced
     if fmt is None:
         if "event_id_cnty" in columns:
