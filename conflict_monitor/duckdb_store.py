@@ -109,16 +109,22 @@ class DuckDBStore(SqlStore):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-                self._refresh_incident_counts(con)
-                con.execute(BUMP_VERSION)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._connect() as con, self._write_on(con):
+            yield con
+
+    @contextlib.contextmanager
+    def _write_on(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """One write transaction on `con`: it ends by recounting the incidents it touched and
+        moving the data version, and rolls back on any exception."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self._refresh_incident_counts(con)
+            con.execute(BUMP_VERSION)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     # --- statements ----------------------------------------------------------------------------
     def _execute(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:
@@ -171,20 +177,13 @@ class DuckDBStore(SqlStore):
                                               f"max(event_date) FROM {staging}").fetchall()[0]
                 from conflict_monitor.incidents import plan_relink  # noqa: PLC0415 - light store import
                 slices = plan_relink(low, high) if relink and low is not None else []
-                con.execute("BEGIN TRANSACTION")
-                try:
+                with self._write_on(con):
                     added = self._execute(
                         con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
                              "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
                     deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
                     if added and not deferred:
                         self._relink_slices(con, slices)
-                    self._refresh_incident_counts(con)
-                    con.execute(BUMP_VERSION)
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
                 if deferred:
                     self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
@@ -205,18 +204,11 @@ class DuckDBStore(SqlStore):
         transaction would need memory in proportion to the file. The events are all stored by
         then; until a slice is linked its reports count as incidents of their own."""
         for window in slices:
-            con.execute("BEGIN TRANSACTION")
             try:
-                self._relink_slices(con, [window])
-                self._refresh_incident_counts(con)
-                con.execute(BUMP_VERSION)
-                con.execute("COMMIT")
+                with self._write_on(con):
+                    self._relink_slices(con, [window])
             except duckdb.Error as exc:
-                con.execute("ROLLBACK")
                 raise StoreError(
                     f"All {added:,} events were imported, but linking them to other reports stopped "
                     f"at {window[2]} ({str(exc).splitlines()[0]}). Finish it with `python -m "
                     f"conflict_monitor link-incidents --from {window[2]}`.") from exc
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise

@@ -417,3 +417,22 @@ def test_a_big_file_over_years_is_linked_a_year_at_a_time(tmp_path, monkeypatch)
     assert sorted(n for _, n in counts.values()) == [1, 2, 2]
     linked = store.query_events(EventFilter(date_from=dt.date(2020, 2, 27)))
     assert linked["incident_id"].nunique() == 1
+
+
+def test_linking_that_stops_after_a_big_import_says_where_to_finish(tmp_path, monkeypatch):
+    import duckdb
+
+    from conflict_monitor import duckdb_store
+    from conflict_monitor.store import StoreError
+
+    monkeypatch.setattr(duckdb_store, "LINK_IN_IMPORT_MAX_ROWS", 0)
+    store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
+
+    def fail(con, slices):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: test")
+
+    monkeypatch.setattr(store, "_relink_slices", fail)
+    rows = [_event(event_date="2018-03-01", location="Sarmin"), _event(event_date="2020-02-27")]
+    with pytest.raises(StoreError, match="All 2 events were imported.*link-incidents --from"):
+        store.import_batches([pd.DataFrame([validate_event(r) for r in rows])])
+    assert store.count_events() == 2  # stored whole; only the links are left to make
