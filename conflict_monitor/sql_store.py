@@ -15,12 +15,12 @@ from typing import Any, ContextManager, Iterable, Mapping, Sequence
 import pandas as pd
 
 from conflict_monitor import incident_counts
-from conflict_monitor.sql_incidents import IncidentWriteMixin
 from conflict_monitor.filters import EventFilter, compute_where
 from conflict_monitor.schema import (
     ARTICLE_COLUMNS, EVENT_COLUMNS, EVENT_FIELDS, SITE_COLUMNS, SITE_STATUS_COLUMNS,
     SchemaError, compute_article_id, normalise_text, validate_event,
 )
+from conflict_monitor.sql_incidents import IncidentWriteMixin
 from conflict_monitor.store import EventStore, ImportRejected, ImportResult
 
 Columns = Sequence[tuple[str, str, str]]

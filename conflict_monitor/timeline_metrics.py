@@ -1,4 +1,4 @@
-"""Timeline figures: events per period, the escalation index, weekly surges, key events, pairs.
+"""Timeline figures: incidents per period, the escalation index, weekly surges, key events, pairs.
 
 Heavy work runs as SQL (per day, or per period with a LIMIT) that DuckDB and PostgreSQL both
 run, on the store or, for tests and small sets, on a DataFrame (event_sql.run_event_sql). The compute_*
@@ -117,7 +117,7 @@ def compute_weekly_change(daily: pd.DataFrame, start: Any = None, end: Any = Non
                           threshold: float = SURGE_THRESHOLD) -> pd.DataFrame:
     """ACLED-style weekly change: a week is flagged when its index is more than `threshold`
     (25 %) above the mean of the four weeks before it. As in ACLED's Conflict Change Map, a
-    low baseline (at most 2 conflictual events a week on average, and at most 5 this week)
+    low baseline (at most 2 conflictual incidents a week on average, and at most 5 this week)
     counts as "limited change" and is not flagged; weeks without four weeks before are not."""
     weekly = compute_escalation_index(daily, "week", start, end)
     if weekly.empty:

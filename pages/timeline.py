@@ -1,4 +1,4 @@
-"""Timeline: the escalation index with key events, events over time, actor pairs, surges."""
+"""Timeline: the escalation index with key events, incidents over time, actor pairs, surges."""
 
 import pandas as pd
 import streamlit as st
