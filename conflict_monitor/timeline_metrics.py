@@ -222,8 +222,8 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
     ranked = per_period * 3
     out = run_event_sql(source, sql, [*params, ranked, *params, *params, ranked])
     out["period"] = pd.to_datetime(out["period"])
-    incident = out["incident_id"].where(out["incident_id"].notna(), out["event_id"])
-    out = out.loc[~pd.DataFrame({"p": out["period"], "i": incident}).duplicated()]
+    out["incident_id"] = out["incident_id"].fillna(out["event_id"])
+    out = out.drop_duplicates(["period", "incident_id"])
     return out.groupby("period").head(per_period).drop(columns=["rn", "incident_id"]).reset_index(drop=True)
 
 
