@@ -117,7 +117,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
             subj, _ = roles.subject_token(anchor)
-            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.DEMONYMS]
+            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.demonyms()]
             for t in others:
                 ref = roles.actor_in_tokens([t], doc, ctx.main_country)
                 if ref and ref.canonical != actors1[0].canonical:

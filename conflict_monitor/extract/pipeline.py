@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from conflict_monitor.extract import roles
+from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.clean import CleanArticle, clean_article
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import Context, sentence_events
@@ -27,6 +27,8 @@ class ExtractionResult:
     article: dict
     events: list[dict]
     warnings: list[str] = field(default_factory=list)
+    # Actors of the events that no table knows: {"name", "country", "kind"} in order of appearance.
+    new_actors: list[dict] = field(default_factory=list)
 
 
 def check_english(text: str) -> None:
@@ -81,7 +83,11 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
     nlp = load_nlp()
     paragraphs = [clean.text[s:e] for s, e in clean.paragraphs]
     docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs)))
+    shared = {"acronyms": groups.find_acronyms(clean.text), "names": {}, "last_group": None}
+    for _, doc in docs:
+        doc.user_data["article"] = shared
     main_text, main_geo, main_country = _main_place(docs, clean)
+    main_country = main_country or _main_state(docs)
     article_id = compute_article_id(clean.text)
     src = source or clean.source
     ctx = Context(published=pub or dt.date.today(), main_place=main_geo, main_text=main_text,
@@ -101,6 +107,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             for e in found:
                 e["_actor1_state"] = roles.counterpart(e["actor1"], "other")
             raw_events.extend(found)
+    new_actors = _new_actors(raw_events)
     merged = merge_events(raw_events)
     inherit_attribution(merged, sentences)
     events = []
@@ -118,4 +125,26 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
                 e[key] = e[key].isoformat()
     article = {"id": article_id, "title": clean.title, "source": src, "url": url,
                "published": pub.isoformat() if pub else None, "dateline": clean.dateline, "text": clean.text}
-    return ExtractionResult(article, events, warnings)
+    return ExtractionResult(article, events, warnings, new_actors)
+
+
+def _main_state(docs) -> str | None:
+    """The state named most often (as an actor or a place), when no place told the country."""
+    counts: collections.Counter = collections.Counter()
+    for _, doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "ACTOR" and roles.actor_kind(ent.ent_id_) in ("state", "military"):
+                counts[roles.actor_country_of(ent.ent_id_)] += 1
+    counts.pop(None, None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _new_actors(raw_events: list[dict]) -> list[dict]:
+    """Actors no table knows, with the country and kind the text gave them."""
+    out: dict[str, dict] = {}
+    for e in raw_events:
+        for side in ("actor1", "actor2"):
+            name = e.get(side)
+            if name and roles.actor_kind(name) is None and name not in out:
+                out[name] = {"name": name, "country": e.get(f"{side}_country"), "kind": e.get(f"_{side}_kind")}
+    return list(out.values())

@@ -33,8 +33,9 @@ class StateRuler:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         for key, start, end in self.matcher(doc):
-            if end - start == 1 and not doc[start].text[:1].isupper():
-                continue
+            word = doc[start].text
+            if end - start == 1 and (not word[:1].isupper() or (word.isupper() and len(word) > 3)):
+                continue  # "chad", a dateline's "DAKAR"
             if _inside_name(doc, start, end):
                 continue
             found.append(Span(doc, start, end, label="ACTOR", span_id=self.ids[key]))
