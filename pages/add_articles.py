@@ -12,6 +12,7 @@ from conflict_monitor.actors import all_actors
 from conflict_monitor.extract.preview import apply_actor_aliases, highlight_evidence, new_actor_frame, preview_frame
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
+from ui.tables import render_table
 
 require_shell()
 
@@ -76,13 +77,13 @@ for label, result in results:
     for warning in result.warnings:
         st.warning(warning)
     if events:
-        st.dataframe(preview_frame(events), hide_index=True, key=f"add_table_{article['id']}")
+        render_table(preview_frame(events), key=f"add_table_{article['id']}")
     else:
         st.info("No events found in this article.")
     if new_actors:
         st.caption("Actors new to the store, with the country and kind read from the text. Map one to a "
                    "known actor to store it under that name; the choice is remembered for later articles.")
-        st.dataframe(new_actor_frame(new_actors), hide_index=True, key=f"add_new_actors_{article['id']}")
+        render_table(new_actor_frame(new_actors), key=f"add_new_actors_{article['id']}")
         for i, actor in enumerate(new_actors):
             pick = st.selectbox(f"Map new actor {i + 1} to", ["Keep as a new actor", *known_actors],
                                 key=f"add_map_{article['id']}_{i}",
