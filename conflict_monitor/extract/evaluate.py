@@ -9,13 +9,17 @@ Matching rule: a predicted event matches a gold event when
 Pairs are matched one to one, best first (same sentence, then same actor2, then closest date).
 Fatality figures: precision/recall of exact figures over matched events that state one.
 Attribution: share of matched pairs whose reported_by agrees (canonical names; two nulls agree).
+Location: share of matched pairs whose location agrees: the same string once normalised (case,
+accents, "the", punctuation), or both resolve in the gazetteer to the same place; two nulls agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +69,32 @@ def is_match(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> 
     return abs((pd_ - gd).days) <= window
 
 
+def _norm_place(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"^the\s+", "", text.strip())
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_place(name: str) -> tuple | None:
+    from conflict_monitor.extract.places import geocode  # noqa: PLC0415 - the gazetteer loads on demand
+
+    geo = geocode(name)
+    if not geo or geo.get("latitude") is None:
+        return None
+    return geo["location"], geo["country"]
+
+
+def same_location(pred: str | None, gold: str | None) -> bool:
+    """True when two location strings name the same place (see the module docstring)."""
+    if not pred or not gold:
+        return not pred and not gold
+    if _norm_place(pred) == _norm_place(gold):
+        return True
+    a, b = _resolve_place(pred), _resolve_place(gold)
+    return a is not None and a == b
+
+
 def _pair_score(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> tuple:
     same_sentence = (pred.get("evidence") or "").strip() == (gold.get("evidence") or "").strip()
     same_target = canonical(pred.get("actor2"), acronyms) == canonical(gold.get("actor2"), acronyms)
@@ -86,6 +116,8 @@ class Score:
     fig_correct: int = 0
     fig_with_source: int = 0
     attr_agree: int = 0
+    loc_agree: int = 0
+    conflict: str | None = None
     missed: list[dict] = field(default_factory=list)
     spurious: list[dict] = field(default_factory=list)
 
@@ -106,8 +138,13 @@ class Score:
     def attribution(self) -> float:
         return self.attr_agree / self.tp if self.tp else 1.0
 
+    @property
+    def location(self) -> float:
+        return self.loc_agree / self.tp if self.tp else 1.0
+
     def add(self, other: "Score") -> None:
-        for name in ("tp", "fp", "fn", "fig_pred", "fig_gold", "fig_correct", "fig_with_source", "attr_agree"):
+        for name in ("tp", "fp", "fn", "fig_pred", "fig_gold", "fig_correct", "fig_with_source", "attr_agree",
+                     "loc_agree"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def row(self) -> dict:
@@ -117,7 +154,8 @@ class Score:
                 "precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
                 "fatalities_precision": round(fig_p, 3), "fatalities_recall": round(fig_r, 3),
                 "figures_with_source": f"{self.fig_with_source}/{self.fig_gold}",
-                "attribution_agreement": round(self.attribution, 3)}
+                "attribution_agreement": round(self.attribution, 3),
+                "location_agreement": round(self.location, 3)}
 
 
 def score_events(name: str, predicted: list[dict], gold: list[dict],
@@ -143,6 +181,7 @@ def score_events(name: str, predicted: list[dict], gold: list[dict],
             s.fig_with_source += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"),
                                                                                           acronyms)
         s.attr_agree += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"), acronyms)
+        s.loc_agree += same_location(p.get("location"), g.get("location"))
     return s
 
 
@@ -173,8 +212,10 @@ def published_from_name(name: str) -> dt.date | None:
     return dt.date.fromisoformat(m.group(1)) if m else None
 
 
-def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None) -> tuple[list[Score], Score]:
-    """Score every article; returns per-article scores and the total."""
+def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None,
+                  default_conflict: str | None = None) -> tuple[list[Score], Score]:
+    """Score every article; returns per-article scores (each with its meta's `conflict`, else
+    `default_conflict`) and the total."""
     if extract is None:
         from conflict_monitor.extract.pipeline import extract_article as extract  # noqa: PLC0415
     scores, total = [], Score("TOTAL")
@@ -187,18 +228,20 @@ def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None) -> tuple[lis
             result = extract(raw, published=published_from_name(name), source=meta.get("source"))
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         score = score_events(name, result.events, gold, find_acronyms(result.article.get("text") or ""))
+        score.conflict = meta.get("conflict") or default_conflict
         scores.append(score)
         total.add(score)
     return scores, total
 
 
-def format_table(scores: list[Score], total: Score) -> str:
-    """A plain-text table of per-article and total scores."""
-    head = f"{'article':40} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'figP':>5} {'figR':>5} {'attr':>5}"
+def format_table(scores: list[Score], total: Score | None = None, label: str = "article") -> str:
+    """A plain-text table of per-article (or per-set, per-conflict) scores and their total."""
+    head = (f"{label:40} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'figP':>5} {'figR':>5} "
+            f"{'attr':>5} {'loc':>5}")
     lines = [head, "-" * len(head)]
-    for s in [*scores, total]:
+    for s in [*scores, *([total] if total is not None else [])]:
         r = s.row()
         lines.append(f"{s.name[:40]:40} {r['gold']:>4} {r['predicted']:>4} {r['precision']:>6.3f} {r['recall']:>6.3f} "
                      f"{r['f1']:>6.3f} {r['fatalities_precision']:>5.2f} {r['fatalities_recall']:>5.2f} "
-                     f"{r['attribution_agreement']:>5.2f}")
+                     f"{r['attribution_agreement']:>5.2f} {r['location_agreement']:>5.2f}")
     return "\n".join(lines)
