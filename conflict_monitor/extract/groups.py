@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from conflict_monitor.actors import Actor, resolve_actor
+
 # Words that make a proper name an organised group, and the kind they suggest (ACLED's actor
 # types: rebel groups, militias, state forces; cf. the ACLED Codebook, "Actors").
 GROUP_WORDS = {
@@ -23,16 +25,23 @@ GROUP_WORDS = {
     "force": "armed group", "brigade": "armed group", "brigades": "armed group", "battalion": "armed group",
     "battalions": "armed group", "group": "armed group", "alliance": "armed group", "resistance": "armed group",
     "liberation": "armed group", "mujahideen": "armed group", "jihad": "armed group", "shabaab": "armed group",
-    "haram": "armed group", "state": "armed group", "province": "armed group", "framework": "armed group",
+    "haram": "armed group", "shabab": "armed group", "framework": "armed group",
     "coalition": "armed group", "council": "armed group", "organisation": "armed group",
     "organization": "armed group", "militia": "militia", "militias": "militia", "guard": "militia",
     "guards": "militia", "committees": "militia", "volunteers": "militia", "gang": "militia", "gangs": "militia",
     "party": "political party",
 }
 FIGHTER_NOUNS = frozenset("fighter fighters militant militants rebel rebels insurgent insurgents militia militias "
-                          "gunman gunmen jihadist jihadists member members forces troops combatants".split())
+                          "gunman gunmen jihadist jihadists member members forces troops combatants group gang "
+                          "gangs coalition movement militiamen guerrillas guerrilla".split())
+# Capitalised words that describe a group rather than name it ("Islamist gunmen", "Suspected ADF").
+DESCRIPTIVE = frozenset("suspected separatist separatists islamist islamists jihadist jihadists armed rebel rebels "
+                        "militant militants insurgent insurgents fighters gunmen members troops soldiers "
+                        "unidentified unknown alleged".split())
 COREF_NOUNS = frozenset("group rebel militant insurgent jihadist militia fighter extremist terrorist gunman "
-                        "movement faction organisation organization".split())
+                        "movement faction organisation organization gang guerrilla attacker assailant".split())
+PLACE_WORDS = frozenset("state province region area district county territory city town village island islands "
+                        "airport camp".split())
 NAME_LINKS = frozenset({"of", "for", "the", "and", "al", "wal", "el", "ad", "-", "de", "du", "des", "la", "le"})
 NOT_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
@@ -63,8 +72,13 @@ def article_state(doc) -> dict:
 
 
 def _is_name_token(tok) -> bool:
-    return (tok.pos_ == "PROPN" or tok.text[:1].isupper()) and tok.lower_ not in NOT_NAMES and \
-        not tok.is_punct and not tok.like_num
+    if tok.lower_ in NOT_NAMES or tok.lower_ in DESCRIPTIVE or tok.like_num:
+        return False
+    if tok.is_punct:
+        return tok.text == "-" and tok.pos_ == "PROPN"  # "al-Shabaab" is split in three
+    if tok.is_sent_start and tok.pos_ != "PROPN":
+        return False  # capitalised only because it opens the sentence
+    return tok.pos_ == "PROPN" or tok.text[:1].isupper()
 
 
 def name_chunks(tokens) -> list[tuple[int, int]]:
@@ -103,12 +117,19 @@ def group_in_tokens(tokens, doc):
     for start, end in name_chunks(tokens):
         span = doc[start:end]
         text = clean_name(span.text)
-        words = [w.lower() for w in re.findall(r"[\w'-]+", text)]
+        words = [w.lower() for w in re.findall(r"[\w']+", text)]
         if not words or (span.root.ent_type_ == "ACTOR"):
             continue
+        known = resolve_known(state["acronyms"].get(text) or text)
+        if known is not None:
+            return known.canonical, known.kind, start, end
+        if text in state["names"]:
+            return _remember(state, text, state["names"][text], start, end)
         if any(s.start <= start and end <= s.end for s in doc.spans.get("places", [])) and \
                 not any(w in GROUP_WORDS for w in words[1:]):
             continue  # a place ("Djibo") is not an actor
+        if words[-1] in PLACE_WORDS and "islamic" not in words:
+            continue  # "Borno State", "Upper Nile State", "Marte Local Government Area"
         full = state["acronyms"].get(text)
         kind = next((GROUP_WORDS[w] for w in reversed(words) if w in GROUP_WORDS), None)
         after = doc[end] if end < len(doc) else None
@@ -122,6 +143,35 @@ def group_in_tokens(tokens, doc):
                                                     and span.root.dep_ in ("nsubj", "nsubjpass", "pobj", "poss")):
             return _remember(state, text, kind or "armed group", start, end)
     return None
+
+
+def resolve_known(name: str) -> Actor | None:
+    """The table actor a whole name stands for ("Niger Armed Forces"), not a name inside it."""
+    actor = resolve_actor(name)
+    if actor is None or actor.generated:
+        return actor
+    aliases = {a.lower() for a in (actor.canonical, *actor.aliases)}
+    return actor if clean_name(name).lower() in aliases else None
+
+
+def defined_here(ent) -> str | None:
+    """The full name an article gives an acronym that a table knows otherwise ("AA" is the Arakan
+    Army where the article says so, not Anadolu), or None."""
+    full = article_state(ent.doc)["acronyms"].get(ent.text)
+    return full if full and resolve_known(full) is None else None
+
+
+def own_reporter(reporter: str | None, text: str, doc) -> str | None:
+    """The reporter, unless the table's name came from an acronym the article defines otherwise
+    ("the AA said" in an article on the Arakan Army (AA)): then the article's full name."""
+    if reporter is None:
+        return None
+    for short, full in article_state(doc)["acronyms"].items():
+        known = resolve_actor(short)
+        if known is not None and known.canonical == reporter and re.search(rf"\b{re.escape(short)}\b", text) \
+                and resolve_known(full) is None:
+            return full
+    return reporter
 
 
 def _remember(state: dict, name: str, kind: str, start: int, end: int):

@@ -14,7 +14,7 @@ from conflict_monitor.actors import all_actors
 from conflict_monitor.extract import groups
 from conflict_monitor.extract.lexicon import VIOLENT
 
-GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta".split())
+GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
 REPORTER_KINDS = frozenset({"monitor", "news agency"})
 
@@ -80,6 +80,15 @@ def counterpart(canonical: str | None, action: str) -> str | None:
     return _by_country().get((country, want), canonical) if want != kind else canonical
 
 
+def article_kind(doc, name: str) -> str:
+    """The kind the article's text gave a group (armed group unless it said otherwise)."""
+    kind = groups.article_state(doc)["names"].get(name)
+    if kind is None:
+        words = [w.lower() for w in name.replace("-", " ").split()]
+        kind = next((groups.GROUP_WORDS[w] for w in reversed(words) if w in groups.GROUP_WORDS), "armed group")
+    return kind
+
+
 def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
@@ -94,6 +103,10 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
     if head is not None:  # the name that heads the phrase beats a possessive ("Sudan's army")
         ents.sort(key=lambda e: not e.start <= head.i < e.end)
     for ent in ents:
+        full = groups.defined_here(ent)
+        if full is not None:  # the article's own "Arakan Army (AA)" beats the table's AA
+            kind = article_kind(doc, full)
+            return ActorRef(full, main_country, kind, ent.start, ent.end)
         if True:
             country, kind = _actors_by_name().get(ent.ent_id_, (None, "?"))
             alias = ent.text.lower()
@@ -134,12 +147,21 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
     return None
 
 
+PLACE_NOUNS = frozenset("border frontier region province state district town city village area capital territory "
+                        "coast side north south east west centre center part".split())
 LOC_PREPS = frozenset("in near at inside outside around across into from towards toward".split())
 
 
 def _is_venue(ent) -> bool:
-    """"in Ankara", "from Damascus", "in Mali": a capital or country named as a place is not the actor."""
+    """"in Ankara", "from Damascus", "in Mali", "the border with Niger", "Somalia's Shabelle region":
+    a capital or country named as a place is not the actor."""
     root = ent.root
+    if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
+        if root.dep_ == "poss" and (root.head.pos_ == "PROPN" or root.head.lemma_.lower() in PLACE_NOUNS):
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ in ("with", "of", "to") and \
+                root.head.head.lemma_.lower() in PLACE_NOUNS:
+            return True
     if root.dep_ != "pobj" or root.head.lower_ not in LOC_PREPS:
         return False
     if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":

@@ -15,8 +15,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from conflict_monitor.actors import load_state_actors
+from conflict_monitor.states import load_states
 
-NAME_LINKS = frozenset({"of", "for", "the", "and"})
+NAME_LINKS = frozenset({"of", "for", "the", "and", "da", "do", "dos", "das", "de", "del", "la"})
 
 
 class StateRuler:
@@ -25,6 +26,8 @@ class StateRuler:
     def __init__(self, nlp) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.ids: dict[int, str] = {}
+        self.state_names = frozenset(n.lower() for st in load_states()
+                                     for n in (st.name, *st.aliases, *([st.capital] if st.capital else [])))
         for actor in load_state_actors():
             key = nlp.vocab.strings.add(actor.canonical)
             self.ids[key] = actor.canonical
@@ -39,10 +42,14 @@ class StateRuler:
             if _inside_name(doc, start, end):
                 continue
             found.append(Span(doc, start, end, label="ACTOR", span_id=self.ids[key]))
-        if not found:
-            return doc
         old = list(doc.ents)
-        keep = [e for e in old if not any(s.start <= e.start and e.end <= s.end and len(s) > len(e) for s in found)]
+        # A curated state name inside a longer proper name is part of that name too ("Sudan" in
+        # "South Sudan People's Defence Forces").
+        inside = [e for e in old if e.text.lower() in self.state_names and _inside_name(doc, e.start, e.end)]
+        if not found and not inside:
+            return doc
+        keep = [e for e in old if e not in inside and
+                not any(s.start <= e.start and e.end <= s.end and len(s) > len(e) for s in found)]
         free = [s for s in found if not any(e.start < s.end and s.start < e.end for e in keep)]
         doc.ents = filter_spans([*keep, *free])
         return doc
