@@ -128,9 +128,9 @@ def test_add_articles_marks_new_actors_and_remembers_the_mapping(store_path):
     at.date_input(key="add_published").set_value(dt.date(2024, 3, 6)).run()
     at.text_area(key="add_text").input(ARTICLE).run()
     assert not at.exception, at.exception
-    new = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
-    assert list(new["Actor"]) == ["Northern Valley Liberation Front"]
-    assert new["Country"][0] == "MLI" and new["Kind"][0] == "armed group"
+    new = next(d.value for d in at.dataframe if "kind" in d.value.columns)
+    assert list(new["actor"]) == ["Northern Valley Liberation Front"]
+    assert new["country"][0] == "MLI" and new["kind"][0] == "armed group"
     box = next(s for s in at.selectbox if s.key.startswith("add_map_"))
     box.set_value("Syrian rebels").run()
     at.button(key="add_store").click().run()
@@ -145,6 +145,6 @@ def test_add_articles_marks_new_actors_and_remembers_the_mapping(store_path):
     again.run()
     again.text_area(key="add_text").input(ARTICLE.replace("Monday", "Tuesday")).run()
     assert not again.exception, again.exception
-    assert not any("Kind" in d.value.columns for d in again.dataframe)
-    events = next(d.value for d in again.dataframe if "Action" in d.value.columns)
-    assert "Syrian rebels" in set(events["Actor 1"])
+    assert not any("kind" in d.value.columns for d in again.dataframe)
+    events = next(d.value for d in again.dataframe if "action" in d.value.columns)
+    assert "Syrian rebels" in set(events["actor1"])
