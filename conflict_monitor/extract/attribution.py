@@ -21,6 +21,12 @@ PATTERNS = (
 )
 _LEAD = re.compile(r"^(?:the |a |an )?(?:(?:official|state|monitoring group|war monitor|monitor|"
                    r"britain-based|uk-based|news agency|state-run|semi-official)\s+(?:the\s+)?)*", re.IGNORECASE)
+# "Information Minister Michael Makuei", "security official Mohamed Abdikadir": the person, by name.
+_TITLED_NAME = re.compile(r"^.*?\b(?:minister|governor|president|spokes(?:wo)?man|spokesperson|official|officer|"
+                          r"activist|commander|general|colonel|lieutenant|captain|major|admiral|mayor|director|"
+                          r"chief|secretary|envoy|father|priest|leader|coordinator|administrator|commissioner|"
+                          r"ambassador|senator|lawmaker|chairman|head|police officer|journalist|resident)s?\s+"
+                          r"(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)$", re.IGNORECASE)
 GENERIC_MONITOR = re.compile(r"^(?:the |a )?(?:war )?monitor(?:ing group)?$", re.IGNORECASE)
 
 
@@ -33,6 +39,9 @@ def canonical_reporter(phrase: str | None) -> str | None:
     if actor is not None and actor.kind in ("monitor", "news agency"):
         return actor.canonical
     tidy = _LEAD.sub("", phrase).strip()
+    titled = _TITLED_NAME.match(tidy)
+    if titled and all(w[:1].isupper() for w in titled.group("name").split()):
+        tidy = titled.group("name")
     if not tidy or len(tidy) > 80 or tidy.lower() in ("him", "her", "them", "it", "he", "she", "they"):
         return None
     return tidy
