@@ -29,8 +29,13 @@ GROUP_WORDS = {
     "coalition": "armed group", "council": "armed group", "organisation": "armed group",
     "organization": "armed group", "militia": "militia", "militias": "militia", "guard": "militia",
     "guards": "militia", "committees": "militia", "volunteers": "militia", "gang": "militia", "gangs": "militia",
-    "party": "political party",
+    "party": "political party", "islamic": "armed group",
+    # Arabic words for group, movement, front, army, brigades, party, supporters in group names
+    "jama'at": "armed group", "jamaat": "armed group", "harakat": "armed group", "jabhat": "armed group",
+    "jaysh": "armed group", "jaish": "armed group", "kataib": "armed group", "liwa": "armed group",
+    "hizb": "armed group", "ansar": "armed group", "tahrir": "armed group",
 }
+ARMED_KINDS = frozenset({"armed group", "militia"})
 FIGHTER_NOUNS = frozenset("fighter fighters militant militants rebel rebels insurgent insurgents militia militias "
                           "gunman gunmen jihadist jihadists member members forces troops combatants group gang "
                           "gangs coalition movement militiamen guerrillas guerrilla".split())
@@ -54,6 +59,10 @@ def find_acronyms(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in ACRONYM_DEF.finditer(text):
         name, short = clean_name(m.group(1)), m.group(2)
+        words = name.split()
+        while words and (words[0].lower() in DESCRIPTIVE or words[0].lower() in ("of", "the")):
+            words = words[1:]  # "Fighters of the Arakan Army (AA)" defines "Arakan Army"
+        name = " ".join(words)
         if len(name.split()) >= 2 and short not in out:
             out[short] = name
     return out
@@ -135,10 +144,10 @@ def group_in_tokens(tokens, doc):
         after = doc[end] if end < len(doc) else None
         fighters = after is not None and after.lower_ in FIGHTER_NOUNS
         if full:
-            kind = state["names"].get(full, kind or "armed group")
-            return _remember(state, full, kind or "armed group", start, end)
+            kind = state["names"].get(full) or kind_of(full)
+            return _remember(state, full, kind, start, end)
         if text in state["acronyms"].values():
-            return _remember(state, text, kind or "armed group", start, end)
+            return _remember(state, text, kind_of(text), start, end)
         if kind and len(words) >= 2 or fighters or (text.isupper() and 2 <= len(text) <= 6 and kind is None
                                                     and span.root.dep_ in ("nsubj", "nsubjpass", "pobj", "poss")):
             return _remember(state, text, kind or "armed group", start, end)
@@ -174,9 +183,16 @@ def own_reporter(reporter: str | None, text: str, doc) -> str | None:
     return reporter
 
 
+def kind_of(name: str) -> str:
+    """The kind a group's own name suggests; "organisation" when it says nothing."""
+    words = [w.lower() for w in re.findall(r"[\w']+", name)]
+    return next((GROUP_WORDS[w] for w in reversed(words) if w in GROUP_WORDS), "organisation")
+
+
 def _remember(state: dict, name: str, kind: str, start: int, end: int):
     state["names"][name] = kind
-    state["last_group"] = (name, kind)
+    if kind in ARMED_KINDS:
+        state["last_group"] = (name, kind)
     return name, kind, start, end
 
 

@@ -157,6 +157,8 @@ def _is_venue(ent) -> bool:
     a capital or country named as a place is not the actor."""
     root = ent.root
     if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in PLACE_NOUNS:
+            return True  # "the northern Burkina Faso town of Djibo"
         if root.dep_ == "poss" and (root.head.pos_ == "PROPN" or root.head.lemma_.lower() in PLACE_NOUNS):
             return True
         if root.dep_ == "pobj" and root.head.lower_ in ("with", "of", "to") and \
