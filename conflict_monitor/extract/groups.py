@@ -129,7 +129,7 @@ def group_in_tokens(tokens, doc):
         words = [w.lower() for w in re.findall(r"[\w']+", text)]
         if not words or (span.root.ent_type_ == "ACTOR"):
             continue
-        known = resolve_known(state["acronyms"].get(text) or text)
+        known = resolve_known(state["acronyms"].get(text) or text) or state_forces(text)
         if known is not None:
             return known.canonical, known.kind, start, end
         if text in state["names"]:
@@ -181,6 +181,29 @@ def own_reporter(reporter: str | None, text: str, doc) -> str | None:
                 and resolve_known(full) is None:
             return full
     return reporter
+
+
+# Words a state's own forces carry in their names ("South Sudan People's Defence Forces",
+# "Mozambican Defence and Security Forces"). "National" is left out on purpose: "Libyan National
+# Army" and "Syrian National Army" are not their states' forces.
+STATE_FORCE_WORDS = frozenset("defence defense security armed people's people federal royal and of the".split())
+STATE_FORCE_ENDS = frozenset("forces force army police".split())
+
+
+def state_forces(name: str) -> Actor | None:
+    """The state forces a name like "<Country or demonym> ... Defence Forces" stands for, or None."""
+    words = name.replace("’", "'").split()
+    if len(words) < 3 or words[-1].lower() not in STATE_FORCE_ENDS:
+        return None
+    for cut in (1, 2, 3):
+        head, middle = " ".join(words[:cut]), [w.lower() for w in words[cut:-1]]
+        if "national" in middle and ("defence" in middle or "defense" in middle):
+            middle.remove("national")  # "Ethiopian National Defense Force" is the state's
+        if middle and all(w in STATE_FORCE_WORDS for w in middle):
+            actor = resolve_actor(f"{head} forces")
+            if actor is not None and actor.kind == "military" and actor.generated:
+                return actor
+    return None
 
 
 def kind_of(name: str) -> str:
