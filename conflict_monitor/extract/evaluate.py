@@ -63,8 +63,13 @@ def is_match(pred: dict, gold: dict) -> bool:
 
 
 def _norm_place(name: str) -> str:
+    """Lower-case ASCII letters and digits of a place name, without a parenthetical note, "the" or
+    a relative position ("south of Idlib city", "near Saraqib")."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"^the\s+", "", text.strip())
+    text = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()
+    text = re.sub(r"^(?:the\s+)?(?:(?:north|south|east|west)(?:ern|-?(?:east|west))?\s+of|near|outside|around)\s+",
+                  "", text)
+    text = re.sub(r"^the\s+", "", text)
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
@@ -84,7 +89,7 @@ def same_location(pred: str | None, gold: str | None) -> bool:
         return not pred and not gold
     if _norm_place(pred) == _norm_place(gold):
         return True
-    a, b = _resolve_place(pred), _resolve_place(gold)
+    a, b = _resolve_place(re.sub(r"\s*\(.*?\)", "", pred)), _resolve_place(re.sub(r"\s*\(.*?\)", "", gold))
     return a is not None and a == b
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from conflict_monitor.extract import roles
 from conflict_monitor.extract.dates import DateRef
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
-from conflict_monitor.extract.locate import pick_place
+from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
 from conflict_monitor.extract.scope import clause_tokens
 
@@ -118,25 +118,25 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         event_date, precision, period_start = ref.date, ref.precision, None
     else:
         event_date, precision, period_start = ctx.published, "week", None
-    place = pick_place(places, tokens, verbal, {tok.i, anchor.i})
-    own_place = place is not None
-    if place is None and action in VIOLENT:
-        place = pick_place(places, list(sent), False)
-        own_place = place is not None
-        if place is None and ctx.main_place and (REGION_RE.search(ctx.sent_text) or action in VIOLENT):
-            place = (ctx.main_text, ctx.main_place)
-    location, geo = place if place else (None, {})
+    violent = action in VIOLENT
+    found = pick_places(places, tokens, verbal, {tok.i, anchor.i}, objects=violent)
+    own_place = bool(found)
+    if not found and violent:
+        found = pick_places(places, list(sent), False)[:1]
+        own_place = bool(found)
+    if not found and ctx.main_place and (violent or REGION_RE.search(ctx.sent_text)):
+        found = [(ctx.main_text, ctx.main_place)]
+    if len(found) > 1 and action == "kill" and fig is not None:
+        found = found[:1]  # one toll over several places is not split between them
     victims = victims_of(fig.noun) if fig else None
     etype, sub = _types(row, action, ctx.sent_text, actor1, actor2, victims)
     confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
         + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
-    return [{
+    base = {
         "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
         "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
         "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
-        "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
-        "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
-        "geo_precision": geo.get("geo_precision"),
+        "actor2_country": roles.actor_country_of(a2),
         "fatalities": fig.value if fig and action == "kill" else None,
         "fatalities_high": fig.high if fig and action == "kill" else None,
         "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
@@ -148,4 +148,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "period_start": period_start.isoformat() if period_start else None,
         "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
-    }]
+    }
+    # One event per place ("strikes on A, B and C"); no place: one event without.
+    return [{**base, "location": location, "country": geo.get("country"), "admin1": geo.get("admin1"),
+             "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
+             "geo_precision": geo.get("geo_precision")} for location, geo in (found or [(None, {})])]

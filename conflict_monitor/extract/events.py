@@ -38,6 +38,8 @@ class Context:
     url: str | None = None
     article_id: str | None = None
     places_cache: dict = field(default_factory=dict)
+    country_hint: tuple = ()  # the article's countries, most likely first (dateline, places named)
+    places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
     offset: int = 0  # offset of the paragraph being read
 
 
@@ -75,7 +77,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
     dates = find_dates(text, ctx.published)
-    places = place_spans(sent, ctx, offset)
+    places = ctx.places_by_sent.get((offset, sent.start))
+    if places is None:
+        places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}

