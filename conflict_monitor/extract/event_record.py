@@ -153,8 +153,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         return []
     if roles.is_reporter(a2):
         a2 = None
-    if a1 is None and action in VERBAL:
-        return []  # a statement needs someone who made it
+    if a1 is None and action in VERBAL and action != "ceasefire":
+        return []  # a statement needs someone who made it; a truce that took effect is a fact
     ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
     deadline = None
     if ref is not None and ref.kind == "deadline":
