@@ -24,17 +24,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conflict_monitor.actors import resolve_actor
+from conflict_monitor.extract.groups import find_acronyms
 from conflict_monitor.schema import PRECISION_WINDOW_DAYS
 
 VIOLENCE = {"attack": "violence", "kill": "violence"}
 MATCH_RULE = __doc__.split("Matching rule:")[1].split("Fatality figures")[0].strip()
 
 
-def canonical(name: str | None) -> str | None:
-    """Canonical actor (or reporter) name for comparison."""
+def canonical(name: str | None, acronyms: dict[str, str] | None = None) -> str | None:
+    """Canonical actor (or reporter) name for comparison: the table's name, else the name without a
+    leading article or possessive, lower-cased. `acronyms` (the article's own "Full Name (ACR)"
+    definitions) lets a defined short form equal its full name, and nothing else."""
     if name is None or not str(name).strip():
         return None
     base = re.sub(r"\s*\(.*?\)\s*", " ", str(name)).strip()
+    base = re.sub(r"^(?:the|a|an)\s+", "", base.replace("\u2019", "'"), flags=re.IGNORECASE)
+    base = re.sub(r"'s?$", "", base).strip()
+    if acronyms and base in acronyms:
+        base = acronyms[base]
     actor = resolve_actor(base)
     if actor is not None and len(actor.canonical) >= 2:
         return actor.canonical
@@ -47,12 +54,12 @@ def _date(value) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def is_match(pred: dict, gold: dict) -> bool:
+def is_match(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> bool:
     """True when `pred` satisfies the matching rule for `gold`."""
     pa, ga = pred.get("action"), gold.get("action")
     if VIOLENCE.get(pa, pa) != VIOLENCE.get(ga, ga):
         return False
-    if canonical(pred.get("actor1")) != canonical(gold.get("actor1")):
+    if canonical(pred.get("actor1"), acronyms) != canonical(gold.get("actor1"), acronyms):
         return False
     pd_, gd = _date(pred.get("event_date") or pred.get("date")), _date(gold.get("date") or gold.get("event_date"))
     if pd_ is None or gd is None:
@@ -93,9 +100,9 @@ def same_location(pred: str | None, gold: str | None) -> bool:
     return a is not None and a == b
 
 
-def _pair_score(pred: dict, gold: dict) -> tuple:
+def _pair_score(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> tuple:
     same_sentence = (pred.get("evidence") or "").strip() == (gold.get("evidence") or "").strip()
-    same_target = canonical(pred.get("actor2")) == canonical(gold.get("actor2"))
+    same_target = canonical(pred.get("actor2"), acronyms) == canonical(gold.get("actor2"), acronyms)
     pd_, gd = _date(pred.get("event_date")), _date(gold.get("date") or gold.get("event_date"))
     gap = abs((pd_ - gd).days) if pd_ and gd else 0
     return (same_sentence, same_target, pred.get("fatalities") == gold.get("fatalities"), -gap)
@@ -156,10 +163,12 @@ class Score:
                 "location_agreement": round(self.location, 3)}
 
 
-def score_events(name: str, predicted: list[dict], gold: list[dict]) -> Score:
-    """Match one article's predictions to its gold events and count."""
-    pairs = sorted(((_pair_score(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)
-                    if is_match(p, g)), reverse=True)
+def score_events(name: str, predicted: list[dict], gold: list[dict],
+                 acronyms: dict[str, str] | None = None) -> Score:
+    """Match one article's predictions to its gold events and count; `acronyms` are the article's
+    own definitions ("Arakan Army (AA)")."""
+    pairs = sorted(((_pair_score(p, g, acronyms), i, j) for i, p in enumerate(predicted)
+                    for j, g in enumerate(gold) if is_match(p, g, acronyms)), reverse=True)
     used_p, used_g, matched = set(), set(), []
     for _, i, j in pairs:
         if i not in used_p and j not in used_g:
@@ -174,8 +183,9 @@ def score_events(name: str, predicted: list[dict], gold: list[dict]) -> Score:
     for p, g in matched:
         if g.get("fatalities") is not None and p.get("fatalities") == g.get("fatalities"):
             s.fig_correct += 1
-            s.fig_with_source += canonical(p.get("reported_by")) == canonical(g.get("reported_by"))
-        s.attr_agree += canonical(p.get("reported_by")) == canonical(g.get("reported_by"))
+            s.fig_with_source += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"),
+                                                                                          acronyms)
+        s.attr_agree += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"), acronyms)
         s.loc_agree += same_location(p.get("location"), g.get("location"))
     return s
 
@@ -222,7 +232,7 @@ def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None,
         if result.article.get("published") is None and published_from_name(name):
             result = extract(raw, published=published_from_name(name), source=meta.get("source"))
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        score = score_events(name, result.events, gold)
+        score = score_events(name, result.events, gold, find_acronyms(result.article.get("text") or ""))
         score.conflict = meta.get("conflict") or default_conflict
         scores.append(score)
         total.add(score)

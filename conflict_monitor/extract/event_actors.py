@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conflict_monitor.extract import roles
+from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.lexicon import Trigger, lookup
 
 if TYPE_CHECKING:
@@ -58,6 +58,11 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
     """"it said it had ...", "its forces": the speaker of this sentence, else the last speaker."""
     who = ctx.sent_speaker or (ctx.speaker if tok.lower_ in ("he", "she", "we", "i", "his", "her", "our") else None)
+    if who is None and tok.lower_ in ("it", "its", "they", "their"):
+        last = groups.article_state(tok.doc)["last_group"]  # "The group ... It also claimed"
+        if last is not None:
+            return roles.ActorRef(last[0], roles.actor_country_of(last[0]) or ctx.main_country,
+                                  roles.actor_kind(last[0]) or last[1], tok.i, tok.i + 1)
     if who is None:
         return None
     return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)

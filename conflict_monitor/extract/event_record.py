@@ -134,6 +134,19 @@ def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -
     return row.event_type, row.sub_event_type
 
 
+def _country(name: str | None, ref: roles.ActorRef | None) -> str | None:
+    """ISO3 of an actor: the table's, else what the text gave an actor no table knows."""
+    if name is None:
+        return None
+    return roles.actor_country_of(name) or (ref.country if ref is not None and ref.canonical == name else None)
+
+
+def _kind(name: str | None, ref: roles.ActorRef | None) -> str | None:
+    if name is None:
+        return None
+    return roles.actor_kind(name) or (ref.kind if ref is not None and ref.canonical == name else None)
+
+
 def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nominal: bool, action: str,
                      actor1: roles.ActorRef | None, actor2: roles.ActorRef | None, tokens: list[Token],
                      fig: Figure | None, dates: list[DateRef], places: list, reporter: str | None,
@@ -191,8 +204,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
     base = {
         "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
         "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
-        "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
-        "actor2_country": roles.actor_country_of(a2),
+        "actor1": a1, "actor1_country": _country(a1, actor1), "actor2": a2,
+        "actor2_country": _country(a2, actor2), "_actor1_kind": _kind(a1, actor1), "_actor2_kind": _kind(a2, actor2),
         "fatalities": fig.value if fig and action == "kill" else None,
         "fatalities_high": fig.high if fig and action == "kill" else None,
         "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,

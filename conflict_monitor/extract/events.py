@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from conflict_monitor.extract import roles
+from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.attribution import find_reporter
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
@@ -68,7 +68,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     stripped = evidence.strip()
     start_char += len(evidence) - len(evidence.lstrip())
     evidence = stripped
-    reporter, speaker_tok = ctx.sent_reporter = find_reporter(sent, text=text)
+    reporter, speaker_tok = find_reporter(sent, text=text)
+    reporter = groups.own_reporter(reporter, text, doc)
+    ctx.sent_reporter = (reporter, speaker_tok)
     ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
         ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
@@ -123,7 +125,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
             subj, _ = roles.subject_token(anchor)
-            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.DEMONYMS]
+            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.demonyms()]
             for t in others:
                 ref = roles.actor_in_tokens([t], doc, ctx.main_country)
                 if ref and ref.canonical != actors1[0].canonical:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from conflict_monitor.extract import roles
+from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.clean import CleanArticle, clean_article
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import Context, sentence_events
@@ -28,6 +28,8 @@ class ExtractionResult:
     article: dict
     events: list[dict]
     warnings: list[str] = field(default_factory=list)
+    # Actors of the events that no table knows: {"name", "country", "kind"} in order of appearance.
+    new_actors: list[dict] = field(default_factory=list)
 
 
 def check_english(text: str) -> None:
@@ -92,6 +94,9 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
     nlp = load_nlp()
     paragraphs = [clean.text[s:e] for s, e in clean.paragraphs]
     docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs)))
+    shared = {"acronyms": groups.find_acronyms(clean.text), "names": {}, "last_group": None}
+    for _, doc in docs:
+        doc.user_data["article"] = shared
     article_id = compute_article_id(clean.text)
     src = source or clean.source
     ctx = Context(published=pub or dt.date.today(), dateline_start=clean.dateline_start,
@@ -100,7 +105,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
     ctx.places_by_sent = {(offset, sent.start): place_spans(sent, ctx, offset) for offset, doc in docs
                           for sent in doc.sents}
     ctx.main_text, ctx.main_place, ctx.main_country = _main_place(ctx.places_by_sent, ctx.country_hint)
-    main_country = ctx.main_country
+    ctx.main_country = main_country = ctx.main_country or _main_state(docs)
     raw_events: list[dict] = []
     sentences: list[dict] = []
     for offset, doc in docs:
@@ -115,6 +120,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             for e in found:
                 e["_actor1_state"] = roles.counterpart(e["actor1"], "other")
             raw_events.extend(found)
+    new_actors = _new_actors(raw_events)
     merged = merge_events(raw_events)
     inherit_attribution(merged, sentences)
     events = []
@@ -132,4 +138,26 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
                 e[key] = e[key].isoformat()
     article = {"id": article_id, "title": clean.title, "source": src, "url": url,
                "published": pub.isoformat() if pub else None, "dateline": clean.dateline, "text": clean.text}
-    return ExtractionResult(article, events, warnings)
+    return ExtractionResult(article, events, warnings, new_actors)
+
+
+def _main_state(docs) -> str | None:
+    """The state named most often (as an actor or a place), when no place told the country."""
+    counts: collections.Counter = collections.Counter()
+    for _, doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "ACTOR" and roles.actor_kind(ent.ent_id_) in ("state", "military"):
+                counts[roles.actor_country_of(ent.ent_id_)] += 1
+    counts.pop(None, None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _new_actors(raw_events: list[dict]) -> list[dict]:
+    """Actors no table knows, with the country and kind the text gave them."""
+    out: dict[str, dict] = {}
+    for e in raw_events:
+        for side in ("actor1", "actor2"):
+            name = e.get(side)
+            if name and roles.actor_kind(name) is None and name not in out:
+                out[name] = {"name": name, "country": e.get(f"{side}_country"), "kind": e.get(f"_{side}_kind")}
+    return list(out.values())

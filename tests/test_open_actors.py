@@ -1,0 +1,150 @@
+"""Open-vocabulary actors: every state and its forces, groups named in the text, unknown actors kept
+with their country and kind, a fair scorer, and aliases the user chooses on Add articles."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflict_monitor.actors import resolve_actor
+from conflict_monitor.extract.evaluate import canonical, score_events
+from conflict_monitor.extract.groups import find_acronyms
+from conflict_monitor.extract.preview import apply_actor_aliases
+from conflict_monitor.states import STATES_CSV
+from conflict_monitor.store import open_store
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "add_articles.py")
+# Invented groups and places: no real conflict's actors.
+ARTICLE = """Fighting in central Mali
+
+The Northern Valley Liberation Front (NVLF) attacked Malian troops near Gao on Monday, killing 12 soldiers, \
+the army said.
+
+The group later seized a checkpoint on the road to Ansongo, residents said. The Mali National Salvation Army \
+did not comment.
+"""
+
+
+def _extract(text: str = ARTICLE):
+    from conflict_monitor.extract.pipeline import extract_article  # noqa: PLC0415
+
+    return extract_article(text, published=dt.date(2024, 3, 6))
+
+
+def test_states_table_has_every_un_state_once_with_name_and_capital():
+    with open(STATES_CSV, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 195 and len({r["iso3"] for r in rows}) == 195
+    assert all(r["name"] and r["capital"] for r in rows if r["iso3"] != "PSE")
+    assert {"VAT", "PSE", "SSD", "MMR", "BFA"} <= {r["iso3"] for r in rows}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Ethiopian troops", ("Ethiopian forces", "military", "ETH")),
+    ("the Azerbaijani army", ("Azerbaijani forces", "military", "AZE")),
+    ("Burkina Faso's military", ("Burkinabe forces", "military", "BFA")),
+    ("Armed Forces of Niger", ("Nigerien forces", "military", "NER")),
+    ("Chadian government", ("Chad", "state", "TCD")),
+    ("Ankara", ("Turkey", "state", "TUR")),  # the curated actor keeps its name
+    ("Syrian soldiers", ("Syrian government forces", "military", "SYR")),
+])
+def test_every_state_and_its_forces_resolve(name, expected):
+    actor = resolve_actor(name)
+    assert actor is not None and (actor.canonical, actor.kind, actor.country) == expected
+
+
+def test_a_country_inside_a_longer_name_is_not_the_state():
+    assert resolve_actor("Mali National Salvation Army") is None
+
+
+def test_state_ruler_marks_states_by_case_and_not_inside_names():
+    from conflict_monitor.extract.nlp import load_nlp  # noqa: PLC0415
+
+    doc = load_nlp()("Ankara said Ethiopian troops and South Sudanese troops crossed into Chad. "
+                     "The Mali National Salvation Army ate chad.")
+    found = {(e.text, e.ent_id_) for e in doc.ents if e.label_ == "ACTOR"}
+    assert ("Ankara", "Turkey") in found and ("Ethiopian troops", "Ethiopian forces") in found
+    assert ("South Sudanese troops", "South Sudanese forces") in found and ("Chad", "Chad") in found
+    assert not any(e.text in ("Mali", "chad") for e in doc.ents)
+
+
+def test_acronym_definitions():
+    assert find_acronyms(ARTICLE) == {"NVLF": "Northern Valley Liberation Front"}
+    assert find_acronyms("Talks resumed in Geneva (Switzerland) on Monday (AFP).") == {}
+
+
+def test_unknown_group_is_kept_with_country_and_kind_and_the_group_refers_back():
+    result = _extract()
+    kills = [e for e in result.events if e["action"] == "kill"]
+    captures = [e for e in result.events if e["action"] == "capture"]
+    assert kills and kills[0]["actor1"] == "Northern Valley Liberation Front" and kills[0]["fatalities"] == 12
+    assert captures and captures[0]["actor1"] == "Northern Valley Liberation Front"  # "The group later seized"
+    assert kills[0]["actor1_country"] == "MLI"
+    assert {"name": "Northern Valley Liberation Front", "country": "MLI", "kind": "armed group"} in result.new_actors
+
+
+def test_scorer_ignores_articles_and_possessives_and_knows_defined_acronyms_only():
+    acr = {"NVLF": "Northern Valley Liberation Front"}
+    assert canonical("the Northern Valley Liberation Front's") == canonical("Northern Valley Liberation Front")
+    assert canonical("NVLF", acr) == canonical("Northern Valley Liberation Front", acr)
+    assert canonical("NVLF") != canonical("Northern Valley Liberation Front")  # not defined: not equal
+    assert canonical("Myanmar forces") == canonical("Burmese forces")
+    assert canonical("Malian forces") != canonical("Mali")  # a state and its forces stay apart
+    gold = [{"date": "2024-03-04", "action": "kill", "actor1": "NVLF"}]
+    pred = [{"event_date": "2024-03-04", "action": "kill", "actor1": "Northern Valley Liberation Front"}]
+    assert score_events("x", pred, gold, acr).tp == 1
+    assert score_events("x", pred, gold).tp == 0
+    wrong = [{"event_date": "2024-03-04", "action": "kill", "actor1": "Malian forces"}]
+    assert score_events("x", wrong, gold, acr).tp == 0
+
+
+def test_aliases_apply_and_never_put_an_actor_on_both_sides():
+    events = [{"actor1": "NVLF fighters", "actor1_country": None, "actor2": "Malian forces",
+               "actor2_country": "MLI"}]
+    new = [{"name": "NVLF fighters", "country": None, "kind": "armed group"}]
+    out, still_new = apply_actor_aliases(events, new, {"NVLF fighters": "Malian forces"})
+    assert out[0]["actor1"] == "Malian forces" and out[0]["actor2"] is None and still_new == []
+    out, still_new = apply_actor_aliases(events, new, {}, known=["NVLF fighters"])
+    assert out[0]["actor1"] == "NVLF fighters" and still_new == []
+
+
+def test_store_remembers_aliases(store_path):
+    store = open_store(str(store_path))
+    store.save_actor_alias("Northern Valley Liberation Front", "Syrian rebels")
+    store.save_actor_alias("Northern Valley Liberation Front", "Hamas")  # a later choice replaces it
+    assert store.load_actor_aliases() == {"Northern Valley Liberation Front": "Hamas"}
+    with pytest.raises(ValueError):
+        store.save_actor_alias("Hamas", "Hamas")
+    store.close()
+
+
+def test_add_articles_marks_new_actors_and_remembers_the_mapping(store_path):
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.run()
+    at.date_input(key="add_published").set_value(dt.date(2024, 3, 6)).run()
+    at.text_area(key="add_text").input(ARTICLE).run()
+    assert not at.exception, at.exception
+    new = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
+    assert list(new["Actor"]) == ["Northern Valley Liberation Front"]
+    assert new["Country"][0] == "MLI" and new["Kind"][0] == "armed group"
+    box = next(s for s in at.selectbox if s.key.startswith("add_map_"))
+    box.set_value("Syrian rebels").run()
+    at.button(key="add_store").click().run()
+    assert not at.exception, at.exception
+    store = open_store(str(store_path))
+    assert store.load_actor_aliases() == {"Northern Valley Liberation Front": "Syrian rebels"}
+    stored = store.query_events(columns=["origin", "actor1", "actor1_country"])
+    mine = stored[stored["origin"] == "extracted"]
+    assert "Syrian rebels" in set(mine["actor1"]) and "Northern Valley Liberation Front" not in set(mine["actor1"])
+    store.close()
+    again = AppTest.from_file(PAGE, default_timeout=90)  # a later extraction uses the alias
+    again.run()
+    again.text_area(key="add_text").input(ARTICLE.replace("Monday", "Tuesday")).run()
+    assert not again.exception, again.exception
+    assert not any("Kind" in d.value.columns for d in again.dataframe)
+    events = next(d.value for d in again.dataframe if "Action" in d.value.columns)
+    assert "Syrian rebels" in set(events["Actor 1"])
