@@ -19,7 +19,15 @@ LOC_PREPS = frozenset("in near at around outside across towards toward into on f
 DIRECTION_RE = re.compile(DIRECTIONS, re.IGNORECASE)
 SUFFIX_RE = re.compile(SUFFIXES, re.IGNORECASE)
 NOT_PLACES = frozenset([*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m),
-                        "twitter", "facebook", "telegram", "christmas", "ramadan", "eid", "gmt", "utc"])
+                        "twitter", "facebook", "telegram", "christmas", "ramadan", "eid", "gmt", "utc",
+                        "africa", "europe", "asia", "america", "americas", "oceania", "antarctica"])
+# Words that make a capitalised name an organisation or an operation rather than a place.
+NOT_PLACE_WORDS = frozenset("army forces force front movement group party council ministry court operation "
+                            "brigade battalion division regiment command police militia alliance coalition union "
+                            "committee crusade church mission agency office organization organisation fund "
+                            "hospital university school company bank corporation news radio tv".split())
+# Prepositions after which an unknown capitalised name is taken for a place of the article's country.
+IN_PREPS = frozenset("in near at outside around inside".split())
 # Nouns whose "of X" names a place ("the town of X", "the outskirts of X").
 PLACE_NOUNS = frozenset("town village city district area locality camp settlement neighbourhood neighborhood "
                         "suburb suburbs outskirt outskirts countryside region province state county township commune "
@@ -50,7 +58,7 @@ def place_role(tok) -> str | None:
     while t.dep_ in ("conj", "appos") and t.head is not t:
         t = t.head
     if t.dep_ == "compound" and t.head.lemma_.lower() in PLACE_NOUNS:
-        t = t.head  # "the Idlib countryside"
+        return "named"  # "Maganu village", "the Idlib countryside"
     if t.dep_ == "pobj":
         prep = t.head
         if prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
@@ -104,6 +112,11 @@ def _extends_name(sent, end: int) -> bool:
         and nxt.ent_type_ != "ACTOR" and nxt.lower_ not in NOT_PLACES
 
 
+def _after_in(tok) -> bool:
+    """"in Nasir", "near Komanda": the name itself follows a locative preposition."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in IN_PREPS
+
+
 def _unresolved(text: str, country: str | None) -> dict:
     """A place the syntax names but the gazetteer lacks: its country, no coordinates."""
     return {"location": text, "latitude": None, "longitude": None, "admin1": None, "country": country,
@@ -135,12 +148,12 @@ def place_spans(sent, ctx, offset: int) -> list[tuple[int, int, str, dict]]:
             last_end = span.end
     # Proper nouns the syntax marks as places: ask the GeoNames gazetteer.
     for tok in sent:
-        if not _is_name(tok) or _phrase_head(tok) is not tok or tok.ent_type_ == "ACTOR" \
-                or tok.lower_ in NOT_PLACES or any(s <= tok.i < e for s, e, _, _ in out):
+        if not _is_name(tok) or _phrase_head(tok) is not tok or tok.lower_ in NOT_PLACES \
+                or any(s <= tok.i < e for s, e, _, _ in out):
             continue
         role = place_role(tok)
-        if role is None:
-            continue
+        if role is None or (tok.ent_type_ == "ACTOR" and not (role == "named" or _after_in(tok))):
+            continue  # "Mogadishu said" is the government; "in Mogadishu" is the city
         words = _name_tokens(tok, sent)
         if any(s <= w.i < e for w in words for s, e, _, _ in out):
             continue
@@ -153,7 +166,8 @@ def place_spans(sent, ctx, offset: int) -> list[tuple[int, int, str, dict]]:
         hit = ctx.places_cache[key]
         if hit and role == "object" and hint and hit["country"] not in hint:
             hit = None  # "attacked Wagner": an object is a place only in the article's countries
-        if hit is None and role == "named" and hint:
+        if hit is None and hint and (role == "named" or (role == "prep" and _after_in(tok))) \
+                and not any(w.lower_ in NOT_PLACE_WORDS for w in words):
             hit = _unresolved(text, hint[0])
         if hit is None and tok.dep_ == "conj":  # "on Kafr Nabl, Hazarin and Binnish": a list of places
             listed = next((geo for s, e, _, geo in out if s <= tok.head.i < e), None)

@@ -51,6 +51,12 @@ def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
         geo = geocode(clean.dateline)
         if geo and geo.get("country"):
             counts[geo["country"]] += 2
+    words = re.findall(r"[\w'’.-]+", clean.title or "")
+    for n in (4, 3, 2, 1):  # the headline's countries and known places ("... in eastern DR Congo")
+        for i in range(len(words) - n + 1):
+            geo = geocode(" ".join(words[i:i + n]), use_gazetteer=False) if words[i][:1].isupper() else None
+            if geo and geo.get("country"):
+                counts[geo["country"]] += 2
     found: dict[str, dict | None] = {}
     for offset, doc in docs:
         for span in doc.spans.get("places", []):
@@ -63,19 +69,26 @@ def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
     return tuple(country for country, _ in counts.most_common())
 
 
-def _main_place(places_by_sent: dict, hint: tuple) -> tuple[str | None, dict | None, str | None]:
-    """The most mentioned place below country level (what "the region" or "the town" refers to),
-    as the article spells it most often, and its country."""
+def _main_place(places_by_sent: dict, hint: tuple, title: str | None = None
+                ) -> tuple[str | None, dict | None, str | None]:
+    """The place below country level the article is about (what "the region" or "the town" refers
+    to): mentions count one, a town half more, a place in the headline two more; ties go to the
+    first mentioned. Returned as the article spells it most often, with its country."""
     counts: collections.Counter = collections.Counter()
     spelled: dict[str, collections.Counter] = {}
     records: dict[str, dict] = {}
     for places in places_by_sent.values():
         for _, _, text, geo in places:
-            if geo.get("admin1") is None or geo.get("latitude") is None:
+            if geo.get("geo_precision") == 3 and geo.get("admin1") is None:
+                continue  # a country is not "the region"
+            if geo.get("latitude") is None and geo.get("country") not in hint[:1]:
                 continue
-            counts[geo["location"]] += 1
+            counts[geo["location"]] += 1 + 0.5 * (geo.get("geo_precision") != 3)
             spelled.setdefault(geo["location"], collections.Counter())[text] += 1
             records.setdefault(geo["location"], geo)
+    for location, names in spelled.items():
+        if title and any(re.search(r"\b" + re.escape(name) + r"\b", title) for name in names):
+            counts[location] += 2
     if not counts:
         return None, None, hint[0] if hint else None
     best = counts.most_common(1)[0][0]
@@ -104,7 +117,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
                   country_hint=_country_hint(docs, clean))
     ctx.places_by_sent = {(offset, sent.start): place_spans(sent, ctx, offset) for offset, doc in docs
                           for sent in doc.sents}
-    ctx.main_text, ctx.main_place, ctx.main_country = _main_place(ctx.places_by_sent, ctx.country_hint)
+    ctx.main_text, ctx.main_place, ctx.main_country = _main_place(ctx.places_by_sent, ctx.country_hint, clean.title)
     ctx.main_country = main_country = ctx.main_country or _main_state(docs)
     raw_events: list[dict] = []
     sentences: list[dict] = []
