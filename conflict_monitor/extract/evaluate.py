@@ -6,7 +6,8 @@ Matching rule: a predicted event matches a gold event when
     two precisions applies; two null dates agree);
   * actor1 is the same canonical actor (names resolved through actors.csv; a parenthetical such
     as "Syrian rebels (radicals)" is ignored; two nulls agree).
-Pairs are matched one to one, best first (same sentence, then same actor2, then closest date).
+Pairs are matched one to one, best first (same sentence, then same actor2, same figure, same
+place, then closest date).
 Fatality figures: precision/recall of exact figures over matched events that state one.
 Attribution: share of matched pairs whose reported_by agrees (canonical names; two nulls agree).
 Location: share of matched pairs whose location agrees: the same string once normalised (case,
@@ -70,8 +71,13 @@ def is_match(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> 
 
 
 def _norm_place(name: str) -> str:
+    """Lower-case ASCII letters and digits of a place name, without a parenthetical note, "the" or
+    a relative position ("south of Idlib city", "near Saraqib")."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"^the\s+", "", text.strip())
+    text = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()
+    text = re.sub(r"^(?:the\s+)?(?:(?:north|south|east|west)(?:ern|-?(?:east|west))?\s+of|near|outside|around)\s+",
+                  "", text)
+    text = re.sub(r"^the\s+", "", text)
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
@@ -91,7 +97,7 @@ def same_location(pred: str | None, gold: str | None) -> bool:
         return not pred and not gold
     if _norm_place(pred) == _norm_place(gold):
         return True
-    a, b = _resolve_place(pred), _resolve_place(gold)
+    a, b = _resolve_place(re.sub(r"\s*\(.*?\)", "", pred)), _resolve_place(re.sub(r"\s*\(.*?\)", "", gold))
     return a is not None and a == b
 
 
@@ -100,7 +106,8 @@ def _pair_score(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) 
     same_target = canonical(pred.get("actor2"), acronyms) == canonical(gold.get("actor2"), acronyms)
     pd_, gd = _date(pred.get("event_date")), _date(gold.get("date") or gold.get("event_date"))
     gap = abs((pd_ - gd).days) if pd_ and gd else 0
-    return (same_sentence, same_target, pred.get("fatalities") == gold.get("fatalities"), -gap)
+    same_place = same_location(pred.get("location"), gold.get("location"))
+    return (same_sentence, same_target, pred.get("fatalities") == gold.get("fatalities"), same_place, -gap)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.attribution import find_reporter, regex_attribution
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
-from conflict_monitor.extract.event_record import build_event_rows, find_death_figure
+from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
 from conflict_monitor.extract.lexicon import VERBAL, lookup
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blocked
@@ -38,6 +38,8 @@ class Context:
     url: str | None = None
     article_id: str | None = None
     places_cache: dict = field(default_factory=dict)
+    country_hint: tuple = ()  # the article's countries, most likely first (dateline, places named)
+    places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
     offset: int = 0  # offset of the paragraph being read
 
 
@@ -83,7 +85,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
     dates = find_dates(text, ctx.published)
-    places = place_spans(sent, ctx, offset)
+    places = ctx.places_by_sent.get((offset, sent.start))
+    if places is None:
+        places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}
@@ -116,6 +120,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action == "kill" or any(load.lemma_ == "killing" for load in own_absorbed)) else None
         if action == "attack" and fig is not None and fig.noun is not None and tok.lemma_.lower() in ("kill",):
             action = "kill"
+        if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
+            continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
