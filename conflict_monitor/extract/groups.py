@@ -45,6 +45,8 @@ DESCRIPTIVE = frozenset("suspected separatist separatists islamist islamists jih
                         "unidentified unknown alleged".split())
 COREF_NOUNS = frozenset("group rebel militant insurgent jihadist militia fighter extremist terrorist gunman "
                         "movement faction organisation organization gang guerrilla attacker assailant".split())
+# Words before a group's name that are not part of it ("Fighters of the Arakan Army (AA)").
+LEAD_WORDS = frozenset("fighters members troops soldiers gunmen militants rebels insurgents suspected alleged".split())
 PLACE_WORDS = frozenset("state province region area district county territory city town village island islands "
                         "airport camp".split())
 NAME_LINKS = frozenset({"of", "for", "the", "and", "al", "wal", "el", "ad", "-", "de", "du", "des", "la", "le"})
@@ -60,7 +62,7 @@ def find_acronyms(text: str) -> dict[str, str]:
     for m in ACRONYM_DEF.finditer(text):
         name, short = clean_name(m.group(1)), m.group(2)
         words = name.split()
-        while words and (words[0].lower() in DESCRIPTIVE or words[0].lower() in ("of", "the")):
+        while words and (words[0].lower() in LEAD_WORDS or words[0].lower() in ("of", "the")):
             words = words[1:]  # "Fighters of the Arakan Army (AA)" defines "Arakan Army"
         name = " ".join(words)
         if len(name.split()) >= 2 and short not in out:
@@ -129,7 +131,7 @@ def group_in_tokens(tokens, doc):
         words = [w.lower() for w in re.findall(r"[\w']+", text)]
         if not words or (span.root.ent_type_ == "ACTOR"):
             continue
-        known = resolve_known(state["acronyms"].get(text) or text) or state_forces(text)
+        known = resolve_known(state["acronyms"].get(text) or text) or state_forces(state["acronyms"].get(text) or text)
         if known is not None:
             return known.canonical, known.kind, start, end
         if text in state["names"]:
