@@ -201,6 +201,10 @@ def test_state_forces_by_their_long_names(name, expected):
 
 def test_a_country_named_as_a_place_is_not_the_target():
     text = ("Base overrun\n\nThe Northern Valley Liberation Front (NVLF) overran a military base in the northern "
-            "Burkina Faso town of Djibo on Sunday, near the border with Niger.")
+            "Burkina Faso town of Djibo on Sunday, near the border with Niger.\n\nThe group also surrounded the town "
+            "of Arbinda on Monday.")
     events = _extract(text).events
     assert events and all(e["actor2"] not in ("Burkina Faso", "Niger") for e in events)
+    # A group that takes or surrounds a town of the country takes it from that state's forces
+    assert {(e["action"], e["actor2"]) for e in events} >= {("capture", "Burkinabe forces"),
+                                                            ("encircle", "Burkinabe forces")}

@@ -100,6 +100,12 @@ def _in_apposition(tok) -> bool:
     return False
 
 
+def same_state(a: str | None, b: str | None) -> bool:
+    """True for a state and its own forces ("Somalia", "Somali forces")."""
+    ka, kb = _actors_by_name().get(a or ""), _actors_by_name().get(b or "")
+    return bool(ka and kb and ka[0] and ka[0] == kb[0] and {ka[1], kb[1]} <= {"state", "military"})
+
+
 def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
