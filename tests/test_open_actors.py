@@ -208,3 +208,11 @@ def test_a_country_named_as_a_place_is_not_the_target():
     # A group that takes or surrounds a town of the country takes it from that state's forces
     assert {(e["action"], e["actor2"]) for e in events} >= {("capture", "Burkinabe forces"),
                                                             ("encircle", "Burkinabe forces")}
+
+
+def test_acled_state_forces_of_any_country_get_their_canonical_actor():
+    from conflict_monitor.importers.common import canonical_actor  # noqa: PLC0415
+
+    assert canonical_actor("Military Forces of Mali (2021-)") == ("Malian forces", "MLI")
+    assert canonical_actor("Police Forces of Nigeria (2015-)") == ("Nigerian forces", "NGA")
+    assert canonical_actor("Military Forces of Syria (2000-)") == ("Syrian government forces", "SYR")
