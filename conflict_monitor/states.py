@@ -63,7 +63,8 @@ def state_aliases(state: State) -> tuple[list[str], list[str]]:
     """(names of the state, names of its forces) in every form the extractor should know."""
     names = (state.name, *state.aliases)
     adjectives = (*state.demonyms, *names)
-    state_side = [*names, *([state.capital] if state.capital and state.capital not in names else [])]
+    capitals = [state.capital, state.capital.replace("'", "")] if state.capital else []
+    state_side = [*names, *(c for c in dict.fromkeys(capitals) if c not in names)]
     forces = []
     for adj in adjectives:
         state_side += [f"{adj} {noun}" for noun in STATE_NOUNS]

@@ -128,9 +128,9 @@ def test_add_articles_marks_new_actors_and_remembers_the_mapping(store_path):
     at.date_input(key="add_published").set_value(dt.date(2024, 3, 6)).run()
     at.text_area(key="add_text").input(ARTICLE).run()
     assert not at.exception, at.exception
-    new = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
-    assert list(new["Actor"]) == ["Northern Valley Liberation Front"]
-    assert new["Country"][0] == "MLI" and new["Kind"][0] == "armed group"
+    new = next(d.value for d in at.dataframe if "kind" in d.value.columns)
+    assert list(new["actor"]) == ["Northern Valley Liberation Front"]
+    assert new["country"][0] == "MLI" and new["kind"][0] == "armed group"
     box = next(s for s in at.selectbox if s.key.startswith("add_map_"))
     box.set_value("Syrian rebels").run()
     at.button(key="add_store").click().run()
@@ -145,6 +145,62 @@ def test_add_articles_marks_new_actors_and_remembers_the_mapping(store_path):
     again.run()
     again.text_area(key="add_text").input(ARTICLE.replace("Monday", "Tuesday")).run()
     assert not again.exception, again.exception
-    assert not any("Kind" in d.value.columns for d in again.dataframe)
-    events = next(d.value for d in again.dataframe if "Action" in d.value.columns)
-    assert "Syrian rebels" in set(events["Actor 1"])
+    assert not any("kind" in d.value.columns for d in again.dataframe)
+    events = next(d.value for d in again.dataframe if "action" in d.value.columns)
+    assert "Syrian rebels" in set(events["actor1"])
+
+
+ROLES_ARTICLE = """Fighting in the north
+
+Heavy clashes between Chadian troops and the Northern Valley Liberation Front (NVLF) broke out near Faya on Monday.
+
+Four civilians were killed by NVLF fighters in Faya on Tuesday, the Chadian defence ministry said.
+
+The rebels captured the town of Zouar from the Chadian army on Wednesday, according to the Observatory for Peace.
+
+Government forces encircled NVLF positions near Bardai on Thursday, state media reported.
+
+Ndjamena accused the NVLF of attacking aid convoys. Nigerien troops shelled the group's camp near Agadez on Friday.
+"""
+
+
+def test_roles_and_attribution_with_actors_no_table_knows():
+    rows = {(e["action"], e["actor1"], e["actor2"], e["reported_by"]) for e in _extract(ROLES_ARTICLE).events}
+    nvlf = "Northern Valley Liberation Front"
+    assert ("attack", "Chadian forces", nvlf, None) in rows  # clashes between X and Y
+    assert ("kill", nvlf, "civilians", "Chadian defence ministry") in rows  # passive, defined acronym
+    assert ("capture", nvlf, "Chadian forces", "Observatory for Peace") in rows  # not SOHR's "the Observatory"
+    assert ("encircle", "Chadian forces", nvlf, "state media") in rows  # "government forces" of the main country
+    assert ("accuse", "Chad", nvlf, None) in rows  # a capital for its state
+    assert ("attack", "Nigerien forces", nvlf, None) in rows  # "the group's camp"
+    assert all(a1 != a2 for _, a1, a2, _ in rows)
+
+
+def test_dateline_is_not_the_speaker_and_a_defined_acronym_beats_the_table():
+    text = ("Raid on a border post\n\nDAKAR, May 15 (Reuters) - The Arakan Valley Army (AA), an armed group, said on "
+            "Thursday that it had killed 20 soldiers in an attack on a border post.\n\nThe AA said it also seized "
+            "two army trucks.")
+    events = _extract(text).events
+    kill = next(e for e in events if e["action"] == "kill")
+    assert kill["actor1"] == "Arakan Valley Army" and kill["reported_by"] != "DAKAR"
+    assert all(e["reported_by"] != "Anadolu" for e in events)  # AA here is not the table's news agency
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("South Sudan People's Defence Forces", "South Sudanese forces"),
+    ("Ethiopian National Defense Force", "Ethiopian forces"),
+    ("Libyan National Army", None),  # not the state's forces
+    ("Mali National Salvation Army", None),
+])
+def test_state_forces_by_their_long_names(name, expected):
+    from conflict_monitor.extract.groups import state_forces  # noqa: PLC0415
+
+    actor = state_forces(name)
+    assert (actor.canonical if actor else None) == expected
+
+
+def test_a_country_named_as_a_place_is_not_the_target():
+    text = ("Base overrun\n\nThe Northern Valley Liberation Front (NVLF) overran a military base in the northern "
+            "Burkina Faso town of Djibo on Sunday, near the border with Niger.")
+    events = _extract(text).events
+    assert events and all(e["actor2"] not in ("Burkina Faso", "Niger") for e in events)

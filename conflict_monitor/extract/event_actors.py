@@ -26,6 +26,10 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if ref is None and lookup(trigger).action in ("deploy", "displace"):
             of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
+        if ref is None and ctx.sent_speaker and any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
+            # "The AA said fighting with junta troops was continuing": the speaker is the other side
+            ref = roles.ActorRef(ctx.sent_speaker, roles.actor_country_of(ctx.sent_speaker),
+                                 roles.actor_kind(ctx.sent_speaker) or "?", trigger.i, trigger.i + 1)
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
         anchor_verb = anchor

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from conflict_monitor.extract import groups, roles
-from conflict_monitor.extract.attribution import find_reporter
+from conflict_monitor.extract.attribution import find_reporter, regex_attribution
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
@@ -80,10 +80,16 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     evidence = stripped
     reporter, speaker_tok = find_reporter(sent, text=text)
     reporter = groups.own_reporter(reporter, text, doc)
+    speaker_toks = list(speaker_tok.subtree) if speaker_tok is not None else []
+    if speaker_tok is not None and offset + speaker_tok.idx < ctx.dateline_end:
+        # "DAKAR, May 15 (Reuters) - JNIM ... said": the parse took the dateline for the subject
+        speaker_toks = [t for t in speaker_toks if offset + t.idx >= ctx.dateline_end]
+        ref = roles.actor_in_tokens(speaker_toks, doc, ctx.main_country)
+        reporter = regex_attribution(text) or (ref.canonical if ref else None)
     ctx.sent_reporter = (reporter, speaker_tok)
     ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
-        ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
+        ref = roles.actor_in_tokens(speaker_toks, doc, ctx.main_country)
         if ref and not roles.is_reporter(ref.canonical):
             ctx.speaker = ctx.sent_speaker = ref.canonical
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):

@@ -29,8 +29,13 @@ GROUP_WORDS = {
     "coalition": "armed group", "council": "armed group", "organisation": "armed group",
     "organization": "armed group", "militia": "militia", "militias": "militia", "guard": "militia",
     "guards": "militia", "committees": "militia", "volunteers": "militia", "gang": "militia", "gangs": "militia",
-    "party": "political party",
+    "party": "political party", "islamic": "armed group",
+    # Arabic words for group, movement, front, army, brigades, party, supporters in group names
+    "jama'at": "armed group", "jamaat": "armed group", "harakat": "armed group", "jabhat": "armed group",
+    "jaysh": "armed group", "jaish": "armed group", "kataib": "armed group", "liwa": "armed group",
+    "hizb": "armed group", "ansar": "armed group", "tahrir": "armed group",
 }
+ARMED_KINDS = frozenset({"armed group", "militia"})
 FIGHTER_NOUNS = frozenset("fighter fighters militant militants rebel rebels insurgent insurgents militia militias "
                           "gunman gunmen jihadist jihadists member members forces troops combatants group gang "
                           "gangs coalition movement militiamen guerrillas guerrilla".split())
@@ -40,6 +45,8 @@ DESCRIPTIVE = frozenset("suspected separatist separatists islamist islamists jih
                         "unidentified unknown alleged".split())
 COREF_NOUNS = frozenset("group rebel militant insurgent jihadist militia fighter extremist terrorist gunman "
                         "movement faction organisation organization gang guerrilla attacker assailant".split())
+# Words before a group's name that are not part of it ("Fighters of the Arakan Army (AA)").
+LEAD_WORDS = frozenset("fighters members troops soldiers gunmen militants rebels insurgents suspected alleged".split())
 PLACE_WORDS = frozenset("state province region area district county territory city town village island islands "
                         "airport camp".split())
 NAME_LINKS = frozenset({"of", "for", "the", "and", "al", "wal", "el", "ad", "-", "de", "du", "des", "la", "le"})
@@ -54,6 +61,10 @@ def find_acronyms(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in ACRONYM_DEF.finditer(text):
         name, short = clean_name(m.group(1)), m.group(2)
+        words = name.split()
+        while words and (words[0].lower() in LEAD_WORDS or words[0].lower() in ("of", "the")):
+            words = words[1:]  # "Fighters of the Arakan Army (AA)" defines "Arakan Army"
+        name = " ".join(words)
         if len(name.split()) >= 2 and short not in out:
             out[short] = name
     return out
@@ -120,7 +131,7 @@ def group_in_tokens(tokens, doc):
         words = [w.lower() for w in re.findall(r"[\w']+", text)]
         if not words or (span.root.ent_type_ == "ACTOR"):
             continue
-        known = resolve_known(state["acronyms"].get(text) or text)
+        known = resolve_known(state["acronyms"].get(text) or text) or state_forces(state["acronyms"].get(text) or text)
         if known is not None:
             return known.canonical, known.kind, start, end
         if text in state["names"]:
@@ -135,10 +146,10 @@ def group_in_tokens(tokens, doc):
         after = doc[end] if end < len(doc) else None
         fighters = after is not None and after.lower_ in FIGHTER_NOUNS
         if full:
-            kind = state["names"].get(full, kind or "armed group")
-            return _remember(state, full, kind or "armed group", start, end)
+            kind = state["names"].get(full) or kind_of(full)
+            return _remember(state, full, kind, start, end)
         if text in state["acronyms"].values():
-            return _remember(state, text, kind or "armed group", start, end)
+            return _remember(state, text, kind_of(text), start, end)
         if kind and len(words) >= 2 or fighters or (text.isupper() and 2 <= len(text) <= 6 and kind is None
                                                     and span.root.dep_ in ("nsubj", "nsubjpass", "pobj", "poss")):
             return _remember(state, text, kind or "armed group", start, end)
@@ -174,9 +185,39 @@ def own_reporter(reporter: str | None, text: str, doc) -> str | None:
     return reporter
 
 
+# Words a state's own forces carry in their names ("South Sudan People's Defence Forces",
+# "Mozambican Defence and Security Forces"). "National" is left out on purpose: "Libyan National
+# Army" and "Syrian National Army" are not their states' forces.
+STATE_FORCE_WORDS = frozenset("defence defense security armed people's people federal royal and of the".split())
+STATE_FORCE_ENDS = frozenset("forces force army police".split())
+
+
+def state_forces(name: str) -> Actor | None:
+    """The state forces a name like "<Country or demonym> ... Defence Forces" stands for, or None."""
+    words = name.replace("’", "'").split()
+    if len(words) < 3 or words[-1].lower() not in STATE_FORCE_ENDS:
+        return None
+    for cut in (1, 2, 3):
+        head, middle = " ".join(words[:cut]), [w.lower() for w in words[cut:-1]]
+        if "national" in middle and ("defence" in middle or "defense" in middle):
+            middle.remove("national")  # "Ethiopian National Defense Force" is the state's
+        if middle and all(w in STATE_FORCE_WORDS for w in middle):
+            actor = resolve_actor(f"{head} forces")
+            if actor is not None and actor.kind == "military" and actor.generated:
+                return actor
+    return None
+
+
+def kind_of(name: str) -> str:
+    """The kind a group's own name suggests; "organisation" when it says nothing."""
+    words = [w.lower() for w in re.findall(r"[\w']+", name)]
+    return next((GROUP_WORDS[w] for w in reversed(words) if w in GROUP_WORDS), "organisation")
+
+
 def _remember(state: dict, name: str, kind: str, start: int, end: int):
     state["names"][name] = kind
-    state["last_group"] = (name, kind)
+    if kind in ARMED_KINDS:
+        state["last_group"] = (name, kind)
     return name, kind, start, end
 
 

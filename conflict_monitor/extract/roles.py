@@ -89,6 +89,17 @@ def article_kind(doc, name: str) -> str:
     return kind
 
 
+def _in_apposition(tok) -> bool:
+    """"Its leader, former police officer X": a word inside an apposition describes, it does not act."""
+    for _ in range(3):
+        if tok.dep_ in ("appos", "acl", "relcl"):
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
 def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
@@ -130,12 +141,16 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
         return ActorRef(name, main_country, kind, start, end)
     for t in tokens:
         country = demonyms().get(t.lower_)
+        if country and t.dep_ in ("amod", "compound") and (t.head.pos_ == "PROPN" or
+                                                          t.head.lemma_.lower() in PLACE_NOUNS):
+            continue  # part of a name ("Dominican Republic"), or a place ("the Somali capital")
         if country and t.dep_ in ("amod", "compound", "nsubj", "poss"):
             canonical = _by_country().get((country, "state")) or _by_country().get((country, "military"))
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
-        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN"):
+        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN") \
+                and not _in_apposition(t):
             canonical = main_country_military(main_country)
             if canonical:
                 return ActorRef(canonical, main_country, "military", t.i, t.i + 1, True)
@@ -157,6 +172,8 @@ def _is_venue(ent) -> bool:
     a capital or country named as a place is not the actor."""
     root = ent.root
     if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in PLACE_NOUNS:
+            return True  # "the northern Burkina Faso town of Djibo"
         if root.dep_ == "poss" and (root.head.pos_ == "PROPN" or root.head.lemma_.lower() in PLACE_NOUNS):
             return True
         if root.dep_ == "pobj" and root.head.lower_ in ("with", "of", "to") and \

@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 from conflict_monitor.actors import load_state_actors
 from conflict_monitor.states import load_states
 
+STATE_TITLES = frozenset({"Federal", "Transitional", "Interim", "Provisional", "Royal", "Islamic"})
 NAME_LINKS = frozenset({"of", "for", "the", "and", "da", "do", "dos", "das", "de", "del", "la"})
 
 
@@ -65,7 +66,9 @@ def _inside_name(doc: Doc, start: int, end: int) -> bool:
         return False
     if end < len(doc) and _proper(doc[end]) and doc[end].lower_ not in ("'s",):
         return True
-    if start >= 1 and _proper(doc[start - 1]) and not doc[start - 1].is_sent_start:
+    if start >= 1 and _proper(doc[start - 1]) and not doc[start - 1].is_sent_start and \
+            doc[start - 1].text not in STATE_TITLES:
         return True
     return start >= 2 and doc[start - 1].lower_ in NAME_LINKS and _proper(doc[start - 2]) and \
-        doc[start - 2].text[:1].isupper() and not doc[start - 2].is_sent_start
+        doc[start - 2].text[:1].isupper() and not doc[start - 2].is_sent_start and \
+        not (doc[start - 2].lower_ in ("government", "republic", "state", "kingdom") and doc[start - 1].lower_ == "of")
