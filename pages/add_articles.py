@@ -1,6 +1,10 @@
 """Add articles: paste text, upload .txt/.html files or fetch a URL; review the extracted events
 with their evidence highlighted; store them. The logic lives in conflict_monitor.extract."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 
 import streamlit as st

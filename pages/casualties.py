@@ -1,5 +1,9 @@
 """Casualties: death tolls as ranges, conflicting claims side by side, running totals apart."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import streamlit as st
 
 from conflict_monitor import casualty_metrics as cm

@@ -1,5 +1,9 @@
 """Data: import an ACLED, UCDP GED or GDELT 2.0 export (whole file or nothing); what is stored."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import pandas as pd
 import streamlit as st
 

@@ -1,5 +1,9 @@
 """Map: the observation posts with their status on a chosen day, the governorates, the events."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 import json
 

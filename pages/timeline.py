@@ -1,5 +1,9 @@
 """Timeline: the escalation index with key events, incidents over time, actor pairs, surges."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import pandas as pd
 import streamlit as st
 
