@@ -123,3 +123,20 @@ def test_overview_counts_incidents_as_the_timeline(store_location, flt):  # noqa
     figures = compute_key_figures(store, flt)
     assert figures.running_total_reports > 0
     assert figures.incidents == int(tm.query_daily(store, flt)["incidents"].sum())
+
+
+def test_a_store_linked_by_the_old_rule_is_relinked_when_opened(store_location):  # noqa: F811
+    """A store whose ids chained the Saraqib days into one incident (rule 1) is relinked once,
+    with its report counts, when a version with the new rule opens it."""
+    store = open_store(seed_if_new=False)
+    _import(store, *(_acled(day, deaths) for day, deaths in zip((1, 2, 3, 4), (10, 5, 7, 3))))
+    ids = store.query_sql("SELECT event_id FROM events")["event_id"]
+    store.update_incident_ids({e: "inc-0000000000000000" for e in ids})
+    with store._transaction() as con:  # what a store made before the rule was recorded holds
+        store._execute(con, "DELETE FROM meta WHERE key = 'link_rule'")
+    assert compute_key_figures(store).incidents == 1
+    reopened = open_store(seed_if_new=False)
+    assert compute_key_figures(reopened).incidents == 4
+    assert sorted(n for _, n in _incident_counts(reopened).values()) == [1, 1, 1, 1]
+    version = reopened.data_version()
+    assert open_store(seed_if_new=False).data_version() == version  # once only
