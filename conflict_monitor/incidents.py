@@ -308,9 +308,9 @@ def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
     each slice loads one window more so matches across its edge are seen. Slices keep memory
     bounded for a store of millions of rows.
 
-    With several slices the list is given twice: a chain of reports across a slice edge can
-    leave two ids in one incident after the first sweep, and the second sweep merges them
-    (each group then keeps the smallest id it holds).
+    With several slices the list is given twice: an incident across a slice edge can be left
+    with two ids after the first sweep (each slice sees other old ids), and the second sweep
+    makes them agree (each incident then keeps the smallest id only it holds).
     """
     margin = dt.timedelta(days=MAX_WINDOW_DAYS)
     start, end = date_from - margin, date_to + margin
