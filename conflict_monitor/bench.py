@@ -2,6 +2,7 @@
 
 Generates N seeded synthetic events into a fresh store, then measures, each as the median of
 at least 5 runs: cold start to the first full render of Overview (AppTest, in a new process),
+the first paint of a new user's first start in Chromium (benchmarks/first_paint.py),
 a filter change recomputing Overview, Timeline and Casualties, the map build with the events in
 view, extraction throughput, and peak memory of the app's process. Beside each, the naive way:
 pandas.read_csv of a CSV on every rerun, one folium marker per event.
@@ -124,6 +125,16 @@ def measure_cold_start(script: Path, env: dict[str, str], runs: int,
     return statistics.median(firsts), max(peaks)
 
 
+def measure_first_paint(runs: int) -> dict[str, Any]:
+    """benchmarks/first_paint.py in its own process (it needs the dev extras and Chromium)."""
+    script = REPO / "benchmarks" / "first_paint.py"
+    out = subprocess.run([sys.executable, str(script), "--runs", str(runs), "--json"], cwd=REPO,
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0 or not out.stdout.strip():
+        return {"first_paint_s": None, "first_paint_note": (out.stderr or out.stdout).strip()[-300:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
                   extract_articles: int = 40, workdir: Path | None = None) -> dict[str, Any]:
     """Every measurement, as one dict (the --json keys)."""
@@ -152,6 +163,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
     naive_cold, naive_peak = measure_cold_start(REPO / "benchmarks" / "naive_app.py", env, runs)
     map_figures = compute_map_benchmark(min(map_events, n_events))
     extract = compute_extract_throughput(extract_articles)
+    first_paint = measure_first_paint(max(3, runs // 2))
     return {
         "events": n_events, "runs": runs,
         "cold_start_s": round(cold, 3), "naive_cold_start_s": round(naive_cold, 3),
@@ -163,6 +175,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
         "naive_map_bytes": int(map_figures.get("naive_map_bytes", 0)),
         "extract_articles_per_s": round(float(extract.get("articles_per_second", 0.0)), 1),
         "peak_rss_mb": round(peak, 1), "naive_peak_rss_mb": round(naive_peak, 1),
+        **first_paint,
     }
 
 
@@ -177,6 +190,7 @@ def format_table(result: dict[str, Any]) -> str:
         ("map HTML (MB)", result["map_bytes"] / 1e6, result["naive_map_bytes"] / 1e6 or None),
         ("peak memory of the app (MB)", result["peak_rss_mb"], result["naive_peak_rss_mb"]),
         ("extraction (articles/s, 1 core)", result["extract_articles_per_s"], None),
+        ("first paint, fresh store (s)", result.get("first_paint_s") or 0.0, None),
     ]
     lines = [f"{result['events']:,} events, median of {result['runs']} runs",
              f"{'measure':34} {'ours':>10} {'naive':>10} {'naive/ours':>11}"]

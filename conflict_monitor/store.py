@@ -167,6 +167,15 @@ def resolve_location(value: str | None = None) -> str:
     return raw or str(DEFAULT_DB_PATH)
 
 
+def compute_store_is_new(location: str | None = None) -> bool:
+    """True when opening `location` will build a new file store from the shipped data.
+
+    Only says so for a file that does not exist yet; a database server is asked on opening.
+    """
+    loc = resolve_location(location)
+    return "://" not in loc and not Path(loc).exists()
+
+
 def open_store(location: str | None = None, *, seed_if_new: bool = True,
                keep_open: bool = False) -> EventStore:
     """Open the configured store, creating and seeding it from the shipped data if new.

@@ -1,5 +1,9 @@
 """Casualties: death tolls as ranges, conflicting claims side by side, running totals apart."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import streamlit as st
 
 from conflict_monitor import casualty_metrics as cm
@@ -9,7 +13,7 @@ from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store
 from ui.metrics_loaders import load_casualty_reports, load_casualty_summary, load_sources
 from ui.shell import require_shell
-from ui.tables import render_event_table
+from ui.tables import render_event_table, render_table
 
 require_shell()
 flt = get_active_filter()
@@ -46,7 +50,7 @@ for tab, (dim, label) in zip(tabs, dims.items()):
     with tab:
         st.plotly_chart(charts.make_totals_figure(summary.totals, dim, label, caption),
                         key=f"cas_totals_{dim}", config=charts.chart_config(f"deaths-by-{dim}"))
-        st.dataframe(cm.compute_totals_table(summary.totals, dim), hide_index=True, width="stretch")
+        render_table(cm.compute_totals_table(summary.totals, dim), width="stretch")
         if dim == "claimant":
             st.caption("Per source: the figures that source itself gave, summed over the incidents "
                        "it reported (its lowest to its highest when it reported one incident twice).")
@@ -78,7 +82,7 @@ st.subheader("Running totals")
 if summary.running.empty:
     st.caption("No running totals in this view.")
 else:
-    st.dataframe(summary.running, hide_index=True, width="stretch", column_config={
+    render_table(summary.running, width="stretch", column_config={
         "event_date": st.column_config.DateColumn("Reported", format="YYYY-MM-DD"),
         "period_start": st.column_config.DateColumn("Since", format="YYYY-MM-DD"),
         "victims": "Victims (as reported)", "victim_group": "Victim group",

@@ -1,5 +1,9 @@
 """Events: the filtered events, sortable, with their evidence and source; CSV and GeoJSON export."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import streamlit as st
 
 from conflict_monitor.export import make_csv_text, make_geojson_text

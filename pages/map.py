@@ -1,5 +1,9 @@
 """Map: the observation posts with their status on a chosen day, the governorates, the events."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 import json
 
@@ -17,7 +21,7 @@ from conflict_monitor.sites import (
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
 from ui.shell import require_shell
-from ui.tables import render_event_table
+from ui.tables import render_event_table, render_table
 
 ASOF_KEY, WINDOWS = "map_asof", {"All up to the date": None, "Last 30 days": 30, "Last 7 days": 7}
 MAP_EVENT_LIMIT = 100_000  # newest events drawn; the map's build stays near a second at this size
@@ -111,11 +115,11 @@ def render_clicked(clicked: dict | None) -> None:
                     f" · position confidence **{post['coord_confidence']}**")
         history = pd.DataFrame(compute_site_history(statuses, post["site_id"]))
         if not history.empty:
-            st.dataframe(history[["status_from", "status", "date_approx"]], hide_index=True,
+            render_table(history[["status_from", "status", "date_approx"]],
                          column_config={"status_from": st.column_config.DateColumn("From"),
                                         "date_approx": "Approx. day"})
         links = [compute_safe_url(u.strip().split(" ")[0]) for u in str(post["source_url"]).split(" | ")]
-        st.dataframe(pd.DataFrame({"source": [u for u in links if u]}), hide_index=True,
+        render_table(pd.DataFrame({"source": [u for u in links if u]}),
                      column_config={"source": st.column_config.LinkColumn("Sources")}, height=150)
         with st.expander("Basis of the position and dates"):
             st.text(post.get("notes") or "")

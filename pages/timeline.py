@@ -1,5 +1,9 @@
 """Timeline: the escalation index with key events, incidents over time, actor pairs, surges."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +14,7 @@ from ui.loaders import get_data_version
 from ui.metrics_loaders import (load_daily, load_key_events, load_pair_daily, load_period_samples,
                                 load_selected_events, load_sources)
 from ui.shell import require_shell
-from ui.tables import render_event_table
+from ui.tables import render_event_table, render_table
 
 require_shell()
 flt = get_active_filter()
@@ -74,10 +78,10 @@ with st.expander("How the escalation index and the surge flags are computed", ic
         "counts as limited change and is not flagged.", unsafe_allow_html=True)
     flagged = weekly[weekly["flagged"]]
     if len(flagged):
-        st.dataframe(flagged.assign(change=(flagged["change"] * 100).round()).rename(columns={
-            "period": "week of", "intensity": "index", "baseline": "4-week mean before",
-            "change": "change %"}), hide_index=True, column_config={
-            "week of": st.column_config.DateColumn(format="YYYY-MM-DD")})
+        render_table(flagged.assign(change=(flagged["change"] * 100).round()).rename(columns={
+            "period": "Week of", "intensity": "Index", "baseline": "4-week mean before",
+            "change": "Change %"}), column_config={
+            "Week of": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 st.subheader("Incidents over time")
 counts = tm.compute_period_counts(daily, period, tm.STACK_COLUMNS[stack_label])

@@ -64,13 +64,6 @@ def require_shell() -> None:
     """First call of every page: run the shell unless the entry point just did; stop on failure."""
     if st.session_state.pop(SHELL_FLAG, False):
         return
-    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 - see module doc
-
-    if PagesManager.uses_pages_directory:
-        # Cold server, legacy pages/ path: switch the process to st.navigation and run again,
-        # so this and every later session gets dashboard.py's navigation and sidebar.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
     if not require_login():
         st.stop()
     if not render_shell():

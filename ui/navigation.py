@@ -1,0 +1,54 @@
+"""The app's page list, and leaving Streamlit's legacy pages/ mode.
+
+Imports nothing but Streamlit: every page calls require_app_navigation() before its own
+imports, so on a cold server the right page list replaces the legacy one at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def make_pages() -> list:
+    """One st.Page per real page; each page file only lays out what the package computes.
+
+    url_path is the file's stem, so a cold server's first deep link (which Streamlit resolves
+    by file name before dashboard.py runs) lands on the same page.
+    """
+    return [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True,
+                url_path="overview"),
+        st.Page("pages/events.py", title="Events", icon=":material/table_rows:", url_path="events"),
+        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
+                url_path="timeline"),
+        st.Page("pages/casualties.py", title="Casualties", icon=":material/personal_injury:",
+                url_path="casualties"),
+        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page("pages/add_articles.py", title="Add articles", icon=":material/post_add:",
+                url_path="add_articles"),
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    ]
+
+
+def leave_legacy_pages_mode() -> bool:
+    """Switch a cold server from the legacy pages/ mode to st.navigation; True if it was on.
+
+    A server whose entry script has a folder named pages/ beside it starts in the legacy mode:
+    it sends a page list of file names, then runs the requested file alone (dashboard.py
+    itself for "/"). Every later run of every session then goes through dashboard.py.
+    """
+    if not PagesManager.uses_pages_directory:
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
+
+
+def require_app_navigation() -> None:
+    """First call of every page: on a cold server's deep link, send the app's page list now.
+
+    The legacy list is already on its way; sending ours in the same run, before the page's
+    imports (pandas, DuckDB, plotly: about a second), means the browser never draws the old one.
+    """
+    if leave_legacy_pages_mode():
+        st.navigation(make_pages())
