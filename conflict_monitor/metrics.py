@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from conflict_monitor.event_sql import NOT_RUNNING, EventSource, run_event_sql
-from conflict_monitor.incident_counts import incident_rows_sql
 from conflict_monitor.filters import EventFilter, compute_where
+from conflict_monitor.incident_counts import incident_rows_sql
 from conflict_monitor.incident_sql import prepare_incident_groups
 
 
