@@ -64,7 +64,7 @@ def _store_rows(design) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame(rows), truth
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs)
 def test_the_linker_recovers_designed_incidents(design):
     frame, truth = _store_rows(design)
@@ -73,7 +73,7 @@ def test_the_linker_recovers_designed_incidents(design):
     assert_valid_incidents(frame, ids)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs, st.randoms(use_true_random=False))
 def test_the_order_of_rows_does_not_change_the_incidents(design, rng):
     frame, _ = _store_rows(design)
@@ -93,7 +93,7 @@ random_rows = st.lists(st.fixed_dictionaries({
 }), max_size=40)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_rows)
 def test_random_stores_give_valid_incidents(rows):
     """No design: every incident obeys the pair rule whole (spans at most its widest window, at

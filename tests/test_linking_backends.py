@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conflict_monitor import casualty_metrics as cm
 from conflict_monitor import timeline_metrics as tm
 from conflict_monitor.filters import EventFilter
 from conflict_monitor.importers import import_file
@@ -51,6 +52,7 @@ def test_daily_rows_of_one_dataset_are_separate_incidents(store_location):  # no
     assert (figures.incidents, figures.fatalities_low, figures.fatalities_high) == (4, 25, 25)
     assert int(tm.query_daily(store)["incidents"].sum()) == 4
     assert sorted(n for _, n in _incident_counts(store).values()) == [1, 1, 1, 1]
+    assert cm.query_casualty_summary(store).conflicts.empty  # no "conflicting claim" either
 
 
 def test_reports_from_other_origins_do_not_chain_days(store_location):  # noqa: F811
