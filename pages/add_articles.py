@@ -1,6 +1,10 @@
 """Add articles: paste text, upload .txt/.html files or fetch a URL; review the extracted events
 with their evidence highlighted; store them. The logic lives in conflict_monitor.extract."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 
 import streamlit as st
@@ -8,8 +12,8 @@ import streamlit as st
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.fetch import fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
-from conflict_monitor.actors import all_actors
 from conflict_monitor.extract.preview import apply_actor_aliases, highlight_evidence, new_actor_frame, preview_frame
+from conflict_monitor.model.actors import all_actors
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table

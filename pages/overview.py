@@ -1,5 +1,9 @@
 """Overview: key figures for the filtered events and the latest of them."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import streamlit as st
 
 from ui.filters import get_active_filter

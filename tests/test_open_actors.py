@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflict_monitor.actors import resolve_actor
 from conflict_monitor.extract.evaluate import canonical, score_events
 from conflict_monitor.extract.groups import find_acronyms
 from conflict_monitor.extract.preview import apply_actor_aliases
-from conflict_monitor.states import STATES_CSV
-from conflict_monitor.store import open_store
+from conflict_monitor.model.actors import resolve_actor
+from conflict_monitor.model.states import STATES_CSV
+from conflict_monitor.store.factory import open_store
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "add_articles.py")
 # Invented groups and places: no real conflict's actors.

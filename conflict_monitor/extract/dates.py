@@ -133,6 +133,9 @@ RULES = [
      lambda m, p: (_since(m, p), "month", "event")),
     ("yyyy", r"\bsince\s+" + _YEAR + r"\b",  # "has killed 40,000 since 2009": a running total's start
      lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month", "since")),
+    ("yyyy", r"\b(?:in|during|since|after|before)\s+the\s+" + _YEAR + r"\s+(?!to\b)[a-z]",  # "in the 2019 offensive"
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
+                "background" if int(m.group("year")) < p.year else "event")),
     ("yyyy", r"\bin\s+" + _YEAR + r"\b",
      lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
                 "background" if int(m.group("year")) < p.year else "event")),

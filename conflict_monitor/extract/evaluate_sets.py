@@ -31,11 +31,11 @@ DEV_SETS = (
 )
 
 
-def evaluate_sets(sets: tuple[DevSet, ...] = DEV_SETS, extract=None) -> dict[str, list[Score] | dict[str, Score]]:
-    """{"sets": [total per set], "conflicts": {conflict: total}, "articles": [every article's score]}.
-
-    A set whose directory is missing or holds no gold files is left out.
+def evaluate_sets(sets: tuple[DevSet, ...] | None = None, extract=None) -> dict[str, list[Score] | dict[str, Score]]:
+    """{"sets": [total per set], "conflicts": {conflict: total}, "articles": [every article's score]}
+    for `sets` (default DEV_SETS). A set whose directory is missing or holds no gold files is left out.
     """
+    sets = DEV_SETS if sets is None else sets
     totals, articles, conflicts = [], [], {}
     for dev in sets:
         if not dev.path.is_dir():

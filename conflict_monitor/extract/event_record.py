@@ -34,12 +34,26 @@ TALLY_ACTIONS = frozenset({"kill", "displace"})
 TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
 TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift"})  # "bringing the toll to 74"
 WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
-TALLY_FIGURE_RE = re.compile(r"^[^.;]{0,120}?\b(?:to|at)\s+(?=\S)")
+TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
 def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
-    """The date expression inside the anchor's own clause; conjuncts and participles inherit."""
+    """The date expression inside the anchor's own clause; conjuncts and participles inherit, and
+    the first of two coordinated verbs takes the date the second ends on ("killed 12 and displaced
+    3,000 on Monday")."""
+    found = _own_or_inherited_date(anchor, dates, sent_offset)
+    if found is None:
+        for conj in (c for c in anchor.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+            chars = {t.idx - sent_offset for t in clause_tokens(conj)}
+            found = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
+            if found:
+                break
+    return found
+
+
+def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
     tok = anchor
     for _ in range(4):
         chars = {t.idx - sent_offset for t in clause_tokens(tok)}
@@ -70,6 +84,20 @@ def _wounded(fig: Figure, sent: Span, base: int, trigger: Token) -> bool:
         return True
     before = [sent.doc[i] for i in range(max(sent.start, toks[0].i - 3), toks[0].i)]
     return any(t.lemma_.lower() in WOUND and t.i != trigger.i for t in before)
+
+
+def _in_other_clause(fig: Figure, sent: Span, base: int, trigger: Token) -> bool:
+    """True when the figure sits in a clause of its own under the trigger's arguments ("the attack,
+    in which 300 fighters took part, killed 9"): troop numbers, populations and the like."""
+    toks = [t for t in sent if fig.start <= t.idx - base < fig.end]
+    tok = toks[-1] if toks else None
+    for _ in range(12):
+        if tok is None or tok.i == trigger.i or tok.head is tok:
+            return False
+        if tok.dep_ in ("relcl", "acl", "advcl", "ccomp") and tok.pos_ in ("VERB", "AUX"):
+            return trigger.i not in {t.i for t in tok.subtree}
+        tok = tok.head
+    return False
 
 
 def _sum_listed(first: Figure, figures: list[Figure], text: str) -> Figure:
@@ -109,7 +137,7 @@ def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str
     for i, fig in enumerate(figures):
         if fig.start not in chars and fig.end - 1 - len(fig.noun or "") + 1 not in chars:
             continue
-        if _wounded(fig, sent, base, trigger):
+        if _wounded(fig, sent, base, trigger) or _in_other_clause(fig, sent, base, trigger):
             continue
         return _sum_listed(fig, [f for f in figures[i + 1:] if not _wounded(f, sent, base, trigger)], text)
     for fig in find_bare_numbers(text):
@@ -179,15 +207,18 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         deadline = ref.date if action in ("ultimatum", "threaten") else None
         ref = None
     tally = action in TALLY_ACTIONS and (fig is not None or action == "displace")
-    if ref is not None and ref.kind == "since" and not tally:
-        ref = None  # "shelled the town since Monday": no day of its own; a tally's "since" is its start
     if ref is not None and ref.kind != "since" and (
             ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
+    if ref is not None and ref.kind == "since" and not tally and ref.date < ctx.published - dt.timedelta(
+            days=BACKGROUND_DAYS):
+        ref = None  # "the worst fighting since 2011": no date of this act
     running = tally and (ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text))
                          or (tok.lemma_.lower() in TALLY_NOUNS and anchor.lemma_.lower() in TALLY_VERBS))
-    if running:
-        event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
+    if ref is not None and ref.kind == "since":  # reported as of the article's date
+        event_date, precision, period_start = ctx.published, "month", ref.date if running else None
+    elif running:
+        event_date, precision, period_start = ctx.published, "month", None
     elif ref is not None:
         event_date, precision, period_start = ref.date, ref.precision, None
     else:
@@ -220,7 +251,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
         "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
         "period_start": period_start.isoformat() if period_start else None,
-        "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
     }
     # One event per place ("strikes on A, B and C"); no place: one event without.

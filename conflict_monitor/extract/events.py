@@ -43,6 +43,16 @@ class Context:
     offset: int = 0  # offset of the paragraph being read
 
 
+# Things seized that are not places (ANNOTATION.md: capture is a place taken).
+GOODS = frozenset("vehicle truck tank weapon arm ammunition equipment gun rifle mortar tanker motorcycle drone "
+                  "cache fuel cattle livestock money cash hostage loot supply food aid document".split())
+
+
+def _takes_goods(verb) -> bool:
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return bool(objects) and all(o.lemma_.lower() in GOODS for o in objects)
+
+
 def _warns_of_own_act(verb) -> bool:
     """A warning is a threat when the speaker warns of its own action or warns someone directly."""
     if any(c.dep_ in ("dobj", "dative") for c in verb.children):
@@ -100,6 +110,10 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue
         if row.action in VERBAL and tok.dep_ in ("acl", "amod", "relcl") and not nominal:
             continue  # "troops, backed by Russian air power": a description
+        if any(a.lemma_.lower() in TALLY_NOUNS for a in list(tok.ancestors)[:3]):
+            continue  # "the number of troops killed by Turkish fire": the tally's own words
+        if row.action == "capture" and _takes_goods(tok):
+            continue  # "seized 12 vehicles and four tanks": loot, not a place taken
         if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
         if nominal and anchor.i in verb_idx and anchor is not tok:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
-from conflict_monitor.actors import Actor, resolve_actor
+from conflict_monitor.model.actors import Actor, resolve_actor
 
 # Words that make a proper name an organised group, and the kind they suggest (ACLED's actor
 # types: rebel groups, militias, state forces; cf. the ACLED Codebook, "Actors").

@@ -65,7 +65,7 @@ def _countries() -> dict[str, dict[str, Any]]:
             "longitude": capital["longitude"] if capital else None, "admin1": None,
             "country": country["iso3"], "geo_precision": 3}
     by_iso3 = {record["country"]: record for record in out.values()}
-    from conflict_monitor.states import load_states  # noqa: PLC0415 - the all-states table's other names
+    from conflict_monitor.model.states import load_states  # noqa: PLC0415 - the all-states table's other names
 
     for state in load_states():
         record = by_iso3.get(state.iso3)
@@ -186,14 +186,14 @@ def _strip(name: str, regions: bool = False) -> tuple[str, int | None]:
     """Remove articles, possessive countries, directions and suffixes; say what precision they imply."""
     text = re.sub(r"^(?:the|near|outside|around)\s+", "", name.strip(), flags=re.IGNORECASE)
     text = re.sub(r"^[A-Z][a-z]+['’]s\s+", "", text)  # "Syria's Idlib province"
+    text = re.sub(r"\s+(?:local government area|lga|township|municipality|county|commune|prefecture)$", "", text,
+                  flags=re.IGNORECASE)  # "Marte Local Government Area" is Marte
     precision = None
     m = re.search(r"\s+" + SUFFIXES + r"$", text, re.IGNORECASE)
     if m:
         word = m.group(0).strip().lower()
         precision = 3 if word in PROVINCE_WORDS else 2 if word in NEAR_WORDS else None
         text = text[:m.start()]
-    text = re.sub(r"\s+(?:local government area|lga|township|municipality|county|commune|prefecture)$", "", text,
-                  flags=re.IGNORECASE)  # "Marte Local Government Area" is Marte
     if regions and re.match(DIRECTIONS + r"\s", text, re.IGNORECASE) and use_region_name(text):
         return text, precision  # "North Kivu", "Northern Darfur": the direction is part of the name
     text = re.sub(r"^" + DIRECTIONS + r"\s+", "", text, flags=re.IGNORECASE)

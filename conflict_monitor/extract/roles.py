@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from conflict_monitor.actors import all_actors
 from conflict_monitor.extract import groups
+from conflict_monitor.model.actors import all_actors
 from conflict_monitor.extract.lexicon import VIOLENT
 
 GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
@@ -34,7 +34,7 @@ class ActorRef:
 @functools.lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
     """Lower-case one-word demonym -> ISO3 ("malian" -> MLI), from the all-states table."""
-    from conflict_monitor.states import load_states  # noqa: PLC0415
+    from conflict_monitor.model.states import load_states  # noqa: PLC0415
 
     return {d.lower(): s.iso3 for s in load_states() for d in s.demonyms if " " not in d}
 

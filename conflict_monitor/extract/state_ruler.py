@@ -14,8 +14,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from conflict_monitor.actors import load_state_actors
-from conflict_monitor.states import load_states
+from conflict_monitor.model.actors import load_state_actors
+from conflict_monitor.model.states import load_states
 
 STATE_TITLES = frozenset({"Federal", "Transitional", "Interim", "Provisional", "Royal", "Islamic"})
 NAME_LINKS = frozenset({"of", "for", "the", "and", "da", "do", "dos", "das", "de", "del", "la"})

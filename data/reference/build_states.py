@@ -30,7 +30,8 @@ NOT_UN = frozenset("""ABW AIA ALA ANT ASM ATA ATF BES BLM BMU BVT CCK COK CUW CX
 GLP GRL GUF GUM HKG HMD IMN IOT JEY MAC MAF MNP MSR MTQ MYT NCL NFK NIU PCN PRI PYF REU SCG SGS SHN SJM
 SPM SXM TCA TKL TWN UMI VGB VIR WLF XKX""".split())
 # Short English names in everyday news use that neither source lists as a name (common usage).
-EXTRA_NAMES = {"MMR": "Burma", "COD": "DR Congo;DRC;Congo-Kinshasa;Democratic Republic of Congo", "COG": "Congo-Brazzaville",
+EXTRA_NAMES = {"MMR": "Burma", "COD": "DR Congo;DRC;Congo-Kinshasa;Democratic Republic of Congo",
+               "COG": "Congo-Brazzaville",
                "GBR": "Britain;UK;Great Britain", "USA": "US;U.S.;USA;America", "ARE": "UAE", "TUR": "Türkiye",
                "PSE": "Palestine", "CIV": "Côte d'Ivoire", "CZE": "Czech Republic", "NLD": "Netherlands",
                "VAT": "Holy See", "KOR": "Republic of Korea", "PRK": "DPRK"}
