@@ -11,8 +11,8 @@ import functools
 from dataclasses import dataclass
 
 from conflict_monitor.extract import groups
-from conflict_monitor.model.actors import all_actors
 from conflict_monitor.extract.lexicon import VIOLENT
+from conflict_monitor.model.actors import all_actors
 
 GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
@@ -220,7 +220,7 @@ def subjects(tok) -> list:
     return out
 
 
-def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRef | None":
+def nearest_actor_before(verb, doc, main_country: str | None = None) -> ActorRef | None:
     """Fallback when the parser found no subject: the closest actor named in the few words
     before the verb ("a Russian missile strike on Saturday killed ...")."""
     start = max(verb.sent.start, verb.i - 8)
@@ -229,7 +229,7 @@ def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRe
             break
         ref = actor_in_tokens([doc[i]], doc, main_country)
         if ref is not None and doc[i].dep_ not in ("dobj", "pobj", "attr", "dative", "conj") \
-                and not doc[i].head.dep_ in ("dobj", "pobj"):
+                and doc[i].head.dep_ not in ("dobj", "pobj"):
             return ref
     return None
 

@@ -17,7 +17,7 @@ from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.model.states import STATES_CSV
 from conflict_monitor.store.factory import open_store
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "add_articles.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "add_articles.py")
 # Invented groups and places: no real conflict's actors.
 ARTICLE = """Fighting in central Mali
 
