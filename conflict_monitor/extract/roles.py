@@ -155,7 +155,8 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
-        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN") \
+        if (t.lemma_.lower() in GENERIC_MILITARY or t.lower_ == "troops") and main_country \
+                and t.pos_ in ("NOUN", "ADJ", "PROPN") \
                 and not _in_apposition(t):
             canonical = main_country_military(main_country)
             if canonical:
