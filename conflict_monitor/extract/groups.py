@@ -48,6 +48,8 @@ COREF_NOUNS = frozenset("group rebel militant insurgent jihadist militia fighter
                         "movement faction organisation organization gang guerrilla attacker assailant".split())
 # Words before a group's name that are not part of it ("Fighters of the Arakan Army (AA)").
 LEAD_WORDS = frozenset("fighters members troops soldiers gunmen militants rebels insurgents suspected alleged".split())
+# "Tigray People's Liberation Front": a possessive inside a name, after these words only
+COLLECTIVE_OWNERS = frozenset("people workers women martyrs peoples".split())
 PLACE_WORDS = frozenset("state province region area district county territory city town village island islands "
                         "airport camp".split())
 NAME_LINKS = frozenset({"of", "for", "the", "and", "al", "wal", "el", "ad", "-", "de", "du", "des", "la", "le"})
@@ -99,7 +101,8 @@ def name_chunks(tokens) -> list[tuple[int, int]]:
     out, start, last = [], None, None
     for t in toks:
         name = _is_name_token(t) and not (t.is_sent_start and t.lower_ in ("the", "a", "an"))
-        link = start is not None and t.lower_ in NAME_LINKS and t.i == last + 1
+        link = start is not None and t.i == last + 1 and (t.lower_ in NAME_LINKS or (
+            t.lower_ in ("'s", "’s") and t.i > 0 and t.doc[t.i - 1].lower_ in COLLECTIVE_OWNERS))
         if name and (start is None or t.i == last + 1):
             start = t.i if start is None else start
             last = t.i
@@ -114,7 +117,7 @@ def name_chunks(tokens) -> list[tuple[int, int]]:
     doc = toks[0].doc if toks else None
     trimmed = []
     for s, e in out:  # a chunk never ends in a link word
-        while e > s and doc[e - 1].lower_ in NAME_LINKS:
+        while e > s and (doc[e - 1].lower_ in NAME_LINKS or doc[e - 1].lower_ in ("'s", "’s")):
             e -= 1
         if e > s:
             trimmed.append((s, e))

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 
 from conflict_monitor.extract import groups
-from conflict_monitor.extract.lexicon import VIOLENT
+from conflict_monitor.extract.lexicon import VIOLENT, lookup
 from conflict_monitor.model.actors import all_actors
 
 GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
@@ -100,6 +100,15 @@ def _in_apposition(tok) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    from conflict_monitor.model.states import load_states  # noqa: PLC0415
+
+    names = {n.lower() for s in load_states() for n in (s.name, *s.aliases)}
+    return frozenset(c.lower() for s in load_states() if s.capital for c in (s.capital, s.capital.replace("'", ""))
+                     if c.lower() not in names)
+
+
 def same_state(a: str | None, b: str | None) -> bool:
     """True for a state and its own forces ("Somalia", "Somali forces")."""
     ka, kb = _actors_by_name().get(a or ""), _actors_by_name().get(b or "")
@@ -141,6 +150,10 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
         ref = actor_in_tokens(loyal, doc, main_country)
         if ref is not None:
             return ref
+        chunks = groups.name_chunks(loyal) if any(t.lower_ in ("loyal", "allied") for t in tokens) else []
+        if chunks:  # "forces loyal to Khalifa Haftar": the forces go by their leader's name
+            start, end = chunks[0]
+            return ActorRef(groups.clean_name(doc[start:end].text), main_country, "armed group", start, end)
     found = groups.group_in_tokens(tokens, doc)
     if found is not None:
         name, kind, start, end = found
@@ -178,6 +191,12 @@ def _is_venue(ent) -> bool:
     """"in Ankara", "from Damascus", "in Mali", "the border with Niger", "Somalia's Shabelle region":
     a capital or country named as a place is not the actor."""
     root = ent.root
+    if ent.text.lower() in _capitals():  # "attacked Tripoli": the city; "Tripoli said": the government
+        if root.dep_ == "pobj" and root.head.lower_ not in ("by", "against", "with", "between"):
+            return True
+        if root.dep_ in ("dobj", "nsubjpass"):
+            row = lookup(root.head)
+            return row is not None and row.action in VIOLENT
     if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
         if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in PLACE_NOUNS:
             return True  # "the northern Burkina Faso town of Djibo"

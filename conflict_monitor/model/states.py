@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STATES_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "states.csv"
-# Nouns that make a demonym or a country name the state's armed forces ("Malian troops").
+# Nouns that make a demonym or a country name the state's armed forces ("Malian troops", "Somali
+# National Army"; a curated actor such as the Syrian National Army keeps its own entry).
 MILITARY_NOUNS = ("forces", "troops", "army", "military", "soldiers", "armed forces", "air force", "navy",
                   "warplanes", "jets", "drones", "artillery", "security forces", "defence forces",
                   "defense forces", "army troops", "government forces", "government troops", "junta",
