@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Any, ContextManager, Iterable, Mapping, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Mapping, Sequence, TypeVar
 
 import pandas as pd
 
@@ -28,6 +28,7 @@ SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein"
                       "event_id"})
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
+T = TypeVar("T")
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -90,6 +91,13 @@ class SqlStore(IncidentWriteMixin, EventStore):
                ) -> ContextManager[None]:
         """Make `frame` (holding `columns`) readable as table `name` inside the block."""
 
+    def _write(self, body: Callable[[Any], T]) -> T:
+        """Run body(con) in one write transaction and return what it returns. A backend whose
+        concurrent writers can collide (DuckDB) runs it again after a collision, so `body` must
+        only read what it was given and the store (no iterators it consumes)."""
+        with self._transaction() as con:
+            return body(con)
+
     def _sql_type(self, sql_type: str) -> str:
         """The backend's spelling of a schema type."""
         return sql_type
@@ -130,8 +138,8 @@ class SqlStore(IncidentWriteMixin, EventStore):
         if isinstance(rows, pd.DataFrame):
             rows = rows.to_dict("records")
         good, bad = validate_rows(rows, skip_invalid)
-        with self._transaction() as con:
-            added = self._insert_frame(con, events_frame(good)) if good else 0
+        frame = events_frame(good)
+        added = self._write(lambda con: self._insert_frame(con, frame)) if good else 0
         return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
 
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
@@ -163,7 +171,8 @@ class SqlStore(IncidentWriteMixin, EventStore):
         values.update(id=article_id, text=text,
                       ingested_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
         names = list(values)
-        with self._transaction() as con:
+
+        def store(con: Any) -> tuple[int, int]:
             stored = self._execute(con, f"INSERT INTO articles ({', '.join(names)}) VALUES "
                                         f"({', '.join('?' for _ in names)}) "
                                         "ON CONFLICT (id) DO NOTHING", [values[n] for n in names])
@@ -172,6 +181,9 @@ class SqlStore(IncidentWriteMixin, EventStore):
             if added and dates:
                 # Reports in this article join the incidents other sources already reported.
                 self._relink(con, min(dates), max(dates))
+            return stored, added
+
+        stored, added = self._write(store)
         return ImportResult(added=added, already_present=len(good) - added,
                             article_added=stored > 0)
 
@@ -180,11 +192,13 @@ class SqlStore(IncidentWriteMixin, EventStore):
         site_sql = _upsert_sql("sites", SITE_COLUMNS, ("site_id",))
         status_sql = _upsert_sql("site_status", SITE_STATUS_COLUMNS,
                                  ("site_id", "status", "status_from"))
-        with self._transaction() as con:
+        def write(con: Any) -> None:
             for site in sites:
                 self._execute(con, site_sql, [site.get(c[0]) for c in SITE_COLUMNS])
             for status in statuses:
                 self._execute(con, status_sql, [status.get(c[0]) for c in SITE_STATUS_COLUMNS])
+
+        self._write(write)
         return len(sites)
 
     def delete_events(self, origin: str, article_id: str | None = None) -> int:
@@ -192,10 +206,12 @@ class SqlStore(IncidentWriteMixin, EventStore):
         if article_id is not None:
             where += " AND article_id = ?"
             params.append(article_id)
-        with self._transaction() as con:
+        def delete(con: Any) -> int:
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
+
+        return self._write(delete)
 
     # --- reading -------------------------------------------------------------------------------
     def query_sql(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:

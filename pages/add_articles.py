@@ -9,6 +9,7 @@ from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.fetch import fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
 from conflict_monitor.extract.preview import highlight_evidence, preview_frame
+from conflict_monitor.store import ImportRejected, StoreError
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 
@@ -79,8 +80,14 @@ if results and st.button(f"Store {total} events from {len(results)} article(s)",
                          key="add_store", icon=":material/save:"):
     store = get_store()
     added = present = 0
-    for _, result in results:
-        outcome = store.ingest_article(result.article, result.events)
-        added, present = added + outcome.added, present + outcome.already_present
+    try:
+        for _, result in results:
+            outcome = store.ingest_article(result.article, result.events)
+            added, present = added + outcome.added, present + outcome.already_present
+    except (ImportRejected, StoreError) as exc:  # each article is all or nothing
+        st.error(f"{exc} Articles before it were stored ({added} events added).",
+                 icon=":material/error:")
+    else:
+        st.success(f"Stored: {added} events added, {present} already present.",
+                   icon=":material/check_circle:")
     clear_data_caches()
-    st.success(f"Stored: {added} events added, {present} already present.", icon=":material/check_circle:")

@@ -3,6 +3,8 @@ numeric inter1/inter2 codes, event_id_no_cnty and dates written '27 February 202
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from conflict_monitor.importers.common import (
@@ -34,9 +36,9 @@ def _country(frame: pd.DataFrame) -> pd.Series:
 
 
 def _is_number(value: object) -> bool:
+    """True for a finite number or numeric text (a missing column reads as NaN, not a code)."""
     try:
-        float(str(value))
-        return True
+        return math.isfinite(float(str(value)))
     except ValueError:
         return False
 
