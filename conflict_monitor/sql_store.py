@@ -29,6 +29,8 @@ SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein"
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
 T = TypeVar("T")
+# Article columns a later store of the same text may fill in when the stored one lacks them.
+_ARTICLE_METADATA = ("title", "source", "url", "published", "dateline")
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -176,6 +178,17 @@ class SqlStore(IncidentWriteMixin, EventStore):
             stored = self._execute(con, f"INSERT INTO articles ({', '.join(names)}) VALUES "
                                         f"({', '.join('?' for _ in names)}) "
                                         "ON CONFLICT (id) DO NOTHING", [values[n] for n in names])
+            if not stored:
+                # The same text is stored already (the id hashes the normalised text): its
+                # events stand. Another outlet spelling or publication date would give the
+                # events other ids (they hash source and resolved date) and count them twice,
+                # so only metadata the stored article lacks is filled in.
+                fill = [n for n in _ARTICLE_METADATA if values.get(n) is not None]
+                if fill:
+                    self._execute(con, "UPDATE articles SET " + ", ".join(
+                        f"{n} = coalesce({n}, ?)" for n in fill) + " WHERE id = ?",
+                        [values[n] for n in fill] + [article_id])
+                return 0, 0
             added = self._insert_frame(con, events_frame(good)) if good else 0
             dates = [e["event_date"] for e in good if e.get("event_date")]
             if added and dates:

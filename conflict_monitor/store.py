@@ -90,7 +90,9 @@ class EventStore(abc.ABC):
     @abc.abstractmethod
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
-        """Store an article and its events together; the same text again adds nothing."""
+        """Store an article and its events together. An article is identified by its
+        normalised text: the same text again (whatever its outlet or publication date) adds no
+        events; it only fills in metadata the stored article lacks."""
 
     @abc.abstractmethod
     def upsert_sites(self, sites: Sequence[Mapping[str, Any]],
