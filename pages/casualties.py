@@ -47,6 +47,9 @@ for tab, (dim, label) in zip(tabs, dims.items()):
         st.plotly_chart(charts.make_totals_figure(summary.totals, dim, label, caption),
                         key=f"cas_totals_{dim}", config=charts.chart_config(f"deaths-by-{dim}"))
         st.dataframe(cm.compute_totals_table(summary.totals, dim), hide_index=True, width="stretch")
+        if dim == "victim_group":
+            st.caption("Mixed: a dataset row whose dead were of several groups (UCDP GED splits its "
+                       "best estimate by side and civilians, not its low and high figures).")
         if dim == "claimant":
             st.caption("Per source: the figures that source itself gave, summed over the incidents "
                        "it reported (its lowest to its highest when it reported one incident twice).")

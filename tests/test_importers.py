@@ -207,3 +207,51 @@ class _Upload(io.BytesIO):
     def __init__(self, data: bytes, name: str = "upload.csv"):
         super().__init__(data)
         self.name, self.size = name, len(data)
+
+
+def _ucdp_file(tmp_path, **changes) -> Path:
+    """The fixture's header and first row, with some values changed."""
+    import csv
+
+    with open(FIXTURES / "ucdp_ged_sample.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        row = dict(next(reader), **changes)
+        header = reader.fieldnames
+    path = tmp_path / "ucdp_one.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerow(row)
+    return path
+
+
+def test_ucdp_victims_follow_the_death_columns(store, tmp_path):
+    """Issue 19.6: 20 of side A, 29 of side B and 1 civilian was stored as victims='civilians',
+    so the Casualties page showed civilians 48-55."""
+    from conflict_monitor import casualty_metrics as cm
+
+    path = _ucdp_file(tmp_path, id="777001", side_b="Hay'at Tahrir al-Sham", deaths_a="20",
+                      deaths_b="29", deaths_civilians="1", deaths_unknown="0", best="50", low="48",
+                      high="55")
+    import_file(store, path)
+    victims = _events(store, "ucdp").loc["ucdp-777001", "victims"]
+    assert cm.normalise_victim_group(victims) == "mixed"
+    assert "civilians 1" in victims and "side A soldiers 20" in victims and "side B fighters 29" in victims
+    summary = cm.query_casualty_summary(store, EventFilter(origins=("ucdp",)))
+    groups = summary.totals[summary.totals["dim"] == "victim_group"].set_index("label")
+    assert list(groups.index) == ["mixed"]
+    assert (groups.loc["mixed", "low"], groups.loc["mixed", "high"]) == (48, 55)
+
+
+@pytest.mark.parametrize("deaths, group", [
+    ({"deaths_a": "0", "deaths_b": "34", "deaths_civilians": "0"}, "soldiers"),  # Government of Turkey
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "7"}, "civilians"),
+    ({"deaths_a": "3", "deaths_b": "4", "deaths_civilians": "0"}, "soldiers"),  # two governments
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "0", "deaths_unknown": "5"}, "unspecified"),
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "2", "deaths_unknown": "5"}, "mixed"),
+])
+def test_ucdp_one_group_of_dead_is_that_group(store, tmp_path, deaths, group):
+    from conflict_monitor.victims import normalise_victim_group
+
+    import_file(store, _ucdp_file(tmp_path, id="777002", **{"deaths_unknown": "0", **deaths}))
+    assert normalise_victim_group(_events(store, "ucdp").loc["ucdp-777002", "victims"]) == group
