@@ -5,6 +5,7 @@ import streamlit as st
 from conflict_monitor import casualty_metrics as cm
 from conflict_monitor import charts
 from conflict_monitor.export import make_csv_text
+from conflict_monitor.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store
 from ui.metrics_loaders import load_casualty_reports, load_casualty_summary, load_sources
@@ -20,7 +21,7 @@ summary = load_casualty_summary(flt, version)
 overall = summary.totals[summary.totals["dim"] == "all"]
 sources = charts.format_sources(load_sources(flt, version, "fatalities IS NOT NULL"))
 caption = charts.make_caption(flt.describe(), sources)
-st.caption(caption)
+st.caption(escape_markdown(caption))
 if overall.empty and summary.running.empty:
     st.info("No reports of deaths match these filters. Widen the dates or clear a filter in the sidebar.")
     st.stop()
@@ -36,7 +37,7 @@ cols[1].metric("Incidents with deaths", f"{int(overall['incidents'].sum()):,}",
 cols[2].metric("Running totals (not added)", f"{len(summary.running):,}")
 st.markdown(RULE)
 for note in summary.notes:
-    st.caption(note)
+    st.caption(escape_markdown(note))
 
 st.subheader("Totals")
 dims = {"victim_group": "victim group", "actor1": "actor responsible", "nationality": "nationality",
@@ -73,7 +74,7 @@ else:
 st.subheader("Cumulative deaths")
 st.plotly_chart(charts.make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption),
                 key="cas_cumulative", config=charts.chart_config("cumulative-deaths"))
-st.caption(caption + " Incidents count on their first reported day. Squares are running totals as "
+st.caption(escape_markdown(caption) + " Incidents count on their first reported day. Squares are running totals as "
            "the sources gave them (e.g. \"more than 380 civilians since December\"): a separate "
            "series, never added to the curve.")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import metric_value, run_dashboard
+from tests.conftest import metric_value, run_dashboard, shown_text
 
 
 _run = run_dashboard
@@ -80,5 +80,5 @@ def test_bad_config_explains_itself(monkeypatch):
     monkeypatch.setenv("CONFLICT_MONITOR_DB", "ftp://example.org/db")
     at = _run()
     assert not at.exception
-    assert "ftp://" in at.error[0].value
+    assert "ftp://" in shown_text(at.error[0].value)
     assert "CONFLICT_MONITOR_DB" in at.info[0].value

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from conflict_monitor.filters import EventFilter
+from conflict_monitor.safety import escape_markdown
 from conflict_monitor.schema import ACLED_EVENT_TYPES, ACTIONS, ORIGINS
 from ui.url_state import compute_share_link, read_url_filter, write_url_filter
 
@@ -65,7 +66,7 @@ def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     write_url_filter(flt)
     st.session_state[ACTIVE_FILTER_KEY] = flt
     for notice in st.session_state.get(NOTICES_KEY, []):
-        sidebar.warning(notice)
+        sidebar.warning(escape_markdown(notice))
     with sidebar.expander("Copy link", icon=":material/link:"):
         st.caption("This link opens the same view, with these filters, on any page.")
         st.code(compute_share_link(flt), language=None, wrap_lines=True)
