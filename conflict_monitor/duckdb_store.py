@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
 import threading
 import time
 import uuid
@@ -37,10 +38,12 @@ STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in p
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
 # Writers of one DuckDBStore take turns (a lock); two stores opened on the same file in one
-# process share DuckDB's instance but not the lock, and a collision between them is retried
-# this many times, waiting a little longer each time.
-_CONFLICT_RETRIES = 8
-_CONFLICT_BACKOFF_S = 0.05
+# process share DuckDB's instance but not the lock, and a collision between them is retried for
+# up to this long, after a random pause that doubles each time (up to _CONFLICT_PAUSE_MAX_S), so
+# two writers do not collide again in step.
+_CONFLICT_WAIT_S = 60.0
+_CONFLICT_PAUSE_S = 0.01
+_CONFLICT_PAUSE_MAX_S = 0.5
 T = TypeVar("T")
 
 
@@ -141,17 +144,19 @@ class DuckDBStore(SqlStore):
     def _retry_conflicts(self, attempt: Callable[[], T]) -> T:
         """attempt() again when it collided with a writer outside this store's lock (another
         DuckDBStore on the same file in this process); after the last try, a StoreError."""
-        for tries in range(_CONFLICT_RETRIES + 1):
+        deadline = time.monotonic() + _CONFLICT_WAIT_S
+        pause = _CONFLICT_PAUSE_S
+        while True:
             try:
                 return attempt()
             except duckdb.TransactionException as exc:
                 if "conflict" not in str(exc).lower():
                     raise
-                if tries == _CONFLICT_RETRIES:
+                if time.monotonic() + pause > deadline:
                     raise StoreError(f"The store {self.path} was busy with other writes; nothing "
                                      "of this one was written. Try again.") from exc
-                time.sleep(_CONFLICT_BACKOFF_S * (tries + 1))  # let the other writer finish
-        raise AssertionError("unreachable")
+                time.sleep(random.uniform(0, pause))  # let the other writer finish first
+                pause = min(2 * pause, _CONFLICT_PAUSE_MAX_S)
 
     def _write(self, body: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         def attempt() -> T:
@@ -207,22 +212,26 @@ class DuckDBStore(SqlStore):
                     frame = frame.reindex(columns=list(EVENT_FIELDS))
                     with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
                         con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
-                seen, low, high = con.execute(f"SELECT count(DISTINCT event_id), min(event_date), "
-                                              f"max(event_date) FROM {staging}").fetchall()[0]
+                seen, low, high, revisions = con.execute(
+                    f"SELECT count(DISTINCT event_id), min(event_date), max(event_date), "
+                    f"count(revised_at) FROM {staging}").fetchall()[0]
                 from conflict_monitor.incidents import plan_relink  # noqa: PLC0415 - light store import
-                slices = plan_relink(low, high) if relink and low is not None else []
 
-                def move() -> tuple[int, bool]:
+                def move() -> tuple[int, int, list, bool]:
                     with self._write_on(con):
+                        updated, old_low, old_high = (self._apply_revisions(con, staging)
+                                                      if revisions else (0, None, None))
                         added = self._execute(
                             con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
                                  "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
+                        span = [d for d in (low, high, old_low, old_high) if d is not None]
+                        slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
-                        if added and not deferred:
+                        if (added or updated) and not deferred:
                             self._relink_slices(con, slices)
-                    return added, deferred
+                    return added, updated, slices, deferred
 
-                added, deferred = self._retry_conflicts(move)
+                added, updated, slices, deferred = self._retry_conflicts(move)
                 if deferred:
                     self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
@@ -234,7 +243,7 @@ class DuckDBStore(SqlStore):
                 con.execute(f"DROP TABLE IF EXISTS {staging}")
                 con.execute("RESET memory_limit")
                 con.execute("RESET preserve_insertion_order")
-        return ImportResult(added=added, already_present=seen - added)
+        return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def _link_slice_by_slice(self, con: duckdb.DuckDBPyConnection,
                              slices: list[tuple[dt.date, dt.date, dt.date, dt.date]], added: int) -> None:

@@ -29,8 +29,19 @@ SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein"
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
 T = TypeVar("T")
+# Kept when a dataset's newer revision replaces a stored row: the key only. Its incident id is
+# the new row's (none, for a dataset row), so relinking after the update links it afresh: an id
+# borrowed from a curated incident it matched before would otherwise stay with it.
+_KEPT_ON_REVISION = ("event_id",)
 # Article columns a later store of the same text may fill in when the stored one lacks them.
 _ARTICLE_METADATA = ("title", "source", "url", "published", "dateline")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A DATE result as a date (drivers give date, datetime or pandas Timestamp)."""
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -123,6 +134,19 @@ class SqlStore(IncidentWriteMixin, EventStore):
         for statement in self._schema_sql():
             self._execute(con, statement)
 
+    def _upgrade_schema(self) -> None:
+        """Add event columns a store made by an older version lacks (revised_at), then the
+        incident upkeep's own upgrade."""
+        with self._connect() as con:
+            present = {row[0] for row in self._fetch(
+                con, "SELECT column_name FROM information_schema.columns WHERE "
+                     "table_schema = current_schema() AND table_name = 'events'")}
+            for name, sql_type, _ in EVENT_COLUMNS:
+                if name not in present:  # names and types from the schema's fixed list
+                    self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
+                                       f"{self._sql_type(sql_type)}")
+        super()._upgrade_schema()
+
     # --- writing -----------------------------------------------------------------------------
     def _insert_frame(self, con: Any, frame: pd.DataFrame) -> int:
         """Insert event rows not yet present, in event_id order (so that concurrent writers take
@@ -135,6 +159,30 @@ class SqlStore(IncidentWriteMixin, EventStore):
                                       "FROM incoming_events ORDER BY event_id "
                                       "ON CONFLICT (event_id) DO NOTHING")
 
+    def _apply_revisions(self, con: Any, source: str) -> tuple[int, dt.date | None, dt.date | None]:
+        """Replace stored events by the rows of table `source` that revise them (a later
+        revised_at than the stored row's, or the stored row has none). Returns how many were
+        replaced and the span of their old and new dates (to relink); the incidents they leave
+        are marked for recounting."""
+        # Only rows already stored are sorted (a first import of millions of rows finds none).
+        newest = (f"(SELECT DISTINCT ON (s.event_id) {', '.join(f's.{n}' for n in EVENT_FIELDS)} "
+                  f"FROM {source} AS s JOIN events AS e ON e.event_id = s.event_id "
+                  "WHERE s.revised_at IS NOT NULL AND (e.revised_at IS NULL OR s.revised_at > "
+                  "e.revised_at) ORDER BY s.event_id, s.revised_at DESC) AS r")
+        match = "events.event_id = r.event_id"
+        count, low, high = self._fetch(
+            con, f"SELECT count(*), min(least(events.event_date, r.event_date)), "
+                 f"max(greatest(events.event_date, r.event_date)) FROM events, {newest} "
+                 f"WHERE {match}")[0]
+        if not count:
+            return 0, None, None
+        self._execute(con, incident_counts.mark_incidents_sql(
+            f"SELECT events.incident_id FROM events, {newest} WHERE {match}"))
+        updates = ", ".join([f"{n} = r.{n}" for n in EVENT_FIELDS if n not in _KEPT_ON_REVISION]
+                            + [f"{incident_counts.COLUMN[0]} = NULL"])  # recounted at commit
+        self._execute(con, f"UPDATE events SET {updates} FROM {newest} WHERE {match}")
+        return int(count), _as_date(low), _as_date(high)
+
     def upsert_events(self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
                       skip_invalid: bool = False) -> ImportResult:
         if isinstance(rows, pd.DataFrame):
@@ -145,21 +193,26 @@ class SqlStore(IncidentWriteMixin, EventStore):
         return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
 
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
-        seen, added, low, high = 0, 0, None, None
+        seen, added, updated, low, high = 0, 0, 0, None, None
         with self._transaction() as con:
             for frame in batches:
                 if frame.empty:
                     continue
-                frame = frame.reindex(columns=list(EVENT_FIELDS)).drop_duplicates("event_id")
+                frame = frame.reindex(columns=list(EVENT_FIELDS))
+                revised, old_low, old_high = 0, None, None
+                if frame["revised_at"].notna().any():
+                    with self._stage(con, "revised_events", frame, EVENT_COLUMNS):
+                        revised, old_low, old_high = self._apply_revisions(con, "revised_events")
+                updated += revised
                 added += self._insert_frame(con, frame)
-                seen += len(frame)
+                seen += frame["event_id"].nunique()
                 dates = pd.to_datetime(frame["event_date"], errors="coerce").dropna()
                 if not dates.empty:
-                    low = min(filter(None, (low, dates.min().date())))
-                    high = max(filter(None, (high, dates.max().date())))
-            if relink and added and low is not None:
+                    low = min(filter(None, (low, old_low, dates.min().date())))
+                    high = max(filter(None, (high, old_high, dates.max().date())))
+            if relink and (added or updated) and low is not None:
                 self._relink(con, low, high)
-        return ImportResult(added=added, already_present=seen - added)
+        return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:

@@ -15,8 +15,9 @@ max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
 st.title("Data")
 st.caption("Bring ACLED, UCDP GED or GDELT 2.0 exports in beside the extracted events. A file is "
-           "imported whole or not at all, importing it again adds nothing, and reports of one "
-           "incident are linked across origins. The sidebar filters do not apply here.")
+           "imported whole or not at all, importing it again adds nothing (rows ACLED has revised "
+           "since, by a newer timestamp, are updated), and reports of one incident are linked "
+           "across origins. The sidebar filters do not apply here.")
 
 last = st.session_state.pop("data_last_import", None)
 if last:
