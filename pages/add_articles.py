@@ -1,6 +1,10 @@
 """Add articles: paste text, upload .txt/.html files or fetch a URL; review the extracted events
 with their evidence highlighted; store them. The logic lives in conflict_monitor.extract."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 
 import streamlit as st
@@ -9,10 +13,11 @@ from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.fetch import fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
 from conflict_monitor.extract.preview import highlight_evidence, preview_frame
-from conflict_monitor.safety import escape_markdown
-from conflict_monitor.store import ImportRejected, StoreError
+from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.base import ImportRejected, StoreError
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
+from ui.tables import render_table
 
 require_shell()
 
@@ -71,7 +76,7 @@ for label, result in results:
     for warning in result.warnings:
         st.warning(escape_markdown(warning))
     if result.events:
-        st.dataframe(preview_frame(result.events), hide_index=True, key=f"add_table_{article['id']}")
+        render_table(preview_frame(result.events), key=f"add_table_{article['id']}")
     else:
         st.info("No events found in this article.")
     with st.expander("Article text, evidence highlighted", expanded=not result.events):

@@ -1,13 +1,17 @@
 """Data: import an ACLED, UCDP GED or GDELT 2.0 export (whole file or nothing); what is stored."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, \
-    origin_counts
-from conflict_monitor.safety import compute_safe_url, escape_markdown
+from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, origin_counts
+from conflict_monitor.model.safety import compute_safe_url, escape_markdown
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
+from ui.tables import render_table
 
 require_shell()
 store = get_store()
@@ -24,8 +28,8 @@ if last:
     st.success(escape_markdown(last["summary"]), icon=":material/check_circle:")
     if last["skipped"]:
         st.warning(f"{len(last['skipped'])} bad rows were left out:")
-        st.dataframe(pd.DataFrame(last["skipped"], columns=["line", "problem"]),
-                     hide_index=True, height=min(400, 40 + 35 * len(last["skipped"])))
+        render_table(pd.DataFrame(last["skipped"], columns=["line", "problem"]),
+                     height=min(400, 40 + 35 * len(last["skipped"])))
 
 upload = st.file_uploader("Export file (CSV, or tab-separated for GDELT)", type=["csv", "tsv", "txt"],
                           key="data_upload",
@@ -63,7 +67,7 @@ if upload is not None:
 
 st.subheader("Stored events by origin")
 counts = origin_counts(store)
-st.dataframe(counts, hide_index=True, column_config={
+render_table(counts, column_config={
     "origin": "Origin", "events": st.column_config.NumberColumn("Reports", format="%d"),
     "incidents": st.column_config.NumberColumn("Incidents", format="%d",
                                                help="distinct incident ids: reports of one incident count once"),
@@ -78,8 +82,8 @@ else:
                                   "WHERE article_id IS NOT NULL GROUP BY article_id")
     articles = articles.merge(per_article, on="id", how="left").fillna({"events": 0})
     articles["url"] = articles["url"].map(compute_safe_url)  # no javascript: links
-    st.dataframe(articles[["published", "title", "source", "dateline", "events", "url", "id"]],
-                 hide_index=True, column_config={
+    render_table(articles[["published", "title", "source", "dateline", "events", "url", "id"]],
+                 column_config={
                      "published": st.column_config.DateColumn("Published"), "title": "Title",
                      "source": "Source", "dateline": "Dateline", "id": "Article id",
                      "url": st.column_config.LinkColumn("Link"),

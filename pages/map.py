@@ -1,5 +1,9 @@
 """Map: the observation posts with their status on a chosen day, the governorates, the events."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import datetime as dt
 import json
 
@@ -7,17 +11,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflict_monitor.map_posts import STATUS_STYLES
-from conflict_monitor.maps import build_idlib_map
-from conflict_monitor.safety import compute_safe_url, escape_markdown
-from conflict_monitor.sites import (
-    compute_as_of_filter, compute_site_history, compute_site_status_as_of, compute_status_dates,
-    find_clicked, make_map_geojson,
+from conflict_monitor.maps.idlib import build_idlib_map
+from conflict_monitor.maps.posts_layer import STATUS_STYLES
+from conflict_monitor.maps.sites import (
+    compute_as_of_filter,
+    compute_site_history,
+    compute_site_status_as_of,
+    compute_status_dates,
+    find_clicked,
+    make_map_geojson,
 )
+from conflict_monitor.model.safety import compute_safe_url, escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
 from ui.shell import require_shell
-from ui.tables import render_event_table
+from ui.tables import render_event_table, render_table
 
 ASOF_KEY, WINDOWS = "map_asof", {"All up to the date": None, "Last 30 days": 30, "Last 7 days": 7}
 MAP_EVENT_LIMIT = 100_000  # newest events drawn; the map's build stays near a second at this size
@@ -72,7 +80,8 @@ as_of = cols[0].slider("As of", min_value=low, max_value=high, key=ASOF_KEY, for
 for col, (label, call, arg, tip) in zip(cols[1:], [
         (":material/skip_previous:", _jump, False, "Previous day a post changed status"),
         ("−7", _step, -7, "7 days back"), ("−1", _step, -1, "1 day back"), ("+1", _step, 1, "1 day on"),
-        ("+7", _step, 7, "7 days on"), (":material/skip_next:", _jump, True, "Next day a post changed status")]):
+        ("+7", _step, 7, "7 days on"),
+        (":material/skip_next:", _jump, True, "Next day a post changed status")], strict=True):
     col.button(label, on_click=call, args=(arg,), help=tip, key=f"map_step_{tip}", width="stretch")
 st.query_params["asof"] = as_of.isoformat()  # after the sidebar ran: ui/url_state keeps it
 
@@ -112,11 +121,11 @@ def render_clicked(clicked: dict | None) -> None:
                     f"**{escape_markdown(post['coord_confidence'])}**")
         history = pd.DataFrame(compute_site_history(statuses, post["site_id"]))
         if not history.empty:
-            st.dataframe(history[["status_from", "status", "date_approx"]], hide_index=True,
+            render_table(history[["status_from", "status", "date_approx"]],
                          column_config={"status_from": st.column_config.DateColumn("From"),
                                         "date_approx": "Approx. day"})
         links = [compute_safe_url(u.strip().split(" ")[0]) for u in str(post["source_url"]).split(" | ")]
-        st.dataframe(pd.DataFrame({"source": [u for u in links if u]}), hide_index=True,
+        render_table(pd.DataFrame({"source": [u for u in links if u]}),
                      column_config={"source": st.column_config.LinkColumn("Sources")}, height=150)
         with st.expander("Basis of the position and dates"):
             st.text(post.get("notes") or "")

