@@ -31,6 +31,7 @@ from conflict_monitor.model.schema import (
 from conflict_monitor.store import incident_counts
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
+from conflict_monitor.store.revisions import RevisionMixin
 
 Columns = Sequence[tuple[str, str, str]]
 SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein", "confidence",
@@ -38,19 +39,8 @@ SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein"
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
 T = TypeVar("T")
-# Kept when a dataset's newer revision replaces a stored row: the key only. Its incident id is
-# the new row's (none, for a dataset row), so relinking after the update links it afresh: an id
-# borrowed from a curated incident it matched before would otherwise stay with it.
-_KEPT_ON_REVISION = ("event_id",)
 # Article columns a later store of the same text may fill in when the stored one lacks them.
 _ARTICLE_METADATA = ("title", "source", "url", "published", "dateline")
-
-
-def _as_date(value: Any) -> dt.date | None:
-    """A DATE result as a date (drivers give date, datetime or pandas Timestamp)."""
-    if value is None:
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -81,7 +71,7 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, EventStore):
+class SqlStore(IncidentWriteMixin, RevisionMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -167,30 +157,6 @@ class SqlStore(IncidentWriteMixin, EventStore):
             return self._execute(con, f"INSERT INTO events ({_EVENT_COLS}) SELECT {_EVENT_COLS} "
                                       "FROM incoming_events ORDER BY event_id "
                                       "ON CONFLICT (event_id) DO NOTHING")
-
-    def _apply_revisions(self, con: Any, source: str) -> tuple[int, dt.date | None, dt.date | None]:
-        """Replace stored events by the rows of table `source` that revise them (a later
-        revised_at than the stored row's, or the stored row has none). Returns how many were
-        replaced and the span of their old and new dates (to relink); the incidents they leave
-        are marked for recounting."""
-        # Only rows already stored are sorted (a first import of millions of rows finds none).
-        newest = (f"(SELECT DISTINCT ON (s.event_id) {', '.join(f's.{n}' for n in EVENT_FIELDS)} "
-                  f"FROM {source} AS s JOIN events AS e ON e.event_id = s.event_id "
-                  "WHERE s.revised_at IS NOT NULL AND (e.revised_at IS NULL OR s.revised_at > "
-                  "e.revised_at) ORDER BY s.event_id, s.revised_at DESC) AS r")
-        match = "events.event_id = r.event_id"
-        count, low, high = self._fetch(
-            con, f"SELECT count(*), min(least(events.event_date, r.event_date)), "
-                 f"max(greatest(events.event_date, r.event_date)) FROM events, {newest} "
-                 f"WHERE {match}")[0]
-        if not count:
-            return 0, None, None
-        self._execute(con, incident_counts.mark_incidents_sql(
-            f"SELECT events.incident_id FROM events, {newest} WHERE {match}"))
-        updates = ", ".join([f"{n} = r.{n}" for n in EVENT_FIELDS if n not in _KEPT_ON_REVISION]
-                            + [f"{incident_counts.COLUMN[0]} = NULL"])  # recounted at commit
-        self._execute(con, f"UPDATE events SET {updates} FROM {newest} WHERE {match}")
-        return int(count), _as_date(low), _as_date(high)
 
     def upsert_events(self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
                       skip_invalid: bool = False) -> ImportResult:
