@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli_extract",
     "conflict_monitor.cli_import",
     "conflict_monitor.bench",
+    "conflict_monitor.control.cli",
 )
 
 

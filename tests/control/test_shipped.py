@@ -132,6 +132,7 @@ def test_territorial_events_become_claims_about_known_places(shipped):
     ({"action": "other", "cameo_code": "190", "sub_event_type": "Non-state actor overtakes territory"}, True),
     ({"action": "attack", "cameo_code": "190", "sub_event_type": "Armed clash"}, False),
     ({"action": "encircle", "cameo_code": "191", "sub_event_type": "Armed clash"}, False),
+    ({"action": "encircle", "cameo_code": "191", "sub_event_type": "Government regains territory"}, False),
     ({"is_running_total": True}, False),
 ])
 def test_which_events_count_as_territorial(overrides, kept):
