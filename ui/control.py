@@ -1,0 +1,83 @@
+"""Territorial control in the app: cached claims under the filter, the map's control layers,
+the clicked place's history, the Timeline's weekly strip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from conflict_monitor.control.map_layer import (
+    build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
+    find_control_place, make_control_legend_html,
+)
+from conflict_monitor.control.model import compute_control_as_of, compute_place_history
+from conflict_monitor.control.select import EVENT_COLUMNS, compute_all_claims, compute_control_filter
+from conflict_monitor.control.sides import list_conflict_sides, load_sides
+from conflict_monitor.filters import EventFilter
+from conflict_monitor.geo import load_admin1
+from conflict_monitor.safety import compute_safe_url
+from ui.loaders import get_store
+from ui.tables import render_table
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_claims(flt: EventFilter, version: str) -> pd.DataFrame:
+    """Every control claim under the filter's dates, countries, origins and sources."""
+    del version  # only a cache key
+    events = get_store().query_events(compute_control_filter(flt), columns=list(EVENT_COLUMNS))
+    return compute_all_claims(events, flt)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_side_colours() -> dict[str, str]:
+    """Side -> colour, in sides.csv order."""
+    return compute_side_colours(list_conflict_sides(load_sides()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_as_of(flt: EventFilter, version: str, as_of: dt.date) -> pd.DataFrame:
+    """Each place's status on the day."""
+    return compute_control_as_of(load_control_claims(flt, version), as_of)
+
+
+def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> tuple[list[folium.Element], str]:
+    """The area and place layers for build_idlib_map, and their legend lines."""
+    colours = load_side_colours()
+    areas = build_control_area_layer(compute_control_areas(control, load_admin1()), colours)
+    places = build_control_layer(control, claims, colours)
+    return [areas, places], make_control_legend_html(colours, set(control["side"].dropna()))
+
+
+def make_control_caption(control: pd.DataFrame) -> str:
+    """One line: how many places each side holds, contested, changed hands lately."""
+    if control.empty:
+        return "No control claims under these filters."
+    held = control[control["status"] == "held"]["side"].value_counts()
+    parts = [f"{n} held by {side}" for side, n in held.items()]
+    contested = int((control["status"] == "contested").sum())
+    recent = int(control["changed_recently"].sum())
+    return (f"Control of {len(control)} places: " + ", ".join(parts)
+            + (f", {contested} contested" if contested else "")
+            + (f"; {recent} changed hands in the last 7 days" if recent else "")
+            + ". Shaded areas are approximate (Voronoi cells).")
+
+
+def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims: pd.DataFrame) -> bool:
+    """The clicked place's history (who took it, when, per which source, the evidence);
+    False when the click was not on a place."""
+    place = find_control_place(clicked["lat"], clicked["lng"], control)
+    if place is None:
+        return False
+    st.subheader(place["place"])
+    state = ("contested: " + place["sides"]) if place["status"] == "contested" else (place["side"] or "holder unknown")
+    st.markdown(f"**{state}**" + (f" since {place['since']}" if place.get("since") else ""))
+    history = compute_place_history(claims, place["place_id"])
+    history["source_url"] = [compute_safe_url(str(u or "").split(" | ")[0].strip()) for u in history["source_url"]]
+    render_table(history[["date", "claim", "side", "reported_by", "source_url", "evidence"]],
+        column_config={"date": st.column_config.DateColumn("Date"),
+                       "source_url": st.column_config.LinkColumn("Source")}, key="control_history")
+    return True
