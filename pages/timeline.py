@@ -9,6 +9,7 @@ import streamlit as st
 
 from conflict_monitor import charts
 from conflict_monitor import timeline_metrics as tm
+from ui.control import render_control_strip
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version
 from ui.metrics_loaders import (load_daily, load_key_events, load_pair_daily, load_period_samples,
@@ -111,3 +112,5 @@ st.plotly_chart(charts.make_pairs_figure(pairs, period, caption), key="tl_pairs_
                 config=charts.chart_config("escalation-by-actor-pair"))
 st.caption(caption + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
            "total index over the view; each panel has its own scale.")
+
+render_control_strip(flt, version, caption)

@@ -14,7 +14,9 @@ from conflict_monitor.control.map_layer import (
     build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
     find_control_place, make_control_legend_html,
 )
-from conflict_monitor.control.model import compute_control_as_of, compute_place_history
+from conflict_monitor.chart_common import chart_config
+from conflict_monitor.control.charts import make_control_changes_figure
+from conflict_monitor.control.model import compute_changes_per_week, compute_control_as_of, compute_place_history
 from conflict_monitor.control.select import EVENT_COLUMNS, compute_all_claims, compute_control_filter
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.filters import EventFilter
@@ -81,3 +83,14 @@ def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims:
         column_config={"date": st.column_config.DateColumn("Date"),
                        "source_url": st.column_config.LinkColumn("Source")}, key="control_history")
     return True
+
+
+def render_control_strip(flt: EventFilter, version: str, caption: str) -> None:
+    """The Timeline's weekly strip of places gained and lost by each side."""
+    weekly = compute_changes_per_week(load_control_claims(flt, version))
+    st.subheader("Control changes")
+    st.plotly_chart(make_control_changes_figure(weekly, load_side_colours(), caption), key="tl_control",
+                    config=chart_config("control-changes"))
+    st.caption(caption + " Territorial control: places gained and lost per week by each side, from "
+               "capture reports and the sourced reference of control changes (an encirclement is not "
+               "a change; days the sources disagree on are not counted as changes). Hover for the places.")
