@@ -111,7 +111,7 @@ def render_clicked(clicked: dict | None) -> None:
     if not clicked:
         st.info("Click a post or an event on the map: its details and the events there show here.")
         return
-    if render_control_click(clicked, control, control_claims):
+    if render_control_click(clicked, control, control_claims, posts):
         return
     post, here = find_clicked(clicked["lat"], clicked["lng"], posts, shown)
     if post is None and here.empty:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from conflict_monitor.control.map_layer import (
     build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
-    find_control_place, make_control_legend_html,
+    find_clicked_control_place, make_control_legend_html,
 )
 from conflict_monitor.chart_common import chart_config
 from conflict_monitor.control.charts import make_control_changes_figure
@@ -68,10 +68,12 @@ def make_control_caption(control: pd.DataFrame) -> str:
             + ". Shaded areas are approximate (Voronoi cells).")
 
 
-def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims: pd.DataFrame) -> bool:
+def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims: pd.DataFrame,
+                         posts: pd.DataFrame) -> bool:
     """The clicked place's history (who took it, when, per which source, the evidence);
-    False when the click was not on a place."""
-    place = find_control_place(clicked["lat"], clicked["lng"], control)
+    False when the click was not on a place, or was on an observation post (drawn on top:
+    al-Eis, Tal Tuqan and Jabal Shahshabu share their post's point)."""
+    place = find_clicked_control_place(clicked["lat"], clicked["lng"], control, posts)
     if place is None:
         return False
     st.subheader(place["place"])

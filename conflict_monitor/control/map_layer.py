@@ -145,3 +145,12 @@ def find_control_place(lat: float, lon: float, control: pd.DataFrame, max_km: fl
     d = _distance_km(lat, lon, placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float))
     i = int(d.argmin())
     return placed.iloc[i].to_dict() if d[i] <= max_km else None
+
+
+def find_clicked_control_place(lat: float, lon: float, control: pd.DataFrame, posts: pd.DataFrame
+                               ) -> dict[str, Any] | None:
+    """The place clicked, unless an observation post (drawn on top) is under the click: al-Eis,
+    Tal Tuqan and Jabal Shahshabu share their post's point."""
+    if find_control_place(lat, lon, posts, max_km=0.3) is not None:
+        return None
+    return find_control_place(lat, lon, control)

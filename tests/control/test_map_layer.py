@@ -11,7 +11,8 @@ from shapely.geometry import Point
 
 from conflict_monitor.control.charts import make_control_changes_figure
 from conflict_monitor.control.map_layer import (
-    CONTESTED_COLOUR, MAX_CELL_KM, compute_control_areas, compute_side_colours, find_control_place,
+    CONTESTED_COLOUR, MAX_CELL_KM, compute_control_areas, compute_side_colours, find_clicked_control_place,
+    find_control_place,
 )
 from conflict_monitor.control.model import compute_changes_per_week, compute_control_as_of
 from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
@@ -92,6 +93,9 @@ def test_a_click_finds_the_place_under_it():
     control = compute_control_as_of(claims, D(2020, 2, 28))
     assert find_control_place(35.8645, 36.8060, control)["place"] == "Saraqib"
     assert find_control_place(35.0, 38.0, control) is None
+    posts = pd.DataFrame(load_posts()[0])
+    assert find_clicked_control_place(35.9964, 37.0006, control, posts) is None  # the al-Eis post wins
+    assert find_clicked_control_place(35.8645, 36.8060, control, posts)["place"] == "Saraqib"
 
 
 def test_the_strip_draws_gains_up_and_losses_down():
