@@ -80,8 +80,7 @@ class MapExtras(folium.MacroElement):
         self.attribution = attribution
 
 
-def make_legend_html(colour_by: str = "action", categories: list[str] | None = None,
-                     extra: str = "") -> str:
+def make_legend_html(colour_by: str = "action", categories: list[str] | None = None) -> str:
     """Legend: post status badges, the approximate mark, event colours and sizes."""
     posts = "".join(
         f'<i style="background:{c}"></i>{escape_html(label)}<br>'
@@ -92,18 +91,17 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
     return (f'<details open><summary>Legend</summary><div style="display:flex;gap:12px">'
             f"<div><b>Observation posts</b><br>{posts}≈, dashed circle:<br>approximate position</div>"
             f"<div><b>Events by {escape_html(colour_by.replace('_', ' '))}</b><br>{events}"
-            f"size: deaths<br>dashed: running total</div>{extra}</div></details>")
+            "size: deaths<br>dashed: running total</div></div></details>")
 
 
 def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame,
                     as_of: dt.date, *, tiles: str = "none", colour_by: str = "action",
                     admin1: gpd.GeoDataFrame | None = None, detail_limit: int = DETAIL_LIMIT,
-                    extra_layers: Sequence[folium.map.Layer] = (), legend_extra: str = ""
-                    ) -> folium.Map:
+                    extra_layers: Sequence[folium.Element] = ()) -> folium.Map:
     """The whole map. `posts` come from compute_site_status_as_of; `events` are those to show.
     tiles="none" starts on a plain background (offline), "osm" on OpenStreetMap tiles.
-    `extra_layers` (e.g. territorial control) go above the events and below the posts, with
-    `legend_extra` added to the legend."""
+    `extra_layers` (e.g. territorial control and its legend) go above the events and below
+    the posts."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_start=9,
                    location=[35.8, 36.6])
     m.options.update(max_zoom=18, min_zoom=4)  # markercluster needs maxZoom; no tile layer sets it
@@ -120,8 +118,7 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     for extra in extra_layers:
         extra.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
-    MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None,
-                               legend_extra)).add_to(m)
+    MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # hover the layers icon to switch
     m.fit_bounds(IDLIB_BOUNDS, padding_top_left=(0, 5), padding_bottom_right=(0, 60))
     return m

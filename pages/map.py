@@ -141,9 +141,8 @@ def render_map_panel() -> None:
     """The map and the details beside it; a click reruns only this part, panning nothing."""
     left, right = st.columns([2, 1])
     with left:
-        layers, legend = make_control_map_layers(control, control_claims)
         m = build_idlib_map(posts, statuses, shown, as_of, tiles=tiles, colour_by=colour_by,
-                            extra_layers=layers, legend_extra=legend)
+                            extra_layers=make_control_map_layers(control, control_claims))
         out = st_folium(m, key="idlib_map", height=640, use_container_width=True,
                         returned_objects=["last_object_clicked"])
     with right:

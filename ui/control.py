@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from conflict_monitor.control.map_layer import (
-    build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
+    ControlLegend, build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
     find_clicked_control_place, make_control_legend_html,
 )
 from conflict_monitor.chart_common import chart_config
@@ -46,12 +46,12 @@ def load_control_as_of(flt: EventFilter, version: str, as_of: dt.date) -> pd.Dat
     return compute_control_as_of(load_control_claims(flt, version), as_of)
 
 
-def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> tuple[list[folium.Element], str]:
-    """The area and place layers for build_idlib_map, and their legend lines."""
+def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> list[folium.Element]:
+    """The area and place layers and their legend, for build_idlib_map."""
     colours = load_side_colours()
     areas = build_control_area_layer(compute_control_areas(control, load_admin1()), colours)
     places = build_control_layer(control, claims, colours)
-    return [areas, places], make_control_legend_html(colours, set(control["side"].dropna()))
+    return [areas, places, ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
 
 
 def make_control_caption(control: pd.DataFrame) -> str:

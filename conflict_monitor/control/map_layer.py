@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import folium
 import geopandas as gpd
 import pandas as pd
+from jinja2 import Template
 from shapely.geometry import MultiPoint, Point
 from shapely.ops import voronoi_diagram
 
@@ -127,12 +128,41 @@ def build_control_area_layer(areas: gpd.GeoDataFrame, colours: dict[str, str]) -
                           tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if not frame.empty else None)
 
 
+_SWATCH = ("display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:50%;"
+           "vertical-align:-1px;border:1px solid #444;background:")
+_BOX = ("background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;font:11px/1.3 sans-serif;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3)")
+
+
 def make_control_legend_html(colours: dict[str, str], shown: Sequence[str]) -> str:
-    """Legend lines for the sides present on the map."""
-    lines = "".join(f'<i style="background:{c}"></i>{escape_html(s)}<br>' for s, c in colours.items() if s in shown)
-    return (f"<div><b>Control on the date</b><br>{lines}"
-            f'<i style="background:{CONTESTED_COLOUR}"></i>contested<br>'
-            "dark ring: changed hands<br>in the last 7 days<br>shaded: approximate area</div>")
+    """Legend lines for the sides present on the map (folded: it sits top left, over land)."""
+    lines = "".join(f'<i style="{_SWATCH}{c}"></i>{escape_html(s)}<br>' for s, c in colours.items() if s in shown)
+    return (f'<details style="{_BOX}"><summary style="cursor:pointer;font-weight:bold">Control on the date'
+            f'</summary>{lines}<i style="{_SWATCH}{CONTESTED_COLOUR}"></i>contested<br>'
+            "dark ring: changed hands<br>in the last 7 days<br>shaded: approximate area</details>")
+
+
+class ControlLegend(folium.MacroElement):
+    """The control legend as its own Leaflet control, top left, so the main legend (bottom
+    right) does not grow over the posts in the south-east."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "topleft"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "cm-control-legend"); div.innerHTML = {{ this.legend_html|tojson }};
+    L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div); return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, legend_html: str):
+        super().__init__()
+        self._name = "ControlLegend"
+        self.legend_html = legend_html
 
 
 def find_control_place(lat: float, lon: float, control: pd.DataFrame, max_km: float = 0.5) -> dict[str, Any] | None:

@@ -29,13 +29,13 @@ EMPTY_EVENTS = pd.DataFrame(columns=[c[0] for c in EVENT_COLUMNS])
 
 def _map_html(control: pd.DataFrame, claims: pd.DataFrame) -> str:
     from conflict_monitor.control.map_layer import (
-        build_control_area_layer, build_control_layer, make_control_legend_html)
+        ControlLegend, build_control_area_layer, build_control_layer, make_control_legend_html)
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, D(2020, 2, 28))
     layers = [build_control_area_layer(compute_control_areas(control, load_admin1()), COLOURS),
-              build_control_layer(control, claims, COLOURS)]
-    m = build_idlib_map(posts, statuses, EMPTY_EVENTS, D(2020, 2, 28), extra_layers=layers,
-                        legend_extra=make_control_legend_html(COLOURS, set(control["side"].dropna())))
+              build_control_layer(control, claims, COLOURS),
+              ControlLegend(make_control_legend_html(COLOURS, set(control["side"].dropna())))]
+    m = build_idlib_map(posts, statuses, EMPTY_EVENTS, D(2020, 2, 28), extra_layers=layers)
     return m.get_root().render()
 
 
