@@ -10,14 +10,27 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.control.map_layer import (
-    ControlLegend, build_control_area_layer, build_control_layer, compute_control_areas, compute_side_colours,
-    find_clicked_control_place, make_control_legend_html,
-)
 from conflict_monitor.chart_common import chart_config
 from conflict_monitor.control.charts import make_control_changes_figure
-from conflict_monitor.control.model import compute_changes_per_week, compute_control_as_of, compute_place_history
-from conflict_monitor.control.select import EVENT_COLUMNS, compute_all_claims, compute_control_filter
+from conflict_monitor.control.map_layer import (
+    ControlLegend,
+    build_control_area_layer,
+    build_control_layer,
+    compute_control_areas,
+    compute_side_colours,
+    find_clicked_control_place,
+    make_control_legend_html,
+)
+from conflict_monitor.control.model import (
+    compute_changes_per_week,
+    compute_control_as_of,
+    compute_place_history,
+)
+from conflict_monitor.control.select import (
+    EVENT_COLUMNS,
+    compute_all_claims,
+    compute_control_filter,
+)
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.filters import EventFilter
 from conflict_monitor.geo import load_admin1

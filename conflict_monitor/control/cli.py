@@ -12,10 +12,14 @@ import sys
 import pandas as pd
 
 from conflict_monitor.cli_args import parse_date_arg
-from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.claims import compute_place_index
+from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
-from conflict_monitor.control.select import EVENT_COLUMNS, compute_all_claims, compute_control_filter
+from conflict_monitor.control.select import (
+    EVENT_COLUMNS,
+    compute_all_claims,
+    compute_control_filter,
+)
 from conflict_monitor.export import neutralise_cell
 from conflict_monitor.filters import EventFilter
 from conflict_monitor.store import open_store

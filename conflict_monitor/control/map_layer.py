@@ -5,7 +5,8 @@ goes through map_html.escape_html; sources only as safe links."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd

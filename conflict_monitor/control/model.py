@@ -10,6 +10,7 @@ that the losing side still holds or fights on, and changes to different sides wi
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def _contested_spans(changes: list[_Change], disputes: list[dict[str, Any]], ini
             spans.append((change.first, change.last + dt.timedelta(days=1), sides, change.claims))
         elif max(taken_days) > change.first:
             spans.append((change.first, max(taken_days), sides, change.claims))
-    for a, b in zip(confirmed, confirmed[1:]):
+    for a, b in itertools.pairwise(confirmed):
         if a.side != b.side and (b.first - a.first).days <= CLAIM_WINDOW_DAYS:
             spans.append((a.first, b.first, {a.side, b.side}, a.claims + b.claims))
     for dispute in disputes:

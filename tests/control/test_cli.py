@@ -56,3 +56,16 @@ def test_control_needs_a_valid_day(store_path, capsys):
         main(["control", "--as-of", "28/02/2020"])
     assert exc.value.code == 2
     assert "--as-of" in capsys.readouterr().err
+
+
+def test_an_imported_acled_territorial_event_is_evidence(store_path, capsys):
+    from pathlib import Path
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "acled_sample.csv"
+    assert main(["import", str(fixture), "--format", "acled"]) == 0
+    capsys.readouterr()
+    assert main(["control", "--as-of", "2020-02-05", "--origin", "acled"]) == 0
+    rows = _rows(capsys)
+    assert set(rows) == {"Saraqib"}  # 'Saraqab' at 35.8624, 36.8034: matched within 2 km
+    row = rows["Saraqib"]
+    assert (row["status"], row["side"], row["since"]) == ("held", "Syrian government", "2020-02-05")
+    assert "SYR99003" in row["evidence"]

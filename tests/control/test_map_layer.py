@@ -11,16 +11,23 @@ from shapely.geometry import Point
 
 from conflict_monitor.control.charts import make_control_changes_figure
 from conflict_monitor.control.map_layer import (
-    CONTESTED_COLOUR, MAX_CELL_KM, compute_control_areas, compute_side_colours, find_clicked_control_place,
+    CONTESTED_COLOUR,
+    MAX_CELL_KM,
+    compute_control_areas,
+    compute_side_colours,
+    find_clicked_control_place,
     find_control_place,
 )
-from conflict_monitor.control.model import compute_changes_per_week, compute_control_as_of
+from conflict_monitor.control.model import (
+    compute_changes_per_week,
+    compute_control_as_of,
+)
 from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
 from conflict_monitor.geo import load_admin1
-from conflict_monitor.schema import EVENT_COLUMNS
 from conflict_monitor.maps import build_idlib_map
-from conflict_monitor.sites import compute_site_status_as_of
 from conflict_monitor.reference import load_posts
+from conflict_monitor.schema import EVENT_COLUMNS
+from conflict_monitor.sites import compute_site_status_as_of
 
 D = dt.date
 COLOURS = compute_side_colours(["Syrian government", "Syrian opposition"])
@@ -29,7 +36,11 @@ EMPTY_EVENTS = pd.DataFrame(columns=[c[0] for c in EVENT_COLUMNS])
 
 def _map_html(control: pd.DataFrame, claims: pd.DataFrame) -> str:
     from conflict_monitor.control.map_layer import (
-        ControlLegend, build_control_area_layer, build_control_layer, make_control_legend_html)
+        ControlLegend,
+        build_control_area_layer,
+        build_control_layer,
+        make_control_legend_html,
+    )
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, D(2020, 2, 28))
     layers = [build_control_area_layer(compute_control_areas(control, load_admin1()), COLOURS),
@@ -101,8 +112,8 @@ def test_a_click_finds_the_place_under_it():
 def test_the_strip_draws_gains_up_and_losses_down():
     _, claims = load_control_changes()
     fig = make_control_changes_figure(compute_changes_per_week(claims), COLOURS, "Filters: none.")
-    gained = [t for t in fig.data if t.name == "Syrian government gained"][0]
-    lost = [t for t in fig.data if t.name == "Syrian government lost"][0]
+    gained = next(t for t in fig.data if t.name == "Syrian government gained")
+    lost = next(t for t in fig.data if t.name == "Syrian government lost")
     assert sum(gained.y) >= 25 and min(lost.y) < 0
     week = list(pd.to_datetime(lost.x)).index(pd.Timestamp(D(2020, 2, 24)))
     assert "Saraqib" in lost.customdata[week] and lost.y[week] == -2  # Saraqib and Nayrab

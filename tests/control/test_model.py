@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.control.model import (
-    compute_changes_per_week, compute_contested_days, compute_control_as_of, compute_place_history,
+    compute_changes_per_week,
+    compute_contested_days,
+    compute_control_as_of,
+    compute_place_history,
 )
 from conflict_monitor.control.reference import CLAIM_COLUMNS
 

@@ -8,7 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conflict_monitor.control.claims import compute_claims_from_events, select_territorial_events
+from conflict_monitor.control.claims import (
+    compute_claims_from_events,
+    select_territorial_events,
+)
 from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
 from conflict_monitor.control.sides import compute_side, compute_side_lookup, load_sides
