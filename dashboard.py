@@ -9,8 +9,7 @@ from ui.navigation import make_pages, require_app_navigation
 
 
 def main() -> None:
-    # A cold server runs this script as the default page of the legacy pages/ mode, whose list
-    # of file names is on its way to the browser: ours goes right after it, in the same run.
+    # A cold server runs this script as the default page of the legacy pages/ mode.
     require_app_navigation()
     st.set_page_config(page_title="Conflict monitor", page_icon=":material/public:", layout="wide")
     if not is_authorised():

@@ -7,6 +7,7 @@ imports, so on a cold server the right page list replaces the legacy one at once
 from __future__ import annotations
 
 import streamlit as st
+from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
 
@@ -37,18 +38,25 @@ def leave_legacy_pages_mode() -> bool:
     A server whose entry script has a folder named pages/ beside it starts in the legacy mode:
     it sends a page list of file names, then runs the requested file alone (dashboard.py
     itself for "/"). Every later run of every session then goes through dashboard.py.
+
+    .streamlit/config.toml sets client.showSidebarNavigation = false, so that legacy list is
+    sent hidden and never drawn, however late our own list follows on a busy server; from here
+    on the option is on, and the app's own list is shown in the sidebar.
     """
     if not PagesManager.uses_pages_directory:
         return False
     PagesManager.uses_pages_directory = False
+    streamlit_config.set_option("client.showSidebarNavigation", True)
     return True
 
 
 def require_app_navigation() -> None:
-    """First call of every page: on a cold server's deep link, send the app's page list now.
+    """First call of every page and of dashboard.py: leave a cold server's legacy mode.
 
-    The legacy list is already on its way; sending ours in the same run, before the page's
-    imports (pandas, DuckDB, plotly: about a second), means the browser never draws the old one.
+    The app's page list goes out at once, before any import of the data stack (pandas, DuckDB,
+    plotly: about a second), then the run starts again through dashboard.py, so that widgets
+    get the ids they will keep (a legacy run gives them others, and the first click is lost).
     """
     if leave_legacy_pages_mode():
         st.navigation(make_pages())
+        st.rerun()
