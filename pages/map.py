@@ -20,6 +20,7 @@ from conflict_monitor.sites import (
 )
 from ui.control import (
     load_control_as_of, load_control_claims, make_control_caption, make_control_map_layers, render_control_click,
+    render_control_download,
 )
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
@@ -154,3 +155,4 @@ geojson = json.dumps(make_map_geojson(posts, shown, as_of), ensure_ascii=False)
 st.download_button("Download the visible layers (GeoJSON)", geojson, on_click="ignore",
                    file_name=f"idlib_map_{as_of}.geojson", mime="application/geo+json",
                    icon=":material/download:")
+render_control_download(control, as_of)

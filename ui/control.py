@@ -12,6 +12,7 @@ import streamlit as st
 
 from conflict_monitor.chart_common import chart_config
 from conflict_monitor.control.charts import make_control_changes_figure
+from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.map_layer import (
     ControlLegend,
     build_control_area_layer,
@@ -109,3 +110,10 @@ def render_control_strip(flt: EventFilter, version: str, caption: str) -> None:
     st.caption(caption + " Territorial control: places gained and lost per week by each side, from "
                "capture reports and the sourced reference of control changes (an encirclement is not "
                "a change; days the sources disagree on are not counted as changes). Hover for the places.")
+
+
+def render_control_download(control: pd.DataFrame, as_of: dt.date) -> None:
+    """Download of each place's status on the day with the claims behind it."""
+    st.download_button("Download control on the date (GeoJSON)", make_control_geojson(make_control_table(control)),
+                       on_click="ignore", file_name=f"control_{as_of}.geojson", mime="application/geo+json",
+                       icon=":material/download:")

@@ -4,15 +4,15 @@ each place with the side holding it on the day, since when, and the claims behin
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
-
-import pandas as pd
 
 from conflict_monitor.cli_args import parse_date_arg
 from conflict_monitor.control.claims import compute_place_index
+from conflict_monitor.control.export import (
+    make_control_csv,
+    make_control_geojson,
+    make_control_table,
+)
 from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
 from conflict_monitor.control.select import (
@@ -20,48 +20,8 @@ from conflict_monitor.control.select import (
     compute_all_claims,
     compute_control_filter,
 )
-from conflict_monitor.export import neutralise_cell
 from conflict_monitor.filters import EventFilter
 from conflict_monitor.store import open_store
-
-OUT_COLUMNS = ("place", "status", "side", "sides", "since", "changed_recently", "admin1", "country",
-               "latitude", "longitude", "evidence")
-
-
-def describe_claims(claims: list[dict]) -> str:
-    """The claims behind a status on one line: date, what, side, who says so, id, link."""
-    return " || ".join(
-        f"{c['date']} {c['claim']} {c['side']} — {c.get('reported_by') or c.get('source') or '?'}"
-        f" [{c.get('event_id')}] {str(c.get('source_url') or '').split(' | ')[0]}" for c in claims)
-
-
-def make_control_table(control: pd.DataFrame) -> pd.DataFrame:
-    """The control frame as flat rows for CSV/GeoJSON."""
-    out = control.assign(evidence=control["claims"].map(describe_claims),
-                         since=control["since"].map(lambda d: d.isoformat() if d else ""))
-    return out[list(OUT_COLUMNS)]
-
-
-def make_control_csv(table: pd.DataFrame) -> str:
-    """CSV, formula-safe for spreadsheets."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OUT_COLUMNS)
-    for row in table.itertuples(index=False):
-        writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else neutralise_cell(v)
-                         for v in row])
-    return buffer.getvalue()
-
-
-def make_control_geojson(table: pd.DataFrame) -> str:
-    """GeoJSON of the places with coordinates (RFC 7946, WGS84)."""
-    features = []
-    for row in table.dropna(subset=["latitude", "longitude"]).to_dict("records"):
-        props = {k: (None if isinstance(v, float) and pd.isna(v) else v)
-                 for k, v in row.items() if k not in ("latitude", "longitude")}
-        features.append({"type": "Feature", "properties": props, "geometry": {
-            "type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]}})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str)
 
 
 def run_control(args: argparse.Namespace) -> int:

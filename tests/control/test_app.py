@@ -18,6 +18,8 @@ def test_map_shows_control_on_the_link_date(store_path):
     assert "held by Syrian opposition" in text and "changed hands in the last 7 days" in text
     assert "approximate" in text
     assert at.query_params["asof"] == "2020-02-28"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download control on the date (GeoJSON)" in labels
 
 
 def test_map_control_follows_the_date_and_the_source_filter(store_path):
