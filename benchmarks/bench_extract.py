@@ -21,7 +21,7 @@ if hasattr(os, "sched_setaffinity"):
         pass
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conflict_monitor.extract.bench import compute_extract_throughput  # noqa: E402
+from conflict_monitor.bench.extract import compute_extract_throughput  # noqa: E402
 
 
 def main() -> int:

@@ -3,7 +3,8 @@
     python benchmarks/bench_import.py --rows 4000000 [--keep DIR]
 
 Writes an ACLED CSV of --rows synthetic rows in the current 31-column layout (about 500 bytes a
-row: 4,000,000 rows is about 2 GB) spread like a full ACLED export (20 years, 20,000 places), imports it into a fresh DuckDB store with
+row: 4,000,000 rows is about 2 GB) spread like a full ACLED export (20 years, 20,000 places),
+imports it into a fresh DuckDB store with
 `python -m conflict_monitor import FILE` in a child process, and prints the file size, the time,
 rows per second and the child's peak resident memory (ru_maxrss), so the claim "a 2 GB file
 does not need 2 GB of RAM" can be checked on any machine.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conflict_monitor.maps_bench import NAIVE_N, compute_map_benchmark  # noqa: E402
+from conflict_monitor.bench.maps import NAIVE_N, compute_map_benchmark  # noqa: E402
 
 BUDGET_S, BUDGET_BYTES = 1.5, 5_000_000
 

@@ -5,7 +5,7 @@ figures on a synthetic store (target < 0.5 s each at 1,000,000 events).
 
 It does what each page does on a cache miss (queries, pandas, plotly figures and their JSON,
 which Streamlit sends), without the browser. The store is built once with
-conflict_monitor.synthetic (kept at --db if given, reused when it already holds N events).
+conflict_monitor.bench.synthetic (kept at --db if given, reused when it already holds N events).
 """
 
 from __future__ import annotations
@@ -23,12 +23,15 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conflict_monitor import casualty_metrics as cm  # noqa: E402
-from conflict_monitor import charts  # noqa: E402
-from conflict_monitor import timeline_metrics as tm  # noqa: E402
-from conflict_monitor.filters import EventFilter  # noqa: E402
-from conflict_monitor.store import open_store  # noqa: E402
-from conflict_monitor.synthetic import load_synthetic_store  # noqa: E402
+from conflict_monitor.bench.synthetic import load_synthetic_store  # noqa: E402
+from conflict_monitor.figures.casualties import make_claims_figure, make_cumulative_figure, make_totals_figure  # noqa: E402
+from conflict_monitor.figures.common import format_sources, make_caption  # noqa: E402
+from conflict_monitor.figures.timeline import make_escalation_figure, make_events_figure, make_pairs_figure  # noqa: E402
+from conflict_monitor.metrics import casualties as cm  # noqa: E402
+from conflict_monitor.metrics import timeline as tm  # noqa: E402
+from conflict_monitor.metrics.event_sql import NOT_RUNNING
+from conflict_monitor.model.filters import EventFilter  # noqa: E402
+from conflict_monitor.store.factory import open_store  # noqa: E402
 
 FILTERS = {
     "no filter": EventFilter(),
@@ -46,14 +49,14 @@ def compute_timeline(store, flt: EventFilter) -> list:
     start = pd.Timestamp(flt.date_from) if flt.date_from else daily["day"].min()
     end = pd.Timestamp(flt.date_to) if flt.date_to else daily["day"].max()
     period = tm.choose_default_period(start, end)
-    caption = charts.make_caption(flt.describe(), charts.format_sources(tm.query_sources(store, flt, tm.NOT_RUNNING)))
+    caption = make_caption(flt.describe(), format_sources(tm.query_sources(store, flt, NOT_RUNNING)))
     index = tm.compute_escalation_index(daily, period, start, end)
     figures = [
-        charts.make_escalation_figure(index, tm.compute_daily_index(daily, start, end),
+        make_escalation_figure(index, tm.compute_daily_index(daily, start, end),
                                       tm.compute_weekly_change(daily, start, end), tm.query_key_events(store, flt),
                                       tm.query_period_samples(store, flt, period), period, caption),
-        charts.make_events_figure(tm.compute_period_counts(daily, period, "action"), period, "action", caption),
-        charts.make_pairs_figure(tm.compute_pair_index(tm.query_pair_daily(store, flt, 6), period, start, end),
+        make_events_figure(tm.compute_period_counts(daily, period, "action"), period, "action", caption),
+        make_pairs_figure(tm.compute_pair_index(tm.query_pair_daily(store, flt, 6), period, start, end),
                                  period, caption),
     ]
     return [f.to_json() for f in figures]
@@ -62,13 +65,13 @@ def compute_timeline(store, flt: EventFilter) -> list:
 def compute_casualties(store, flt: EventFilter) -> list:
     """The Casualties page's work for one filter: summary, tables, every figure, serialised."""
     summary = cm.query_casualty_summary(store, flt)
-    caption = charts.make_caption(flt.describe(), charts.format_sources(
+    caption = make_caption(flt.describe(), format_sources(
         tm.query_sources(store, flt, "fatalities IS NOT NULL")))
     reports = cm.query_casualty_reports(store, flt, 1000)
-    figures = [charts.make_totals_figure(summary.totals, dim, dim, caption)
+    figures = [make_totals_figure(summary.totals, dim, dim, caption)
                for dim in ("victim_group", "actor1", "nationality", "claimant")]
-    figures += [charts.make_claims_figure(summary.conflicts, caption),
-                charts.make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption)]
+    figures += [make_claims_figure(summary.conflicts, caption),
+                make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption)]
     cm.compute_claims_table(summary.conflicts.head(30))
     return [f.to_json() for f in figures] + [len(reports)]
 

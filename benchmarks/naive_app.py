@@ -9,8 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from conflict_monitor.bench_naive import compute_naive_pages
-from conflict_monitor.filters import EventFilter
+from conflict_monitor.bench.naive import compute_naive_pages
+from conflict_monitor.model.filters import EventFilter
 
 figures = compute_naive_pages(Path(os.environ["NAIVE_CSV"]), EventFilter())
 st.title("Overview (naive)")

@@ -2,6 +2,6 @@
 
 import sys
 
-from conflict_monitor.cli import main
+from conflict_monitor.cli.main import main
 
 sys.exit(main())

@@ -6,9 +6,10 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 
 import streamlit as st
 
-from conflict_monitor import casualty_metrics as cm
-from conflict_monitor import charts
-from conflict_monitor.export import make_csv_text
+from conflict_monitor.exporters.tables import make_csv_text
+from conflict_monitor.figures.casualties import make_claims_figure, make_cumulative_figure, make_totals_figure
+from conflict_monitor.figures.common import chart_config, format_sources, make_caption
+from conflict_monitor.metrics import casualties as cm
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store
 from ui.metrics_loaders import load_casualty_reports, load_casualty_summary, load_sources
@@ -22,8 +23,8 @@ version = get_data_version()
 st.title("Casualties")
 summary = load_casualty_summary(flt, version)
 overall = summary.totals[summary.totals["dim"] == "all"]
-sources = charts.format_sources(load_sources(flt, version, "fatalities IS NOT NULL"))
-caption = charts.make_caption(flt.describe(), sources)
+sources = format_sources(load_sources(flt, version, "fatalities IS NOT NULL"))
+caption = make_caption(flt.describe(), sources)
 st.caption(caption)
 if overall.empty and summary.running.empty:
     st.info("No reports of deaths match these filters. Widen the dates or clear a filter in the sidebar.")
@@ -46,10 +47,10 @@ st.subheader("Totals")
 dims = {"victim_group": "victim group", "actor1": "actor responsible", "nationality": "nationality",
         "claimant": "reporting source"}
 tabs = st.tabs([label.capitalize() for label in dims.values()])
-for tab, (dim, label) in zip(tabs, dims.items()):
+for tab, (dim, label) in zip(tabs, dims.items(), strict=False):
     with tab:
-        st.plotly_chart(charts.make_totals_figure(summary.totals, dim, label, caption),
-                        key=f"cas_totals_{dim}", config=charts.chart_config(f"deaths-by-{dim}"))
+        st.plotly_chart(make_totals_figure(summary.totals, dim, label, caption),
+                        key=f"cas_totals_{dim}", config=chart_config(f"deaths-by-{dim}"))
         render_table(cm.compute_totals_table(summary.totals, dim), width="stretch")
         if dim == "claimant":
             st.caption("Per source: the figures that source itself gave, summed over the incidents "
@@ -65,15 +66,15 @@ else:
     st.caption("Each source's figure for the same incident, side by side. The incident counts with "
                "the lowest; the highest is the top of the range.")
     st.table(cm.compute_claims_table(summary.conflicts.head(30)).set_index("Date"))
-    st.plotly_chart(charts.make_claims_figure(summary.conflicts, caption), key="cas_claims",
-                    config=charts.chart_config("conflicting-claims"))
+    st.plotly_chart(make_claims_figure(summary.conflicts, caption), key="cas_claims",
+                    config=chart_config("conflicting-claims"))
     if len(summary.conflicts) > 30:
         st.caption(f"Showing 30 of {len(summary.conflicts):,} incidents with conflicting claims "
                    "(largest first); the CSV below has every report.")
 
 st.subheader("Cumulative deaths")
-st.plotly_chart(charts.make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption),
-                key="cas_cumulative", config=charts.chart_config("cumulative-deaths"))
+st.plotly_chart(make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption),
+                key="cas_cumulative", config=chart_config("cumulative-deaths"))
 st.caption(caption + " Incidents count on their first reported day. Squares are running totals as "
            "the sources gave them (e.g. \"more than 380 civilians since December\"): a separate "
            "series, never added to the curve.")

@@ -7,9 +7,8 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, \
-    origin_counts
-from conflict_monitor.safety import compute_safe_url
+from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, origin_counts
+from conflict_monitor.model.safety import compute_safe_url
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table

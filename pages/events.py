@@ -6,7 +6,7 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 
 import streamlit as st
 
-from conflict_monitor.export import make_csv_text, make_geojson_text
+from conflict_monitor.exporters.tables import make_csv_text, make_geojson_text
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store, load_events, load_key_figures
 from ui.shell import require_shell

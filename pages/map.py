@@ -11,15 +11,23 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflict_monitor.map_posts import STATUS_STYLES
-from conflict_monitor.maps import build_idlib_map
-from conflict_monitor.safety import compute_safe_url
-from conflict_monitor.sites import (
-    compute_as_of_filter, compute_site_history, compute_site_status_as_of, compute_status_dates,
-    find_clicked, make_map_geojson,
+from conflict_monitor.maps.idlib import build_idlib_map
+from conflict_monitor.maps.posts_layer import STATUS_STYLES
+from conflict_monitor.maps.sites import (
+    compute_as_of_filter,
+    compute_site_history,
+    compute_site_status_as_of,
+    compute_status_dates,
+    find_clicked,
+    make_map_geojson,
 )
+from conflict_monitor.model.safety import compute_safe_url
 from ui.control import (
-    load_control_as_of, load_control_claims, make_control_caption, make_control_map_layers, render_control_click,
+    load_control_as_of,
+    load_control_claims,
+    make_control_caption,
+    make_control_map_layers,
+    render_control_click,
     render_control_download,
 )
 from ui.filters import get_active_filter
@@ -80,7 +88,8 @@ as_of = cols[0].slider("As of", min_value=low, max_value=high, key=ASOF_KEY, for
 for col, (label, call, arg, tip) in zip(cols[1:], [
         (":material/skip_previous:", _jump, False, "Previous day a post changed status"),
         ("−7", _step, -7, "7 days back"), ("−1", _step, -1, "1 day back"), ("+1", _step, 1, "1 day on"),
-        ("+7", _step, 7, "7 days on"), (":material/skip_next:", _jump, True, "Next day a post changed status")]):
+        ("+7", _step, 7, "7 days on"),
+        (":material/skip_next:", _jump, True, "Next day a post changed status")], strict=True):
     col.button(label, on_click=call, args=(arg,), help=tip, key=f"map_step_{tip}", width="stretch")
 st.query_params["asof"] = as_of.isoformat()  # after the sidebar ran: ui/url_state keeps it
 

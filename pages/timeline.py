@@ -7,13 +7,26 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor import charts
-from conflict_monitor import timeline_metrics as tm
+from conflict_monitor.figures.common import chart_config, format_sources, make_caption
+from conflict_monitor.figures.timeline import (
+    make_escalation_figure,
+    make_events_figure,
+    make_pairs_figure,
+    parse_selection,
+)
+from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.metrics.event_sql import NOT_RUNNING
 from ui.control import render_control_strip
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version
-from ui.metrics_loaders import (load_daily, load_key_events, load_pair_daily, load_period_samples,
-                                load_selected_events, load_sources)
+from ui.metrics_loaders import (
+    load_daily,
+    load_key_events,
+    load_pair_daily,
+    load_period_samples,
+    load_selected_events,
+    load_sources,
+)
 from ui.shell import require_shell
 from ui.tables import render_event_table, render_table
 
@@ -37,8 +50,8 @@ stack_label = middle.segmented_control("Stack incidents by", list(tm.STACK_COLUM
                                        key="tl_stack") or "action"
 top_pairs = right.number_input("Actor pairs shown", min_value=2, max_value=12, value=6, key="tl_pairs")
 
-sources = charts.format_sources(load_sources(flt, version, tm.NOT_RUNNING))
-caption = charts.make_caption(flt.describe(), sources)
+sources = format_sources(load_sources(flt, version, NOT_RUNNING))
+caption = make_caption(flt.describe(), sources)
 index = tm.compute_escalation_index(daily, period, start, end)
 per_day = tm.compute_daily_index(daily, start, end)
 weekly = tm.compute_weekly_change(daily, start, end)
@@ -47,9 +60,9 @@ select = {"on_select": "rerun", "selection_mode": ("points", "box")}
 
 st.subheader("Escalation index")
 escalation = st.plotly_chart(
-    charts.make_escalation_figure(index, per_day, weekly, key_events,
+    make_escalation_figure(index, per_day, weekly, key_events,
                                   load_period_samples(flt, version, period), period, caption),
-    key="tl_escalation", config=charts.chart_config("escalation-index"), **select)
+    key="tl_escalation", config=chart_config("escalation-index"), **select)
 st.caption(caption + " Hover a bar for its gravest events and their evidence; drag a box over bars "
            "or markers to list their events below. The camera button saves a PNG.")
 ultimatums = key_events[key_events["kind"] == "ultimatum"]
@@ -71,7 +84,8 @@ with st.expander("How the escalation index and the surge flags are computed", ic
         "not lower it. **Incidents, not reports:** reports of one incident (linked across articles "
         "and origins, see the Data page) count once, on the day of the earliest report in view and "
         "with the gravest weight any of them gives; an incident counts if any of its reports passes "
-        "the filters. Running totals are left out (they are tallies over many days). The line is the trailing 7-day mean of the daily index "
+        "the filters. Running totals are left out (they are tallies over many days). The line is the "
+        "trailing 7-day mean of the daily index "
         "(right axis, per day).\n\n"
         "**Large increases** follow ACLED's Conflict Change Map: a week (Monday–Sunday) is flagged when "
         "its index is more than 25 % above the mean of the four weeks before it. As ACLED does, a low "
@@ -86,13 +100,13 @@ with st.expander("How the escalation index and the surge flags are computed", ic
 
 st.subheader("Incidents over time")
 counts = tm.compute_period_counts(daily, period, tm.STACK_COLUMNS[stack_label])
-events_chart = st.plotly_chart(charts.make_events_figure(counts, period, stack_label, caption),
-                               key="tl_events", config=charts.chart_config("events-over-time"), **select)
+events_chart = st.plotly_chart(make_events_figure(counts, period, stack_label, caption),
+                               key="tl_events", config=chart_config("events-over-time"), **select)
 st.caption(caption + " Each incident counts once however many reports it has (hover a bar for "
            "the reports behind it). Running totals are not events of one day and are left out.")
 
-picks, event_ids = charts.parse_selection(escalation.selection, index["period"])
-cells, _ = charts.parse_selection(events_chart.selection, counts["period"].unique())
+picks, event_ids = parse_selection(escalation.selection, index["period"])
+cells, _ = parse_selection(events_chart.selection, counts["period"].unique())
 if picks or event_ids or cells:
     st.subheader("Selected events")
     parts = [load_selected_events(flt, version, period, tuple(picks), None, tuple(event_ids))]
@@ -108,8 +122,8 @@ else:
 
 st.subheader("Actor pairs")
 pairs = tm.compute_pair_index(load_pair_daily(flt, version, int(top_pairs)), period, start, end)
-st.plotly_chart(charts.make_pairs_figure(pairs, period, caption), key="tl_pairs_chart",
-                config=charts.chart_config("escalation-by-actor-pair"))
+st.plotly_chart(make_pairs_figure(pairs, period, caption), key="tl_pairs_chart",
+                config=chart_config("escalation-by-actor-pair"))
 st.caption(caption + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
            "total index over the view; each panel has its own scale.")
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -54,7 +54,7 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store built from the shipped data, shared read-only by tests that only read."""
-    from conflict_monitor.store import open_store
+    from conflict_monitor.store.factory import open_store
 
     path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
     open_store(str(path))

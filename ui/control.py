@@ -10,7 +10,6 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.chart_common import chart_config
 from conflict_monitor.control.charts import make_control_changes_figure
 from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.map_layer import (
@@ -33,9 +32,10 @@ from conflict_monitor.control.select import (
     compute_control_filter,
 )
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
-from conflict_monitor.filters import EventFilter
-from conflict_monitor.geo import load_admin1
-from conflict_monitor.safety import compute_safe_url
+from conflict_monitor.figures.common import chart_config
+from conflict_monitor.geo.admin import load_admin1
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.model.safety import compute_safe_url
 from ui.loaders import get_store
 from ui.tables import render_table
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from conflict_monitor.filters import EventFilter
-from conflict_monitor.schema import ACLED_EVENT_TYPES, ACTIONS, ORIGINS
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.model.schema import ACLED_EVENT_TYPES, ACTIONS, ORIGINS
 from ui.url_state import compute_share_link, read_url_filter, write_url_filter
 
 KEYS = {"dates": "f_dates", "actors": "f_actors", "countries": "f_countries", "actions": "f_actions",

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.filters import EventFilter
-from conflict_monitor.metrics import KeyFigures, compute_key_figures
-from conflict_monitor.seed import compute_source_article_missing, seed_reference, seed_source_article
-from conflict_monitor.store import EventStore, compute_store_is_new, open_store, resolve_location
+from conflict_monitor.metrics.key_figures import KeyFigures, compute_key_figures
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.base import EventStore, resolve_location
+from conflict_monitor.store.factory import compute_store_is_new, open_store
+from conflict_monitor.store.seed import compute_source_article_missing, seed_reference, seed_source_article
 
 
 def _release_store(store: EventStore) -> None:

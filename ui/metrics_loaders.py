@@ -1,6 +1,6 @@
 """Cached loaders for the Timeline and Casualties pages, keyed on (filter, data version, options).
 
-Each wraps one query of conflict_monitor.timeline_metrics / casualty_metrics, so a filter change
+Each wraps one query of conflict_monitor.metrics.timeline / casualty_metrics, so a filter change
 recomputes only what the page shows and a new import (a new data version) refreshes it.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor import casualty_metrics as cm
-from conflict_monitor import timeline_metrics as tm
-from conflict_monitor.filters import EventFilter
+from conflict_monitor.metrics import casualties as cm
+from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.model.filters import EventFilter
 from ui.loaders import get_store
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflict_monitor.store import StoreConfigError, StoreError, rebuild_store
+from conflict_monitor.store.base import StoreConfigError, StoreError
+from conflict_monitor.store.factory import rebuild_store
 from ui.auth import render_logout, require_login
 from ui.filters import render_sidebar_filters
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options

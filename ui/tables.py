@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.safety import compute_safe_url
+from conflict_monitor.model.safety import compute_safe_url
 
 TABLE_COLUMNS = ["event_date", "action", "actor1", "actor2", "location", "fatalities",
                  "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence",

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from conflict_monitor.filters import EventFilter, compute_query_params, parse_filter_params
+from conflict_monitor.model.filters import EventFilter, compute_query_params, parse_filter_params
 
 # Query keys a page owns (set by the page after the sidebar ran): never filters, kept as they are.
 PAGE_KEYS: frozenset[str] = frozenset({"asof"})  # asof: the Map page's date

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from conflict_monitor.chart_common import esc, finish_figure, make_empty_figure
+from conflict_monitor.figures.common import esc, finish_figure, make_empty_figure
 
 TITLE = "Control changes: places gained and lost per week"
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
+from conflict_monitor.geo.distance import compute_distances_km
 
 # ACLED codebook (2023), "Battles" and "Strategic developments": the sub-event types that
 # record territory changing hands.
@@ -36,14 +37,6 @@ def select_territorial_events(events: pd.DataFrame) -> pd.DataFrame:
     return events[territorial]
 
 
-def _distance_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Haversine distance on a 6,371 km sphere."""
-    p1, p2 = np.radians(lat), np.radians(lats)
-    a = (np.sin((p2 - p1) / 2) ** 2
-         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2)
-    return 2 * 6371.0 * np.arcsin(np.sqrt(a))
-
-
 def compute_place_index(places: pd.DataFrame) -> dict[str, str]:
     """Name key (every spelling in place and alt_names) -> place_id."""
     index: dict[str, str] = {}
@@ -63,7 +56,7 @@ def match_place(event: dict[str, Any], places: pd.DataFrame, index: dict[str, st
     if place_id is None and located:
         known = places.dropna(subset=["latitude", "longitude"])
         if not known.empty:
-            d = _distance_km(float(lat), float(lon), known["latitude"].to_numpy(float), known["longitude"].to_numpy(float))
+            d = compute_distances_km(float(lat), float(lon), known["latitude"], known["longitude"])
             if d.min() <= MATCH_KM:
                 place_id = known.iloc[int(np.argmin(d))]["place_id"]
     if place_id is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from conflict_monitor.cli_args import parse_date_arg
+from conflict_monitor.cli.args import parse_date_arg
 from conflict_monitor.control.claims import compute_place_index
 from conflict_monitor.control.export import (
     make_control_csv,
@@ -20,8 +20,8 @@ from conflict_monitor.control.select import (
     compute_all_claims,
     compute_control_filter,
 )
-from conflict_monitor.filters import EventFilter
-from conflict_monitor.store import open_store
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.factory import open_store
 
 
 def run_control(args: argparse.Namespace) -> int:

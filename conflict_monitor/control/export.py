@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from conflict_monitor.export import neutralise_cell
+from conflict_monitor.exporters.tables import neutralise_cell
 
 OUT_COLUMNS = ("place", "status", "side", "sides", "since", "changed_recently", "admin1", "country",
                "latitude", "longitude", "evidence")

@@ -15,7 +15,8 @@ from jinja2 import Template
 from shapely.geometry import MultiPoint, Point
 from shapely.ops import voronoi_diagram
 
-from conflict_monitor.map_html import escape_html, make_source_links
+from conflict_monitor.geo.distance import compute_distances_km
+from conflict_monitor.maps.html import escape_html, make_source_links
 
 # Side colours in sides.csv order (first side red, second green, ...), colour-blind-safe enough
 # with the letter on each badge; contested is amber, unknown grey.
@@ -92,13 +93,13 @@ def compute_control_areas(control: pd.DataFrame, admin1: gpd.GeoDataFrame) -> gp
     columns = ["place", "status", "side", "sides", "geometry"]
     if placed.empty:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
-    points = gpd.GeoSeries([Point(lon, lat) for lat, lon in zip(placed["latitude"], placed["longitude"])],
+    points = gpd.GeoSeries([Point(lon, lat) for lat, lon in zip(placed["latitude"], placed["longitude"], strict=True)],
                            crs="EPSG:4326").to_crs(METRIC_CRS)
     regions = admin1.to_crs(METRIC_CRS)
     envelope = points.union_all().buffer(MAX_CELL_KM * 1000 * 2).envelope
     cells = list(voronoi_diagram(MultiPoint(list(points)), envelope=envelope).geoms) if len(points) > 1 else [envelope]
     rows = []
-    for point, row in zip(points, placed.to_dict("records")):
+    for point, row in zip(points, placed.to_dict("records"), strict=True):
         cell = next((c for c in cells if c.contains(point)), None)
         home = regions[regions.contains(point)]
         if cell is None or home.empty:
@@ -114,9 +115,9 @@ def build_control_area_layer(areas: gpd.GeoDataFrame, colours: dict[str, str]) -
     """The approximate areas, drawn faint and dashed, labelled approximate."""
     frame = areas.assign(label=[
         escape_html(f"{p}: {'contested' if s == 'contested' else side} (approximate area)")
-        for p, s, side in zip(areas["place"], areas["status"], areas["side"])],
+        for p, s, side in zip(areas["place"], areas["status"], areas["side"], strict=True)],
         colour=[CONTESTED_COLOUR if s == "contested" else colours.get(side or "", UNKNOWN_COLOUR)
-                for s, side in zip(areas["status"], areas["side"])])
+                for s, side in zip(areas["status"], areas["side"], strict=True)])
     data = frame[["label", "colour", "geometry"]].__geo_interface__ if not frame.empty else {
         "type": "FeatureCollection", "features": []}
 
@@ -168,12 +169,10 @@ class ControlLegend(folium.MacroElement):
 
 def find_control_place(lat: float, lon: float, control: pd.DataFrame, max_km: float = 0.5) -> dict[str, Any] | None:
     """The place whose marker was clicked (the nearest within max_km), or None."""
-    from conflict_monitor.control.claims import _distance_km
-
     placed = control.dropna(subset=["latitude", "longitude"])
     if placed.empty:
         return None
-    d = _distance_km(lat, lon, placed["latitude"].to_numpy(float), placed["longitude"].to_numpy(float))
+    d = compute_distances_km(lat, lon, placed["latitude"], placed["longitude"])
     i = int(d.argmin())
     return placed.iloc[i].to_dict() if d[i] <= max_km else None
 

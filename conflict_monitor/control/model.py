@@ -109,7 +109,7 @@ def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
     cuts = sorted({c.first for c in changes if c.confirmed} | {s[0] for s in spans} | {s[1] for s in spans})
     periods: list[Period] = []
     bounds: list[dt.date | None] = [None, *cuts]
-    for start, end in zip(bounds, [*cuts, None]):
+    for start, end in zip(bounds, [*cuts, None], strict=True):
         probe = start or (cuts[0] - dt.timedelta(days=1) if cuts else dt.date.min)
         held, by = _holder(changes, initial, probe)
         inside = [s for s in spans if s[0] <= probe < s[1]]
@@ -206,9 +206,10 @@ def compute_changes_per_week(claims: pd.DataFrame) -> pd.DataFrame:
     for place_claims in _by_place(claims).values():
         for change in compute_place_changes(place_claims):
             week = change["date"] - dt.timedelta(days=change["date"].weekday())
-            rows.append({"week": week, "side": change["gained"], "gained": 1, "lost": 0, "place": place_claims[0]["place"]})
+            place = place_claims[0]["place"]
+            rows.append({"week": week, "side": change["gained"], "gained": 1, "lost": 0, "place": place})
             if change["lost"]:
-                rows.append({"week": week, "side": change["lost"], "gained": 0, "lost": 1, "place": place_claims[0]["place"]})
+                rows.append({"week": week, "side": change["lost"], "gained": 0, "lost": 1, "place": place})
     if not rows:
         return pd.DataFrame(columns=["week", "side", "gained", "lost", "places_gained", "places_lost"])
     frame = pd.DataFrame(rows)

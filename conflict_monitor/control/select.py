@@ -9,7 +9,7 @@ import pandas as pd
 from conflict_monitor.control.claims import compute_claims_from_events
 from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
 from conflict_monitor.control.sides import compute_side_lookup, load_sides
-from conflict_monitor.filters import EventFilter
+from conflict_monitor.model.filters import EventFilter
 
 # What the control claims need from each stored event.
 EVENT_COLUMNS = ("event_id", "event_date", "date_precision", "action", "cameo_code", "sub_event_type",

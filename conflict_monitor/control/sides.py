@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflict_monitor.actors import resolve_actor
+from conflict_monitor.model.actors import resolve_actor
 
 SIDES_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "sides.csv"
 SIDE_COLUMNS = ("conflict", "countries", "side", "actor")

@@ -5,7 +5,7 @@ spaCy's attribute_ruler runs a Matcher with ~180 patterns over every token, and 
 lemmatizer sets `lemma_` token by token; together they cost about as much as the dependency
 parser. Their results only depend on a token's (tag, lower-case form, dependency, is-space) and
 (form, POS, morphology), so this component memoises both and writes whole columns with
-Doc.from_array. The output is the same as the stock components' (tests/test_extract_attributes.py
+Doc.from_array. The output is the same as the stock components' (tests/extract/test_attributes.py
 compares them token by token); patterns it does not understand make `build` refuse, and nlp.py then
 keeps the stock components.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from conflict_monitor.actors import resolve_actor
+from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.extract.scope import SAY_VERBS
 
 _CUT = r"(?=,|;|\.(?:\s|$)|\s+(?:which|who|that|on|in|after|as|while|and said)\b|$)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from conflict_monitor.extract.dates import parse_header_date
 from conflict_monitor.extract.errors import ExtractionError
-from conflict_monitor.schema import normalise_text
+from conflict_monitor.model.schema import normalise_text
 
 MAX_CHARS = 200_000  # ~35,000 words: far above any news article, small enough to parse in seconds
 _CHROME = re.compile(

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflict_monitor.actors import resolve_actor
-from conflict_monitor.schema import PRECISION_WINDOW_DAYS
+from conflict_monitor.model.actors import resolve_actor
+from conflict_monitor.model.schema import PRECISION_WINDOW_DAYS
 
 VIOLENCE = {"attack": "violence", "kill": "violence"}
 MATCH_RULE = __doc__.split("Matching rule:")[1].split("Fatality figures")[0].strip()

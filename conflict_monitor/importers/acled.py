@@ -6,7 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from conflict_monitor.importers.common import (
-    acled_actions, clean, country_tables, iso3_from_name, map_actors, numbers, parse_dates,
+    acled_actions,
+    clean,
+    country_tables,
+    iso3_from_name,
+    map_actors,
+    numbers,
+    parse_dates,
 )
 
 ORIGIN = "acled"
@@ -55,7 +61,7 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     out["sub_event_type"] = _col(frame, "sub_event_type")
     fatalities = numbers(frame["fatalities"])
     table = acled_actions()
-    mapped = [table.get((t, s)) for t, s in zip(out["event_type"], out["sub_event_type"])]
+    mapped = [table.get((t, s)) for t, s in zip(out["event_type"], out["sub_event_type"], strict=False)]
     killed = pd.to_numeric(fatalities, errors="coerce").fillna(0) > 0
     action = pd.Series([m[0] if m else None for m in mapped], index=frame.index, dtype=object)
     out["action"] = action.where(~((action == "attack") & killed), "kill")  # ANNOTATION.md rule

@@ -8,14 +8,15 @@ import datetime as dt
 import functools
 import io
 import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Sequence
+from typing import Any, BinaryIO
 
 import pandas as pd
 
-from conflict_monitor.actors import load_actors, resolve_actor
-from conflict_monitor.schema import EVENT_FIELDS, SchemaError, validate_event
-from conflict_monitor.store import ImportRejected
+from conflict_monitor.model.actors import load_actors, resolve_actor
+from conflict_monitor.model.schema import EVENT_FIELDS, SchemaError, validate_event
+from conflict_monitor.store.base import ImportRejected
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
 Progress = Callable[[int, int], None]  # (bytes read, total bytes; 0 when unknown)
@@ -117,7 +118,7 @@ def validate_frame(mapped: pd.DataFrame, lines: Sequence[int], bad: list[tuple[i
     """validate_event on every mapped row, naming the file line and source column of a problem."""
     good = []
     errors = mapped.pop("_error") if "_error" in mapped else pd.Series(None, index=mapped.index)
-    for line, error, row in zip(lines, errors, mapped.to_dict("records")):
+    for line, error, row in zip(lines, errors, mapped.to_dict("records"), strict=False):
         if isinstance(error, str):
             reject_or_skip(line, error, bad, skip)
             continue
@@ -167,10 +168,10 @@ def _read(name: str) -> pd.DataFrame:
 def country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(ISO numeric → ISO3, FIPS 10-4 → ISO3, lower-case name → ISO3) from country_codes.csv."""
     table = _read("country_codes.csv")
-    numeric = {str(int(n)): iso for n, iso in zip(table["iso_numeric"], table["iso3"]) if n}
-    fips = {f: iso for f, iso in zip(table["fips"], table["iso3"]) if f}
+    numeric = {str(int(n)): iso for n, iso in zip(table["iso_numeric"], table["iso3"], strict=False) if n}
+    fips = {f: iso for f, iso in zip(table["fips"], table["iso3"], strict=False) if f}
     names: dict[str, str] = {}
-    for iso, name, aliases in zip(table["iso3"], table["name"], table["aliases"]):
+    for iso, name, aliases in zip(table["iso3"], table["name"], table["aliases"], strict=False):
         for text in [name, iso, *aliases.split(";")]:
             if text.strip():
                 names[text.strip().lower()] = iso
@@ -187,7 +188,7 @@ def cameo_table() -> dict[str, tuple[str, str, float]]:
     """CAMEO code → (label, action, Goldstein weight) from data/reference/cameo.csv."""
     table = _read("cameo.csv")
     return {c: (lab, act, float(g)) for c, lab, act, g in
-            zip(table["code"], table["label"], table["action"], table["goldstein"])}
+            zip(table["code"], table["label"], table["action"], table["goldstein"], strict=False)}
 
 
 def lookup_cameo(code: Any) -> tuple[str, str, float] | None:
@@ -207,7 +208,7 @@ def acled_actions() -> dict[tuple[str, str], tuple[str, str, float]]:
     table = _read("acled_actions.csv")
     return {(t, s): (a, c, float(g)) for t, s, a, c, g in zip(
         table["event_type"], table["sub_event_type"], table["action"], table["cameo_code"],
-        table["goldstein"])}
+        table["goldstein"], strict=False)}
 
 
 _STATE_FORCES = re.compile(r"^(?:Military|Police) Forces of (?P<c>[^()]+?)\s*(?:\(|$)|"
@@ -262,4 +263,4 @@ def map_actors(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def today() -> dt.date:
     """Today's date (UTC), for refusing events dated in the future."""
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()

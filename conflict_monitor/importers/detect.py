@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from conflict_monitor.store import ImportRejected
+from conflict_monitor.store.base import ImportRejected
 
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "gdelt")
 LABELS: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "gdelt": "GDELT 2.0 events"}

@@ -10,7 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from conflict_monitor.importers.common import (
-    acled_actions, canonical_actor, clean, country_tables, forces_of, lookup_cameo, numbers,
+    acled_actions,
+    canonical_actor,
+    clean,
+    country_tables,
+    forces_of,
+    lookup_cameo,
+    numbers,
     parse_dates,
 )
 
@@ -83,7 +89,7 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     for n in ("1", "2"):
         pairs = [_actor(c, nm, cc, ag) for c, nm, cc, ag in zip(
             clean(frame[f"Actor{n}Code"]), clean(frame[f"Actor{n}Name"]),
-            clean(frame[f"Actor{n}CountryCode"]), clean(frame[f"Actor{n}Type1Code"]))]
+            clean(frame[f"Actor{n}CountryCode"]), clean(frame[f"Actor{n}Type1Code"]), strict=False)]
         out[f"actor{n}"] = [p[0] for p in pairs]
         out[f"actor{n}_country"] = [p[1] for p in pairs]
     fips = country_tables()[1]

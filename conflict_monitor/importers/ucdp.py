@@ -45,7 +45,7 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     out["_error"] = [
         "id: empty; every UCDP GED row has one" if not i else
         None if k else f"type_of_violence: expected 1, 2 or 3, got {v!r}"
-        for i, v, k in zip(ids, violence, kind)]
+        for i, v, k in zip(ids, violence, kind, strict=False)]
     out["event_date"] = parse_dates(frame["date_start"], DATE_FORMATS)
     out["date_precision"] = _col(frame, "date_prec").map(lambda v: DATE_PREC.get(_code(v), v)
                                                          if v is not None else None)
@@ -69,7 +69,7 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
                                                          if v is not None else None)
     # low → fatalities, high → fatalities_high; best is kept in the evidence text.
     out["fatalities"], out["fatalities_high"] = low, high
-    same = pd.Series([a == b for a, b in zip(low, high)], index=frame.index)
+    same = pd.Series([a == b for a, b in zip(low, high, strict=False)], index=frame.index)
     out["fatalities_qualifier"] = same.map({True: "exact", False: "about"})
     civilians = pd.to_numeric(numbers(_col(frame, "deaths_civilians")), errors="coerce").fillna(0)
     out["victims"] = (civilians > 0).map({True: "civilians", False: None})
@@ -77,6 +77,6 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     out["source"] = "UCDP GED"
     headline = _col(frame, "source_headline")
     text = headline.where(headline.notna(), _col(frame, "where_description")).fillna("")
-    out["evidence"] = [f"{t} [UCDP best estimate: {_figure(b)}]".strip() for t, b in zip(text, best)]
+    out["evidence"] = [f"{t} [UCDP best estimate: {_figure(b)}]".strip() for t, b in zip(text, best, strict=False)]
     out["origin"] = ORIGIN
     return out

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conflict_monitor.cli import main
+from conflict_monitor.cli.main import main
 
 
 def _rows(capsys) -> dict[str, dict[str, str]]:

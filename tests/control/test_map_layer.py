@@ -23,11 +23,11 @@ from conflict_monitor.control.model import (
     compute_control_as_of,
 )
 from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
-from conflict_monitor.geo import load_admin1
-from conflict_monitor.maps import build_idlib_map
-from conflict_monitor.reference import load_posts
-from conflict_monitor.schema import EVENT_COLUMNS
-from conflict_monitor.sites import compute_site_status_as_of
+from conflict_monitor.geo.admin import load_admin1
+from conflict_monitor.maps.idlib import build_idlib_map
+from conflict_monitor.maps.sites import compute_site_status_as_of
+from conflict_monitor.model.schema import EVENT_COLUMNS
+from conflict_monitor.store.reference import load_posts
 
 D = dt.date
 COLOURS = compute_side_colours(["Syrian government", "Syrian opposition"])
@@ -89,7 +89,7 @@ def test_areas_stay_in_their_governorate_and_near_their_place():
     placed = control.dropna(subset=["latitude"]).set_index("place")
     assert len(areas) == len(placed)
     metric = areas.to_crs("EPSG:32637")
-    for place, shape, cell in zip(areas["place"], areas.geometry, metric.geometry):
+    for place, shape, cell in zip(areas["place"], areas.geometry, metric.geometry, strict=True):
         row = placed.loc[place]
         region = admin1.loc[row["admin1"], "geometry"]
         assert shape.difference(region.buffer(1e-6)).area < 1e-9, place

@@ -69,7 +69,7 @@ def test_the_reference_covers_enough_places_and_every_row_has_a_source(shipped):
 
 
 def test_reference_places_lie_in_their_governorate(shipped):
-    from conflict_monitor.geo import compute_admin1
+    from conflict_monitor.geo.admin import compute_admin1
     placed = shipped[0].dropna(subset=["latitude"])
     assert len(placed) >= 20
     for row in placed.itertuples():

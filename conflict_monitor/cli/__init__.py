@@ -1,0 +1,1 @@
+"""The command line, `python -m conflict_monitor COMMAND`: one module per command group."""

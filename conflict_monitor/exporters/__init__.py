@@ -1,0 +1,1 @@
+"""Exports of event tables: CSV and GeoJSON."""

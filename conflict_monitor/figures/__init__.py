@@ -1,0 +1,1 @@
+"""Plotly figure builders (make_*_figure), one module per page."""

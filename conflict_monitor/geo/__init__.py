@@ -1,0 +1,1 @@
+"""Geography: administrative boundaries and point lookups (EPSG:4326), and the one great-circle distance."""

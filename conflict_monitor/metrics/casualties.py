@@ -1,0 +1,184 @@
+"""Casualty figures: ranges by victim group, actor, nationality and source; conflicting claims;
+running totals kept apart; cumulative deaths.
+
+Rules (ACLED's fatality methodology): reports of one incident are grouped (its incident_id,
+else conflict_monitor.incidents.compute_incident_ids; the victims - group and nationality -
+must also match) and the incident counts with the LOWEST reported figure; the highest report
+(or the high end of a stated range) is the top of the range. Running totals ("more than 380
+civilians since December") are cumulative tallies: listed separately, never added.
+
+Aggregation runs in portable SQL (incident_sql, shared with the Overview) over the store, or
+over a DataFrame via event_sql.run_event_sql.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.metrics.event_sql import EventSource, run_event_sql
+from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.model.victims import (
+    map_victim_groups,
+)
+
+
+@dataclass
+class CasualtySummary:
+    """Everything the Casualties page shows, computed for one filter."""
+
+    totals: pd.DataFrame      # dim (all|victim_group|actor1|nationality|claimant), label, low, high, incidents, reports
+    daily: pd.DataFrame       # day, low, high (incidents counted on their first day)
+    conflicts: pd.DataFrame   # one row per incident-victims group whose reports disagree, with claims
+    running: pd.DataFrame     # running totals, never added
+    notes: list[str] = field(default_factory=list)
+
+
+_TABLE_COLS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
+               "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
+               "event_type", "country", "date_precision", "incident_id", "is_running_total")
+
+
+def _summary_sql(ctes: str) -> str:
+    """One query over the shared CTEs: totals per dimension, per-day deaths and the claims of the
+    incidents whose reports disagree, as flat rows (kind total | daily | claim)."""
+    return ctes + """,
+        top AS (SELECT incident, victim_group, nationality, low, high, reports, first_day FROM groups
+          WHERE reports > 1 AND (max_low > low OR high > min_high)
+          ORDER BY high DESC, first_day, incident, victim_group, nationality LIMIT ?)
+        SELECT 'total' AS kind, CASE WHEN GROUPING(victim_group) = 0 THEN 'victim_group'
+            WHEN GROUPING(actor1) = 0 THEN 'actor1' WHEN GROUPING(nationality) = 0 THEN 'nationality'
+            ELSE 'all' END AS dim, coalesce(victim_group, actor1, nationality, 'all') AS label,
+          CAST(NULL AS DATE) AS day, sum(low) AS low, sum(high) AS high, count(*) AS incidents,
+          sum(reports) AS reports, CAST(NULL AS VARCHAR) AS location,
+          CAST(NULL AS VARCHAR) AS incident, CAST(NULL AS VARCHAR) AS victim_group,
+          CAST(NULL AS VARCHAR) AS nationality, CAST(NULL AS VARCHAR) AS claimant,
+          CAST(NULL AS VARCHAR) AS source_url
+          FROM groups GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), ())
+        UNION ALL SELECT 'total', 'claimant', claimant, NULL, sum(low), sum(high), count(*), sum(n),
+          NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT claimant, min(low) AS low, max(high) AS high,
+          count(*) AS n FROM reports GROUP BY claimant, incident, victim_group, nationality) AS c
+          GROUP BY claimant
+        UNION ALL SELECT 'daily', NULL, NULL, first_day, sum(low), sum(high), count(*), sum(reports),
+          NULL, NULL, NULL, NULL, NULL, NULL FROM groups GROUP BY first_day
+        UNION ALL SELECT 'claim', NULL, NULL, t.first_day, r.low, r.high, t.low, t.high, r.location,
+          t.incident, t.victim_group, t.nationality, r.claimant, r.source_url
+          FROM top t JOIN reports r ON r.incident = t.incident AND r.victim_group = t.victim_group
+          AND r.nationality = t.nationality"""
+
+
+def _assemble_conflicts(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per disagreeing incident-victims group, its claims as a list (lowest first).
+    On claim rows, `incidents`/`reports` carry the group's low/high (see _summary_sql)."""
+    cols = ["incident", "first_day", "location", "victim_group", "nationality", "low", "high",
+            "reports", "claims"]
+    if claims.empty:
+        return pd.DataFrame(columns=cols)
+    claims = claims.sort_values(["incident", "victim_group", "nationality", "low", "high", "claimant"])
+    groups: dict[tuple, dict[str, Any]] = {}
+    for inc, group, nat, day, place, lo, hi, g_low, g_high, who, url in zip(
+            claims["incident"], claims["victim_group"], claims["nationality"], claims["day"],
+            claims["location"], claims["low"], claims["high"], claims["incidents"], claims["reports"],
+            claims["claimant"], claims["source_url"], strict=False):
+        row = groups.setdefault((inc, group, nat), {
+            "incident": inc, "first_day": day, "location": None, "victim_group": group,
+            "nationality": nat, "low": int(g_low), "high": int(g_high), "reports": 0, "claims": []})
+        if isinstance(place, str) and (row["location"] is None or place < row["location"]):
+            row["location"] = place  # the first place name, alphabetically
+        row["reports"] += 1
+        row["claims"].append({"claimant": who, "low": int(lo), "high": int(hi),
+                              "source_url": url if isinstance(url, str) else None})
+    rows = list(groups.values())
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["high", "first_day", "incident"], ascending=[False, True, True])
+
+
+def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
+                           max_conflicts: int = 200) -> CasualtySummary:
+    """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
+    scope = prepare_incident_groups(source, flt)
+    out = run_event_sql(source, _summary_sql(scope.ctes), [*scope.params, max_conflicts])
+    out["day"] = pd.to_datetime(out["day"])
+    totals = out[(out["kind"] == "total") & (out["incidents"] > 0)]  # no reports: no grand total
+    totals = totals[["dim", "label", "low", "high", "incidents", "reports"]]
+    totals = totals.sort_values(["dim", "low", "high", "label"], ascending=[True, False, False, True])
+    daily = out[out["kind"] == "daily"][["day", "low", "high", "incidents"]].sort_values("day")
+    conflicts = _assemble_conflicts(out[out["kind"] == "claim"])
+    return CasualtySummary(totals.reset_index(drop=True), daily.reset_index(drop=True),
+                           conflicts.reset_index(drop=True), query_running_totals(source, flt),
+                           scope.notes)
+
+
+def query_running_totals(source: EventSource, flt: EventFilter | None = None,
+                         limit: int = 500) -> pd.DataFrame:
+    """Running totals with deaths (cumulative tallies), oldest first: shown, never added."""
+    where, params = compute_where(flt or EventFilter())
+    sql = f"""SELECT event_date, period_start, location, victims, fatalities AS low,
+        coalesce(fatalities_high, fatalities) AS high, fatalities_qualifier,
+        coalesce(reported_by, source) AS claimant, source, origin, source_url, evidence
+        FROM events WHERE {where} AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
+        ORDER BY event_date, event_id LIMIT ?"""
+    out = run_event_sql(source, sql, [*params, limit])
+    out["event_date"] = pd.to_datetime(out["event_date"])
+    out.insert(4, "victim_group", map_victim_groups(out["victims"]))
+    return out
+
+
+def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
+                           limit: int | None = 1000) -> pd.DataFrame:
+    """The reports with deaths behind the figures (running totals included, flagged), newest
+    first: the table's columns, or every event column when `limit` is None (the CSV export)."""
+    where, params = compute_where(flt or EventFilter())
+    if limit is None:
+        sql = f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL ORDER BY event_date DESC, event_id"
+    else:  # find the cut-off day first, so only the newest rows' text columns are read
+        sql = f"""WITH cut AS (SELECT event_date FROM events WHERE {where} AND fatalities IS NOT NULL
+              ORDER BY event_date DESC LIMIT 1 OFFSET ?)
+            SELECT {', '.join(_TABLE_COLS)} FROM events WHERE {where} AND fatalities IS NOT NULL
+              AND event_date >= (SELECT coalesce(max(event_date), DATE '0001-01-01') FROM cut)
+            ORDER BY event_date DESC, event_id LIMIT ?"""
+        params = [*params, int(limit) - 1, *params, int(limit)]
+    out = run_event_sql(source, sql, params)
+    out.insert(0, "victim_group", map_victim_groups(out["victims"]))
+    return out
+
+
+def compute_cumulative(daily: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative incident deaths (low and high) per day, in date order."""
+    frame = daily.sort_values("day")
+    return pd.DataFrame({"day": frame["day"].to_numpy(), "low": frame["low"].cumsum().to_numpy(),
+                         "high": frame["high"].cumsum().to_numpy()})
+
+
+def compute_claims_table(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Conflicting claims for display: each source's figure side by side in one row."""
+    def fmt(claims: Any) -> str:
+        parts = []
+        for c in list(claims):
+            figure = f"{c['low']}" if c["high"] in (None, c["low"]) else f"{c['low']}–{c['high']}"
+            parts.append(f"{c['claimant']}: {figure}")
+        return "  ·  ".join(parts)
+
+    return pd.DataFrame({
+        "Date": pd.to_datetime(conflicts["first_day"]).dt.strftime("%Y-%m-%d"),
+        "Place": conflicts["location"].fillna("—"),
+        "Victims": conflicts["victim_group"] + " (" + conflicts["nationality"].fillna("?") + ")",
+        "Claims (source: deaths)": conflicts["claims"].map(fmt),
+        "Counted (lowest)": conflicts["low"].astype(int),
+        "Highest": conflicts["high"].astype(int),
+    })
+
+
+def compute_totals_table(totals: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """One dimension's totals as display rows with a 'low–high' range column."""
+    part = totals[totals["dim"] == dim]
+    return pd.DataFrame({
+        "Group": part["label"].to_numpy(),
+        "Deaths (range)": [f"{int(lo):,}–{int(hi):,}" if hi != lo else f"{int(lo):,}"
+                           for lo, hi in zip(part["low"], part["high"], strict=False)],
+        "Low": part["low"].astype(int).to_numpy(), "High": part["high"].astype(int).to_numpy(),
+        "Incidents": part["incidents"].astype(int).to_numpy(),
+    })

@@ -1,0 +1,49 @@
+"""Running the metrics' SQL: on a store (DuckDB or PostgreSQL), or on a DataFrame (tests).
+
+The metric queries are written in the SQL that DuckDB and PostgreSQL 15 both run: explicit
+GROUP BY, window functions in subqueries (no QUALIFY), ROW_NUMBER (no max_by), no list or struct
+values, CAST(...) rather than `::`, `?` placeholders (the PostgreSQL store turns them into `%s`).
+So a store always answers them itself: nothing is fetched to run elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from conflict_monitor.model.schema import EVENT_COLUMNS
+from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.incident_counts import COLUMN, REFRESH_STATEMENTS
+
+EventSource = EventStore | pd.DataFrame
+NOT_RUNNING = "NOT coalesce(is_running_total, false)"
+_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN)) + ")"
+_KNOWN = frozenset(n for n, _, _ in EVENT_COLUMNS)
+
+
+def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run portable SQL over the table `events`: the store's own, or a DataFrame's rows (missing
+    columns are null, incident_reports is counted) loaded into an in-memory DuckDB, for tests
+    and small hand-made tables."""
+    if not isinstance(source, pd.DataFrame):
+        return source.query_sql(sql, list(params))
+    con = duckdb.connect()
+    try:
+        con.execute(_DDL)
+        known = [c for c in source.columns if c in _KNOWN]
+        if len(source):
+            con.register("frame", source[known])
+            con.execute(f"INSERT INTO events ({', '.join(known)}) SELECT {', '.join(known)} FROM frame")
+            for statement in REFRESH_STATEMENTS:  # as the store keeps them
+                con.execute(statement)
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+def array_param(values: Sequence[Any]) -> list[str | None]:
+    """A list of texts as one SQL array parameter (read with unnest(CAST(? AS VARCHAR[])))."""
+    return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]

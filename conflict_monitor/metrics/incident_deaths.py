@@ -1,0 +1,99 @@
+"""The one definition of deaths per incident, shared by the Overview and the Casualties page.
+
+A report's deaths belong to an incident (its incident_id; reports without one are linked on the
+fly when few, else stand alone) and to a group of victims (victim group and nationality, read
+from the victims text). Reports of the same incident and the same victims are grouped; each
+group counts with its LOWEST reported figure and the highest report is the top of the range,
+as ACLED does (ACLED Codebook: where reports disagree, the most conservative fatality
+estimate is coded). Running totals ("more than 380 since December") are tallies over many
+incidents and are never added. Both pages build their SQL from incident_groups_sql, so their
+totals agree under every filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, array_param, run_event_sql
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.model.victims import compute_victim_map
+from conflict_monitor.store.linking import compute_incident_ids
+
+LINK_LIMIT = 5000  # link reports on the fly (python) only up to this many; beyond, by incident_id
+FATAL = f"fatalities IS NOT NULL AND {NOT_RUNNING}"
+_LINK_COLS = ("event_id", "event_date", "date_precision", "action", "actor1", "actor2", "location",
+              "latitude", "longitude", "incident_id", "is_running_total")
+
+
+@dataclass
+class IncidentScope:
+    """The CTEs `reports` (one row per report with deaths) and `groups` (one per incident and
+    victims) for one filter, with their parameters, ready to prefix a query."""
+
+    ctes: str
+    params: list[Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
+    """Distinct victims texts of the filtered reports with deaths (not running totals), with
+    counts of reports and of reports without an incident_id."""
+    where, params = compute_where(flt or EventFilter())
+    sql = f"""SELECT victims, count(*) AS reports,
+        count(*) FILTER (WHERE incident_id IS NULL) AS unlinked
+        FROM events WHERE {where} AND {FATAL} GROUP BY victims"""
+    return run_event_sql(source, sql, params)
+
+
+def _link_reports(source: EventSource, flt: EventFilter | None) -> tuple[list[str], list[str]]:
+    """Incident ids for every report with deaths, linked with compute_incident_ids."""
+    where, params = compute_where(flt or EventFilter())
+    rows = run_event_sql(source, f"SELECT {', '.join(_LINK_COLS)} FROM events WHERE {where} AND {FATAL}",
+                         params)
+    # object dtype: incidents.compute_incident_ids expects None (not NaN) for a missing id
+    ids = compute_incident_ids(rows.astype({"incident_id": object}).where(rows.notna(), None))
+    return rows["event_id"].astype(str).tolist(), ids.astype(str).tolist()
+
+
+def incident_groups_sql(where: str, linked: bool) -> str:
+    """The CTEs; params: the victims map arrays (3), the link arrays (2, if linked), then the
+    where params (for the alias `e`)."""
+    unnest = "unnest(CAST(? AS VARCHAR[]))"
+    link_cte = f", lmap AS (SELECT {unnest} AS event_id, {unnest} AS incident)"
+    incident = "coalesce(l.incident, e.incident_id, e.event_id)" if linked else \
+        "coalesce(e.incident_id, e.event_id)"
+    return f"""WITH vmap AS (SELECT {unnest} AS victims, {unnest} AS victim_group,
+          {unnest} AS nat){link_cte if linked else ''},
+        reports AS (SELECT {incident} AS incident, e.event_date, e.location,
+          coalesce(e.actor1, 'unknown') AS actor1,
+          coalesce(m.victim_group, 'unspecified') AS victim_group,
+          coalesce(m.nat, CASE WHEN m.victim_group = 'civilians' THEN e.country ELSE e.actor2_country END,
+                   'unknown') AS nationality,
+          coalesce(e.reported_by, e.source, 'unknown') AS claimant, e.source_url,
+          e.fatalities AS low, coalesce(e.fatalities_high, e.fatalities) AS high
+          FROM events e LEFT JOIN vmap m ON e.victims = m.victims
+          {'LEFT JOIN lmap l ON e.event_id = l.event_id' if linked else ''}
+          WHERE {where} AND e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)),
+        groups AS (SELECT incident, victim_group, nationality, min(low) AS low, max(high) AS high,
+          max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1,
+          min(event_date) AS first_day FROM reports GROUP BY incident, victim_group, nationality)"""
+
+
+def prepare_incident_groups(source: EventSource, flt: EventFilter | None = None) -> IncidentScope:
+    """Read the victims texts (and link unlinked reports when few) for `flt`; the CTEs and params."""
+    where, wparams = compute_where(flt or EventFilter(), "e")
+    values = query_victim_values(source, flt)
+    vmap = compute_victim_map(values["victims"])
+    params: list[Any] = [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]
+    notes: list[str] = []
+    reports, unlinked = int(values["reports"].sum()), int(values["unlinked"].sum())
+    linked = 0 < unlinked and reports <= LINK_LIMIT
+    if linked:
+        params += list(_link_reports(source, flt))
+    elif unlinked:
+        notes.append(f"{unlinked:,} reports without an incident id count as incidents of their own "
+                     f"(more than {LINK_LIMIT:,} reports: link them when importing).")
+    return IncidentScope(incident_groups_sql(where, linked), [*params, *wparams], notes)

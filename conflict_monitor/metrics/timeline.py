@@ -1,0 +1,305 @@
+"""Timeline figures: incidents per period, the escalation index, weekly surges, key events, pairs.
+
+Heavy work runs as SQL (per day, or per period with a LIMIT) that DuckDB and PostgreSQL both
+run, on the store or, for tests and small sets, on a DataFrame (event_sql.run_event_sql). The compute_*
+functions that follow are plain pandas on those daily tables.
+
+Escalation index (conflict intensity) of a period P:
+    I(P) = sum over incidents i dated in P with goldstein(i) < 0 of  -goldstein(i)
+i.e. the summed magnitude of the Goldstein weights of conflictual incidents. The weights are
+Goldstein's conflict-cooperation scale (Goldstein 1992, J. Conflict Resolution 36(2):369-385;
+-10 most conflictual to +10 most cooperative) attached to CAMEO event codes as in GDELT's
+GoldsteinScale field. Counts are of incidents, not reports: the reports sharing an incident_id
+(incidents.py links them across articles and origins) count once, dated by their earliest
+report and weighted by their gravest. Running totals are left out, since they are tallies over
+many days rather than acts on one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.metrics.event_sql import (
+    NOT_RUNNING,
+    EventSource,
+    run_event_sql,
+)  # noqa: F401 - re-exported
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.store.incident_counts import incident_rows_sql
+
+PERIODS: tuple[str, ...] = ("day", "week", "month")
+_PANDAS_PERIOD = {"day": "D", "week": "W-SUN", "month": "M"}  # W-SUN: weeks Monday..Sunday
+STACK_COLUMNS: dict[str, str] = {"action": "action", "ACLED type": "event_type"}
+SURGE_THRESHOLD = 0.25
+
+
+def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
+    return compute_where(flt or EventFilter())
+
+
+def period_start(days: pd.Series, period: str) -> pd.Series:
+    """First day of the day/week (Monday)/month containing each date."""
+    return pd.to_datetime(days).dt.to_period(_PANDAS_PERIOD[period]).dt.start_time
+
+
+def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """First day after the period that begins on `start`."""
+    step = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7), "month": pd.offsets.MonthBegin(1)}
+    return pd.Timestamp(start) + step[period]
+
+
+def choose_default_period(first: dt.date | None, last: dt.date | None) -> str:
+    """day up to 3 months of data, week up to 2 years, month beyond."""
+    if first is None or last is None:
+        return "week"
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
+def query_daily(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
+    """Per day, action and ACLED type: `incidents`, the `reports` behind them, conflictual
+    incidents and their summed -goldstein. Each incident counts once (incident_counts), on the
+    day of its earliest matching report, with its gravest (lowest) Goldstein weight; its action
+    and type are the first one its reports give (reports of one incident share an action class)."""
+    where, params = _where(flt)
+    rows = incident_rows_sql(f"{where} AND event_date IS NOT NULL AND {NOT_RUNNING}", {
+        "day": ("min", "event_date"), "action": ("min", "action"),
+        "event_type": ("max", "event_type"), "goldstein": ("min", "goldstein")})
+    sql = f"""SELECT day, coalesce(action, 'unknown') AS action,
+        coalesce(event_type, 'unknown') AS event_type, count(*) AS incidents, sum(reports) AS reports,
+        count(*) FILTER (WHERE goldstein < 0) AS conflict_incidents,
+        coalesce(sum(-goldstein) FILTER (WHERE goldstein < 0), 0) AS intensity
+        FROM {rows} AS r
+        GROUP BY day, coalesce(action, 'unknown'), coalesce(event_type, 'unknown')
+        ORDER BY day, action, event_type"""
+    daily = run_event_sql(source, sql, [*params, *params])
+    daily["day"] = pd.to_datetime(daily["day"])
+    daily["reports"] = daily["reports"].astype(int)
+    return daily
+
+
+def compute_period_counts(daily: pd.DataFrame, period: str, stack_by: str = "action") -> pd.DataFrame:
+    """Incidents (and the reports behind them) per period and category (stack_by: 'action' or
+    'event_type')."""
+    measures = [c for c in ("incidents", "reports") if c in daily.columns]
+    if daily.empty:
+        return pd.DataFrame(columns=["period", "category", *measures])
+    frame = daily.assign(period=period_start(daily["day"], period), category=daily[stack_by])
+    return frame.groupby(["period", "category"], as_index=False)[measures].sum()
+
+
+def compute_daily_index(daily: pd.DataFrame, start: Any = None, end: Any = None) -> pd.DataFrame:
+    """The index per day over [start, end] (default: the data's span), zero on quiet days,
+    with its trailing 7-day rolling mean."""
+    cols = ["day", "incidents", "conflict_incidents", "intensity", "rolling_7d"]
+    if daily.empty and (start is None or end is None):
+        return pd.DataFrame(columns=cols)
+    per_day = daily.groupby("day")[["incidents", "conflict_incidents", "intensity"]].sum()
+    first = pd.Timestamp(start) if start is not None else per_day.index.min()
+    last = pd.Timestamp(end) if end is not None else per_day.index.max()
+    days = pd.date_range(first, last, freq="D", name="day")
+    out = per_day.reindex(days, fill_value=0).astype({"incidents": int, "conflict_incidents": int})
+    out["intensity"] = out["intensity"].astype(float)
+    out["rolling_7d"] = out["intensity"].rolling(7, min_periods=1).mean()
+    return out.reset_index()[cols]
+
+
+def compute_escalation_index(daily: pd.DataFrame, period: str, start: Any = None,
+                             end: Any = None) -> pd.DataFrame:
+    """The index I(P) for every period P of the span (quiet periods are 0)."""
+    per_day = compute_daily_index(daily, start, end)
+    if per_day.empty:
+        return pd.DataFrame(columns=["period", "incidents", "conflict_incidents", "intensity"])
+    per_day["period"] = period_start(per_day["day"], period)
+    return per_day.groupby("period", as_index=False)[["incidents", "conflict_incidents", "intensity"]].sum()
+
+
+def compute_weekly_change(daily: pd.DataFrame, start: Any = None, end: Any = None,
+                          threshold: float = SURGE_THRESHOLD) -> pd.DataFrame:
+    """ACLED-style weekly change: a week is flagged when its index is more than `threshold`
+    (25 %) above the mean of the four weeks before it. As in ACLED's Conflict Change Map, a
+    low baseline (at most 2 conflictual incidents a week on average, and at most 5 this week)
+    counts as "limited change" and is not flagged; weeks without four weeks before are not."""
+    weekly = compute_escalation_index(daily, "week", start, end)
+    if weekly.empty:
+        return weekly.assign(baseline=[], change=[], flagged=[])
+    baseline = weekly["intensity"].shift(1).rolling(4, min_periods=4).mean()
+    base_events = weekly["conflict_incidents"].shift(1).rolling(4, min_periods=4).mean()
+    low_activity = (base_events <= 2) & (weekly["conflict_incidents"] <= 5)
+    weekly["baseline"] = baseline
+    weekly["change"] = (weekly["intensity"] / baseline - 1).where(baseline > 0)
+    weekly["flagged"] = (baseline.notna() & (weekly["intensity"] > (1 + threshold) * baseline)
+                         & ~low_activity)
+    return weekly
+
+
+_ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2", "location",
+               "fatalities", "fatalities_high", "victims", "reported_by", "source", "evidence")
+
+
+def query_key_events(source: EventSource, flt: EventFilter | None = None,
+                     top_n: int = 5, max_each: int = 12) -> pd.DataFrame:
+    """Events to annotate: the `top_n` deadliest incidents by their highest report (one row each,
+    that report, with `fatalities_low` the incident's lowest), ultimatums (those with a deadline
+    first) and ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
+    where, params = _where(flt)
+    cols = ", ".join(_ROW_FIELDS)
+    deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
+    # cut-off first (one integer column), so only the few deadliest rows' text is read;
+    # ultimatums as two branches (with a deadline, then without), each a plain column filter
+    inc = "coalesce(incident_id, event_id)"
+    sql = f"""WITH cut AS (SELECT fatalities FROM events WHERE {deadly} ORDER BY fatalities DESC
+          LIMIT 1 OFFSET ?),
+        ranked AS (SELECT {cols}, {inc} AS inc,
+          row_number() OVER (PARTITION BY {inc} ORDER BY fatalities DESC, event_id) AS rn
+          FROM events WHERE {deadly}
+          AND fatalities >= (SELECT coalesce(max(fatalities), 0) FROM cut)),
+        best AS (SELECT * FROM ranked WHERE rn = 1 ORDER BY fatalities DESC, event_date, inc LIMIT ?),
+        lows AS (SELECT {inc} AS inc, min(fatalities) AS low FROM events
+          WHERE {deadly} AND {inc} IN (SELECT inc FROM best) GROUP BY {inc})
+        (SELECT 'deaths' AS kind, lows.low AS fatalities_low, {', '.join(f'best.{c}' for c in _ROW_FIELDS)}
+          FROM best JOIN lows ON best.inc = lows.inc)
+        UNION ALL (SELECT 'ultimatum', NULL, {cols} FROM (
+            (SELECT {cols} FROM events WHERE {where} AND deadline IS NOT NULL
+              AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+            UNION ALL (SELECT {cols} FROM events WHERE {where} AND action = 'ultimatum'
+              AND deadline IS NULL AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+          ) AS u ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
+        UNION ALL (SELECT 'ceasefire', NULL, {cols} FROM events WHERE {where}
+          AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)"""
+    out = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, top_n, *params, *params,
+                                      max_each, *params, max_each, max_each, *params, max_each])
+    for col in ("event_date", "deadline"):
+        out[col] = pd.to_datetime(out[col])
+    return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
+                           ignore_index=True)
+
+
+def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
+                         per_period: int = 3) -> pd.DataFrame:
+    """Per period, the `per_period` gravest conflictual incidents (most deaths, then most
+    negative Goldstein), one row each (its gravest report), for hover text."""
+    if period not in PERIODS:
+        raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
+    where, params = _where(flt)
+    ewhere, _ = compute_where(flt or EventFilter(), "e")
+    fields = [c for c in (*_ROW_FIELDS, "incident_id") if c != "deadline"]
+    cols = ", ".join(f"e.{c}" for c in fields)
+    def conflictual(p: str) -> str:
+        return f"{p}goldstein < 0 AND {p}event_date IS NOT NULL AND NOT coalesce({p}is_running_total, false)"
+
+    def score(p: str) -> str:  # most deaths first, then the most negative Goldstein weight
+        return f"coalesce({p}fatalities, 0) * 20 - {p}goldstein"
+
+    def trunc(p: str) -> str:
+        return f"date_trunc('{period}', CAST({p}event_date AS TIMESTAMP))"
+
+    # Exact top-k per period without ranking every event (a window over all of them is ~20x
+    # slower at 1M rows): count events per (period, score), take each period's k-th best score,
+    # and rank only the events at or above it.
+    # `bound` adds two implied conditions (every event ranked has score >= the lowest cut-off
+    # s_min): a report with deaths has fatalities * 20 = score + goldstein >= s_min + the lowest
+    # goldstein (less 1 for rounding), one without has -goldstein >= s_min. They drop no
+    # candidate, and as plain column filters the scan skips most rows before their text columns.
+    scan = ", ".join(f"e.{c}" for c in (*fields, "goldstein"))
+    sql = f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k,
+          min(goldstein) AS g FROM events
+          WHERE {where} AND {conflictual('')} GROUP BY {trunc('')}, {score('')}),
+        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above
+          FROM lv),
+        cut AS (SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score))
+          AS s, min(g) AS g FROM cum GROUP BY period),
+        bound AS (SELECT CAST(floor((min(s) + min(g)) / 20) - 1 AS INTEGER) AS deaths,
+          -min(s) AS weight FROM cut),
+        cand AS (SELECT cut.period, {cols}, row_number() OVER (PARTITION BY cut.period
+          ORDER BY {score('e.')} DESC, e.event_id) AS rn
+          FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+              AND e.fatalities >= (SELECT deaths FROM bound)
+            UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+              AND e.fatalities IS NULL AND e.goldstein <= (SELECT weight FROM bound)) AS e
+          JOIN cut ON {trunc('e.')} = cut.period WHERE {score('e.')} >= cut.s)
+        SELECT * FROM cand WHERE rn <= ? ORDER BY period, rn"""
+    # several reports of one incident may be among the gravest: rank 3x as many, keep one each
+    ranked = per_period * 3
+    out = run_event_sql(source, sql, [*params, ranked, *params, *params, ranked])
+    out["period"] = pd.to_datetime(out["period"])
+    out["incident_id"] = out["incident_id"].fillna(out["event_id"])
+    out = out.drop_duplicates(["period", "incident_id"])
+    return out.groupby("period").head(per_period).drop(columns=["rn", "incident_id"]).reset_index(drop=True)
+
+
+def query_pair_daily(source: EventSource, flt: EventFilter | None = None,
+                     top_n: int = 6) -> pd.DataFrame:
+    """Per day, the index of the `top_n` actor pairs (unordered: A ↔ B) with the highest total;
+    each incident counts once per pair its reports name (as in query_daily)."""
+    where, params = _where(flt)
+    rows = incident_rows_sql(
+        f"{where} AND goldstein < 0 AND event_date IS NOT NULL AND {NOT_RUNNING} "
+        "AND actor1 IS NOT NULL AND actor2 IS NOT NULL AND actor1 <> actor2",
+        {"day": ("min", "event_date"), "g": ("min", "goldstein")},
+        {"a": "least(actor1, actor2)", "b": "greatest(actor1, actor2)"})
+    sql = f"""WITH p AS (SELECT day, a, b, sum(-g) AS w, count(*) AS n FROM {rows} AS r
+          GROUP BY day, a, b),
+        top AS (SELECT a, b, sum(w) AS total FROM p GROUP BY a, b ORDER BY total DESC, a, b LIMIT ?)
+        SELECT day, a || ' ↔ ' || b AS pair, max(total) AS pair_total, sum(w) AS intensity,
+          sum(n) AS conflict_incidents FROM p JOIN top USING (a, b) GROUP BY day, a, b ORDER BY day, a, b"""
+    out = run_event_sql(source, sql, [*params, *params, top_n])
+    out["day"] = pd.to_datetime(out["day"])
+    return out
+
+
+def compute_pair_index(pair_daily: pd.DataFrame, period: str, start: Any = None,
+                       end: Any = None) -> pd.DataFrame:
+    """The index per period and pair, zero-filled over the span; pairs ordered by total."""
+    if pair_daily.empty:
+        return pd.DataFrame(columns=["period", "pair", "intensity"])
+    order = pair_daily.groupby("pair")["intensity"].sum().sort_values(ascending=False).index
+    first = pd.Timestamp(start) if start is not None else pair_daily["day"].min()
+    last = pd.Timestamp(end) if end is not None else pair_daily["day"].max()
+    periods = period_start(pd.Series(pd.date_range(first, last, freq="D")), period).unique()
+    frame = pair_daily.assign(period=period_start(pair_daily["day"], period))
+    summed = frame.groupby(["pair", "period"])["intensity"].sum()
+    full = pd.MultiIndex.from_product([order, periods], names=["pair", "period"])
+    out = summed.reindex(full, fill_value=0.0).reset_index()
+    return out[["period", "pair", "intensity"]]
+
+
+def query_sources(source: EventSource, flt: EventFilter | None = None,
+                  condition: str = "TRUE") -> pd.DataFrame:
+    """Distinct source and origin of the rows a chart plots, with counts (condition: fixed SQL)."""
+    where, params = _where(flt)
+    sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
+        count(*) AS n FROM events WHERE {where} AND ({condition})
+        GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source"""
+    return run_event_sql(source, sql, params)
+
+
+def query_period_events(source: EventSource, flt: EventFilter | None, period: str,
+                        picks: Sequence[tuple[Any, str | None]] = (), stack_col: str | None = None,
+                        event_ids: Sequence[str] = (), limit: int = 500) -> pd.DataFrame:
+    """Events behind selected chart points: (period start, category or None) picks, and ids."""
+    if stack_col is not None and stack_col not in STACK_COLUMNS.values():
+        raise ValueError(f"stack_col: expected one of {sorted(STACK_COLUMNS.values())}, got {stack_col!r}")
+    where, params = _where(flt)
+    ors: list[str] = []
+    extra: list[Any] = []
+    for start, category in picks:
+        begin = pd.Timestamp(start)
+        clause = f"(event_date >= ? AND event_date < ? AND {NOT_RUNNING}"  # as the charts count
+        extra += [begin.date(), period_end(begin, period).date()]
+        if category is not None and stack_col:
+            clause += f" AND coalesce({stack_col}, 'unknown') = ?"
+            extra.append(category)
+        ors.append(clause + ")")
+    if event_ids:
+        ors.append(f"event_id IN ({', '.join('?' for _ in event_ids)})")
+        extra += list(event_ids)
+    if not ors:
+        return run_event_sql(source, "SELECT * FROM events WHERE FALSE")
+    sql = (f"SELECT * FROM events WHERE {where} AND ({' OR '.join(ors)}) "
+           "ORDER BY event_date, event_id LIMIT ?")
+    return run_event_sql(source, sql, [*params, *extra, limit])

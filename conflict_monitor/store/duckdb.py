@@ -1,0 +1,213 @@
+"""DuckDB backend of the event store: one file, no server.
+
+By default connections are short-lived (one per call), so CLI processes can take turns on the
+same file: DuckDB lets only one process hold a writable file open at a time, and a writer that
+finds the file locked waits (up to _LOCK_WAIT_S) for its turn. The dashboard opens the store with
+keep_open=True instead: one database instance for the process, a cheap cursor per call (cursors
+are thread-safe, one per Streamlit session thread), and DuckDB's buffer cache kept warm. That
+turns ~30 ms of opening per query into ~0, at the price that other processes cannot write to the
+file while the dashboard runs (they get a clear message; the dashboard's own pages import data). The queries live
+in sql_store.SqlStore; this module only connects, runs statements and stages DataFrames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
+from conflict_monitor.store.base import ImportResult, StoreError
+from conflict_monitor.store.sql import BUMP_VERSION, Columns, SqlStore
+
+IMPORT_MEMORY_LIMIT = "512MB"  # DuckDB's share of RAM during a file import (it spills beyond)
+# Up to this many new rows, an import links its incidents in its own transaction (all or
+# nothing); a bigger file spanning more than a year is linked afterwards, a year at a time.
+LINK_IN_IMPORT_MAX_ROWS = 200_000
+STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in progress
+
+_LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
+
+
+class DuckDBStore(SqlStore):
+    """Event store in one DuckDB file."""
+
+    def __init__(self, path: Path, keep_open: bool = False):
+        self.path = Path(path)
+        self.location = str(self.path)
+        self._db: duckdb.DuckDBPyConnection | None = None
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"The store path {self.path} is a folder; expected a .duckdb file.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if keep_open:
+            self._db = self._open_file()
+        with self._connect() as con:
+            self._create_schema(con)
+            self._drop_leftover_staging(con)
+        self._upgrade_schema()
+
+    def close(self) -> None:
+        """Release the kept-open database, if any."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _drop_leftover_staging(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop the staging tables of imports that died mid-way (a killed process cannot run
+        its own clean-up). Safe here: DuckDB lets one process at a time open the file, this
+        instance has not started an import yet, and the dashboard opens one instance per store
+        (a second instance opened in the same process during an import would end that import
+        with an error, leaving the events as they were). Names come from the catalogue."""
+        tables = con.execute("SELECT table_name FROM information_schema.tables WHERE "
+                             "table_schema = current_schema() AND table_name LIKE ?",
+                             [f"{STAGING_PREFIX}%"]).fetchall()
+        for (name,) in tables:
+            suffix = name[len(STAGING_PREFIX):]
+            if len(suffix) == 12 and set(suffix) <= set("0123456789abcdef"):  # ours: 12 hex digits
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+    # --- connection handling -----------------------------------------------------------------
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                    time.sleep(0.1)  # another process is writing; wait our turn
+                    continue
+                raise StoreError(self._explain(exc)) from exc
+            except (duckdb.SerializationException, duckdb.InvalidInputException,
+                    duckdb.InternalException, duckdb.CatalogException) as exc:
+                raise StoreError(self._explain(exc)) from exc
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._db.cursor() if self._db is not None else self._open_file()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _explain(self, exc: Exception) -> str:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "lock" in text.lower():
+            return (f"The store {self.path} is in use by another program ({text}). If the "
+                    "dashboard is running, it holds the file: add data through its Add articles "
+                    "and Data pages, or stop it; otherwise wait and try again.")
+        return (f"The store {self.path} cannot be opened: it is not a valid DuckDB file or it is "
+                f"damaged ({text}). Rebuild it from the shipped data "
+                "(`python -m conflict_monitor init-db --rebuild`); the old file is kept beside it.")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect() as con, self._write_on(con):
+            yield con
+
+    @contextlib.contextmanager
+    def _write_on(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """One write transaction on `con`: it ends by recounting the incidents it touched and
+        moving the data version, and rolls back on any exception."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self._refresh_incident_counts(con)
+            con.execute(BUMP_VERSION)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # --- statements ----------------------------------------------------------------------------
+    def _execute(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:
+        rows = con.execute(sql, list(params)).fetchall()
+        # INSERT/UPDATE/DELETE answer with one row holding the count of rows they changed.
+        return int(rows[0][0]) if rows and len(rows[0]) == 1 and isinstance(rows[0][0], int) else 0
+
+    def _fetch(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return con.execute(sql, list(params)).fetchall()
+
+    def _frame(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return con.execute(sql, list(params)).df()
+
+    @contextlib.contextmanager
+    def _stage(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
+               columns: Columns) -> Iterator[None]:
+        con.register(name, frame)
+        try:
+            yield
+        finally:
+            con.unregister(name)
+
+    # --- file imports ----------------------------------------------------------------------------
+    def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
+        """As SqlStore.import_batches, with memory bounded for files of millions of rows.
+
+        DuckDB keeps the rows of an open transaction in memory, so one transaction over a whole
+        file needs RAM in proportion to its rows. So chunks first go to a staging table of this
+        import, committed chunk by chunk (no event is visible yet); then ONE transaction moves
+        them into events and links incidents. A failure at any point drops the staging table:
+        events never hold part of a file. A big file spanning years is linked afterwards, a
+        year per transaction (_link_slice_by_slice), so memory does not grow with the file.
+        """
+        staging = f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+        cols = ", ".join(EVENT_FIELDS)
+        with self._connect() as con:
+            con.execute("SET enable_progress_bar = false")
+            # Spill to disk beyond this instead of growing (DuckDB's default is 80% of RAM).
+            con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+            con.execute("SET preserve_insertion_order = false")
+            con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
+            try:
+                for frame in batches:
+                    if frame.empty:
+                        continue
+                    frame = frame.reindex(columns=list(EVENT_FIELDS))
+                    with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
+                        con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
+                seen, low, high = con.execute(f"SELECT count(DISTINCT event_id), min(event_date), "
+                                              f"max(event_date) FROM {staging}").fetchall()[0]
+                from conflict_monitor.store.linking import plan_relink  # noqa: PLC0415 - light store import
+                slices = plan_relink(low, high) if relink and low is not None else []
+                with self._write_on(con):
+                    added = self._execute(
+                        con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
+                             "ON CONFLICT (event_id) DO NOTHING")  # also drops repeats in the file
+                    deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
+                    if added and not deferred:
+                        self._relink_slices(con, slices)
+                if deferred:
+                    self._link_slice_by_slice(con, slices, added)
+            except duckdb.OutOfMemoryException as exc:
+                raise StoreError(f"The import needed more memory than DuckDB's {IMPORT_MEMORY_LIMIT} "
+                                 f"allowance ({str(exc).splitlines()[0]}); nothing was imported and "
+                                 "the store is as it was. Split the file by year and import the "
+                                 "parts one after another.") from exc
+            finally:
+                con.execute(f"DROP TABLE IF EXISTS {staging}")
+                con.execute("RESET memory_limit")
+                con.execute("RESET preserve_insertion_order")
+        return ImportResult(added=added, already_present=seen - added)
+
+    def _link_slice_by_slice(self, con: duckdb.DuckDBPyConnection,
+                             slices: list[tuple[dt.date, dt.date, dt.date, dt.date]], added: int) -> None:
+        """Link a file spanning more than a year one slice (a year) per transaction: DuckDB keeps
+        a transaction's changes in memory, so linking millions of rows in the import's own
+        transaction would need memory in proportion to the file. The events are all stored by
+        then; until a slice is linked its reports count as incidents of their own."""
+        for window in slices:
+            try:
+                with self._write_on(con):
+                    self._relink_slices(con, [window])
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"All {added:,} events were imported, but linking them to other reports stopped "
+                    f"at {window[2]} ({str(exc).splitlines()[0]}). Finish it with `python -m "
+                    f"conflict_monitor link-incidents --from {window[2]}`.") from exc

@@ -1,0 +1,94 @@
+"""The store's upkeep of incidents: linking reports into incidents and counting each one's reports.
+
+A mixin of sql_store.SqlStore, kept apart because it is one responsibility: every write that
+adds, moves or removes reports ends here, so incident_id and incident_reports stay true for the
+pages that count incidents (incident_counts, incident_sql). It uses SqlStore's backend hooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.store import incident_counts
+
+Columns = Sequence[tuple[str, str, str]]
+UPDATE_COLUMNS: Columns = (("event_id", "VARCHAR", ""), ("incident_id", "VARCHAR", ""))
+
+
+class IncidentWriteMixin:
+    """Incident linking and report counts for a SQL store (needs SqlStore's hooks)."""
+
+    def _upgrade_schema(self) -> None:
+        """Bring a store made by an older version up to date: add the incident_reports column
+        and count the reports of every incident it has not counted yet."""
+        name, sql_type, _ = incident_counts.COLUMN
+        with self._connect() as con:
+            has_column = self._fetch(con, "SELECT count(*) FROM information_schema.columns WHERE "
+                                          "table_schema = current_schema() AND table_name = 'events' "
+                                          "AND column_name = ?", [name])[0][0]
+            if not has_column:
+                self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
+                                   f"{self._sql_type(sql_type)}")
+            uncounted = self._fetch(con, "SELECT EXISTS (SELECT 1 FROM events "
+                                         "WHERE incident_reports IS NULL)")[0][0]
+        if uncounted:
+            with self._transaction():
+                pass  # every write transaction ends by counting the marked incidents
+
+    def _refresh_incident_counts(self, con: Any) -> None:
+        """Recount the reports of the incidents this transaction touched (incident_counts);
+        backends call it at the end of every write transaction."""
+        for statement in incident_counts.REFRESH_STATEMENTS:
+            self._execute(con, statement)
+
+    def _relink(self, con: Any, date_from: dt.date, date_to: dt.date) -> int:
+        from conflict_monitor.store.linking import plan_relink  # noqa: PLC0415 - keeps the store import light
+        return self._relink_slices(con, plan_relink(date_from, date_to))
+
+    def _relink_slices(self, con: Any, slices: Sequence[tuple[dt.date, dt.date, dt.date, dt.date]]
+                       ) -> int:
+        """Recompute incident ids slice by slice (incidents.plan_relink); the number changed."""
+        from conflict_monitor.store.linking import LINK_COLUMNS, compute_incident_ids
+        changed = 0
+        for load_from, load_to, start, stop in slices:
+            frame = self._frame(con, f"SELECT {', '.join(LINK_COLUMNS)} FROM events "
+                                     "WHERE event_date BETWEEN ? AND ? ORDER BY event_id",
+                                [load_from, load_to])
+            if frame.empty:
+                continue
+            ids = compute_incident_ids(frame)
+            day = pd.to_datetime(frame["event_date"]).dt.date
+            differs = ids.ne(frame["incident_id"].astype(object)) | frame["incident_id"].isna()
+            mask = differs & (day >= start) & (day <= stop)
+            changed += self._write_incident_ids(con, frame.loc[mask, "event_id"], ids[mask])
+        return changed
+
+    def _write_incident_ids(self, con: Any, event_ids: Iterable[str],
+                            incident_ids: Iterable[str]) -> int:
+        update = pd.DataFrame({"event_id": list(event_ids), "incident_id": list(incident_ids)},
+                              dtype=object).sort_values("event_id")
+        if update.empty:
+            return 0
+        with self._stage(con, "incident_updates", update, UPDATE_COLUMNS):
+            # the incidents these rows leave lose a report: mark them for recounting
+            self._execute(con, incident_counts.mark_incidents_sql(
+                "SELECT e.incident_id FROM events e JOIN incident_updates u ON e.event_id = u.event_id"))
+            self._execute(con, "UPDATE events SET incident_id = u.incident_id, incident_reports = NULL "
+                               "FROM incident_updates u WHERE events.event_id = u.event_id")
+        return len(update)
+
+    def update_incident_ids(self, mapping: Mapping[str, str]) -> int:
+        with self._transaction() as con:
+            return self._write_incident_ids(con, mapping.keys(), mapping.values())
+
+    def relink_incidents(self, date_from: dt.date | None = None,
+                         date_to: dt.date | None = None) -> int:
+        low, high = self.date_bounds()
+        if low is None:
+            return 0
+        with self._transaction() as con:
+            return self._relink(con, date_from or low, date_to or high)

@@ -1,0 +1,280 @@
+"""Link reports of one real-world incident: the same incident_id across articles and origins.
+
+Two reports match when (1) their dates fall within the wider of their precision windows,
+(2) they name the same place or lie within 10 km of each other, (3) the action class is the
+same (attack and kill count as one class of violence, as in the evaluation rule), and (4) the
+actors are compatible: after canonicalising with resolve_actor they are equal or one is unknown
+(a state and its forces count as one side; the order of the two sides may be swapped, as
+datasets order the sides of a clash arbitrarily). Running totals are never linked: they cover
+many incidents.
+
+Linking scales by blocking (as in record linkage): candidate pairs only come from rows of the
+same action class in neighbouring 32-day buckets that share a place name or neighbouring
+0.1° x 0.2° grid cells, so a million rows cost about n x (reports per place and month), not n².
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import math
+import re
+import unicodedata
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from conflict_monitor.geo.distance import compute_distance_km, make_distance_sql
+from conflict_monitor.model.actors import resolve_actor
+from conflict_monitor.model.schema import PRECISION_WINDOW_DAYS
+
+LINK_RADIUS_KM = 10.0
+MAX_WINDOW_DAYS = max(PRECISION_WINDOW_DAYS.values())
+LINK_COLUMNS: tuple[str, ...] = ("event_id", "event_date", "date_precision", "action", "actor1",
+                                 "actor2", "location", "latitude", "longitude",
+                                 "is_running_total", "incident_id")
+_VIOLENCE = {"attack": "violence", "kill": "violence"}
+_BUCKET_DAYS = MAX_WINDOW_DAYS + 1  # neighbouring buckets cover every window
+_CELL_LAT, _CELL_LON = 0.1, 0.2  # degrees; >= 10 km up to 63° of latitude
+_PLACE_PREFIX = re.compile(r"^(near|outskirts of|around|north of|south of|east of|west of)\s+")
+_PLACE_SUFFIX = re.compile(r"\s+(village|town|city|district|subdistrict|area|countryside|"
+                           r"air base|airbase)$")
+
+
+def _norm(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).strip().lower()
+    return text or None
+
+
+@functools.lru_cache(maxsize=65536)
+def place_key(text: str | None) -> str | None:
+    """A comparable place name: 'Balyun (Jabal al-Zawiya)', 'Balyun, Idlib, Syria' and
+    'Balyun village' all give 'balyun'."""
+    norm = _norm(text)
+    if not norm:
+        return None
+    norm = unicodedata.normalize("NFKD", norm).encode("ascii", "ignore").decode()
+    norm = re.split(r"[(,;/]", norm, maxsplit=1)[0]
+    norm = _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", norm.strip()))
+    norm = re.sub(r"^(al|el|ad|ar|as|at)[- ]", "", norm)
+    norm = re.sub(r"[^a-z0-9]+", " ", norm).strip()
+    return norm or None
+
+
+@functools.lru_cache(maxsize=65536)
+def actor_key(text: str | None) -> str | None:
+    """A comparable actor: a state and its forces share '<ISO3>:state'; unknown gives None."""
+    norm = _norm(text)
+    if not norm or norm.startswith(("unidentified", "unknown")):
+        return None
+    actor = resolve_actor(str(text))
+    if actor is None:
+        return norm
+    if actor.kind in ("state", "military") and actor.country:
+        return f"{actor.country}:state"
+    return actor.canonical.lower()
+
+
+def _action_class(action: object) -> str | None:
+    norm = _norm(action)
+    return _VIOLENCE.get(norm, norm) if norm else None
+
+
+def _window(precision: object) -> int:
+    return PRECISION_WINDOW_DAYS.get(str(precision or "day"), 1)
+
+
+def _compatible(x: str | None, y: str | None) -> bool:
+    return x is None or y is None or x == y
+
+
+def _same_place(a: pd.Series, b: pd.Series) -> bool:
+    ka, kb = place_key(a.get("location")), place_key(b.get("location"))
+    if ka and kb and ka == kb:
+        return True
+    coords = [a.get("latitude"), a.get("longitude"), b.get("latitude"), b.get("longitude")]
+    if any(c is None or pd.isna(c) for c in coords):
+        return False
+    return compute_distance_km(*map(float, coords)) <= LINK_RADIUS_KM
+
+
+def reports_match(a: pd.Series, b: pd.Series) -> bool:
+    """True when two event rows are reports of the same incident (the rule, pair by pair)."""
+    if bool(a.get("is_running_total")) or bool(b.get("is_running_total")):
+        return False
+    cls = _action_class(a.get("action"))
+    if cls is None or cls != _action_class(b.get("action")):
+        return False
+    da, db = pd.Timestamp(a.get("event_date")), pd.Timestamp(b.get("event_date"))
+    window = max(_window(a.get("date_precision")), _window(b.get("date_precision")))
+    if pd.isna(da) or pd.isna(db) or abs((da - db).days) > window:
+        return False
+    a1, a2 = actor_key(a.get("actor1")), actor_key(a.get("actor2"))
+    b1, b2 = actor_key(b.get("actor1")), actor_key(b.get("actor2"))
+    actors = ((_compatible(a1, b1) and _compatible(a2, b2))
+              or (_compatible(a1, b2) and _compatible(a2, b1)))
+    return actors and _same_place(a, b)
+
+
+def _features(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per linkable event with the blocking keys (positions in `i`)."""
+    dates = pd.to_datetime(events["event_date"], errors="coerce")
+    running = events["is_running_total"].fillna(False).astype(bool) if "is_running_total" in events \
+        else pd.Series(False, index=events.index)
+    def col(name):
+        return (events[name] if name in events else pd.Series(None, index=events.index))
+    feat = pd.DataFrame({
+        "i": np.arange(len(events)),
+        "day": (dates - pd.Timestamp("1970-01-01")).dt.days,
+        "win": col("date_precision").map(_window).astype("int64"),
+        "cls": col("action").map(_action_class),
+        "place": col("location").map(lambda v: place_key(v) if isinstance(v, str) else None),
+        "lat": pd.to_numeric(col("latitude"), errors="coerce"),
+        "lon": pd.to_numeric(col("longitude"), errors="coerce"),
+        "a1": col("actor1").map(lambda v: actor_key(v) if isinstance(v, str) else None),
+        "a2": col("actor2").map(lambda v: actor_key(v) if isinstance(v, str) else None),
+    }).reset_index(drop=True)
+    keep = feat["day"].notna().to_numpy() & feat["cls"].notna().to_numpy() & ~running.to_numpy()
+    feat = feat[keep].copy()
+    feat["day"] = feat["day"].astype("int64")
+    feat["db"] = feat["day"] // _BUCKET_DAYS
+    feat["gy"] = np.floor(feat["lat"] / _CELL_LAT).astype("Int64")
+    feat["gx"] = np.floor(feat["lon"] / _CELL_LON).astype("Int64")
+    for name in ("cls", "place", "a1", "a2"):
+        feat[name] = feat[name].astype(object)
+    return feat
+
+
+_ACTORS_OK = """(((a.a1 IS NULL OR b.a1 IS NULL OR a.a1 = b.a1) AND (a.a2 IS NULL OR b.a2 IS NULL OR a.a2 = b.a2))
+  OR ((a.a1 IS NULL OR b.a2 IS NULL OR a.a1 = b.a2) AND (a.a2 IS NULL OR b.a1 IS NULL OR a.a2 = b.a1)))
+  AND abs(a.day - b.day) <= greatest(a.win, b.win)"""
+_OFFSETS = "(VALUES (-1), (0), (1))"
+_PAIRS_SQL = f"""
+WITH by_name AS (SELECT f.*, f.db + o.o AS jb FROM feat f, {_OFFSETS} o(o) WHERE f.place IS NOT NULL),
+by_cell AS (SELECT f.*, f.db + o.o AS jb, f.gy + p.p AS jy, f.gx + q.q AS jx
+            FROM feat f, {_OFFSETS} o(o), {_OFFSETS} p(p), {_OFFSETS} q(q) WHERE f.gy IS NOT NULL AND f.gx IS NOT NULL)
+SELECT a.i AS i, b.i AS j FROM by_name a JOIN feat b
+  ON a.cls = b.cls AND a.place = b.place AND a.jb = b.db AND a.i < b.i
+WHERE {_ACTORS_OK}
+UNION
+SELECT a.i, b.i FROM by_cell a JOIN feat b
+  ON a.cls = b.cls AND a.jb = b.db AND a.jy = b.gy AND a.jx = b.gx AND a.i < b.i
+WHERE {_ACTORS_OK}
+  AND {make_distance_sql("a.lat", "a.lon", "b.lat", "b.lon")} <= {LINK_RADIUS_KM}
+"""
+
+
+_SAME_KEY = ["cls", "day", "win", "a1", "a2", "place", "lat", "lon"]
+
+
+def candidate_pairs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), i < j, of pairs of matching rows whose links connect exactly the rows
+    that match, directly or through others (what the incident components need).
+
+    Rows identical in every feature the rule reads (action class, day, window, actors, place,
+    coordinates) always match one another, so only the first of them joins the blocked
+    self-join in DuckDB and the others are linked to it: a dense file (hundreds of reports of
+    one place and day) then costs its distinct reports, not their square."""
+    feat = _features(events)
+    if len(feat) < 2:
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    same = feat.groupby(_SAME_KEY, dropna=False, sort=False)["i"].transform("min").to_numpy()
+    twins = feat["i"].to_numpy() != same
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET memory_limit = '256MB'")  # one slice of the store: spill rather than grow
+        con.register("feat", feat[~twins])
+        pairs = con.execute(_PAIRS_SQL).fetchnumpy()
+    finally:
+        con.close()
+    i = np.concatenate([np.asarray(pairs["i"], dtype="int64"), same[twins]])
+    j = np.concatenate([np.asarray(pairs["j"], dtype="int64"), feat["i"].to_numpy()[twins]])
+    return i, j
+
+
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Connected components by label propagation with pointer jumping: the smallest position."""
+    labels = np.arange(n)
+    while len(i):
+        low = np.minimum(labels[i], labels[j])
+        new = labels.copy()
+        np.minimum.at(new, i, low)
+        np.minimum.at(new, j, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
+
+
+def _new_id(key: str) -> str:
+    return "inc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def compute_incident_ids(events: pd.DataFrame) -> pd.Series:
+    """An incident id for every row: rows that match (transitively) share one.
+
+    A row with a curated id (not 'inc-…', e.g. the reference timeline's 'ref-…') keeps it and
+    lends it to its matches; otherwise a group keeps the smallest 'inc-…' id one of its rows
+    already has, so ids stay stable as reports are added; a new group gets a hash of its
+    smallest event_id.
+    """
+    if events.empty:
+        return pd.Series([], dtype="object", index=events.index)
+    i, j = candidate_pairs(events)
+    labels = _components(len(events), i, j)
+    given = [_norm_id(v) for v in (events["incident_id"] if "incident_id" in events
+                                   else [None] * len(events))]
+    event_ids = (events["event_id"].astype(str) if "event_id" in events
+                 else pd.Series(events.index.astype(str), index=events.index)).to_numpy(dtype=object)
+    curated = [g if g and not g.startswith("inc-") else None for g in given]
+    computed = [g if g and g.startswith("inc-") else None for g in given]
+    g_cur = _group_min(labels, curated)
+    g_inc = _group_min(labels, computed)
+    g_eid = _group_min(labels, list(event_ids))
+    hashed = {e: _new_id(e) for e in set(g_eid)}
+    new = [hashed[e] for e in g_eid]
+    result = [c or gc or gi or nw for c, gc, gi, nw in zip(curated, g_cur, g_inc, new, strict=False)]
+    return pd.Series(result, index=events.index, dtype="object")
+
+
+def _group_min(labels: np.ndarray, values: list[str | None]) -> list[str | None]:
+    """For each row, the smallest non-null value in its group (sort-based, no Python loop
+    over groups)."""
+    table = pd.DataFrame({"g": labels, "v": pd.Series(values, dtype=object)}).dropna()
+    if table.empty:
+        return [None] * len(labels)
+    firsts = table.sort_values(["g", "v"]).drop_duplicates("g").set_index("g")["v"]
+    return list(pd.Series(labels).map(firsts).astype(object).where(lambda s: s.notna(), None))
+
+
+def _norm_id(value: Any) -> str | None:
+    norm = _norm(value)
+    return str(value).strip() if norm else None
+
+
+def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
+                ) -> list[tuple[dt.date, dt.date, dt.date, dt.date]]:
+    """Slices (load_from, load_to, assign_from, assign_to) to relink events after new reports
+    dated date_from..date_to arrived: the ids of rows up to one window away may change, and
+    each slice loads one window more so matches across its edge are seen. Slices keep memory
+    bounded for a store of millions of rows.
+
+    With several slices the list is given twice: a chain of reports across a slice edge can
+    leave two ids in one incident after the first sweep, and the second sweep merges them
+    (each group then keeps the smallest id it holds).
+    """
+    margin = dt.timedelta(days=MAX_WINDOW_DAYS)
+    start, end = date_from - margin, date_to + margin
+    slices = []
+    while start <= end:
+        stop = min(end, start + dt.timedelta(days=slice_days - 1))
+        slices.append((start - margin, stop + margin, start, stop))
+        start = stop + dt.timedelta(days=1)
+    return slices * 2 if len(slices) > 1 else slices

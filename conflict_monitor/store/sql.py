@@ -1,0 +1,282 @@
+"""The backend-independent half of the event store: every query, written once with `?` marks.
+
+DuckDBStore and PostgresStore subclass SqlStore and supply a few hooks: how to connect, how to
+run one transaction (which moves the data_version counter), how to run a statement (placeholder
+translation), and how to make a DataFrame visible to SQL as a table (`_stage`). Identifiers in
+the SQL come only from the schema's fixed column lists; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.model.schema import (
+    ARTICLE_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_FIELDS,
+    SITE_COLUMNS,
+    SITE_STATUS_COLUMNS,
+    SchemaError,
+    compute_article_id,
+    normalise_text,
+    validate_event,
+)
+from conflict_monitor.store import incident_counts
+from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
+from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
+
+Columns = Sequence[tuple[str, str, str]]
+SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein", "confidence",
+                      "event_id"})
+BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
+_EVENT_COLS = ", ".join(EVENT_FIELDS)
+
+
+def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
+                  ) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """Validate every row; reject all on the first problem unless skip_invalid."""
+    good: list[dict[str, Any]] = []
+    bad: list[tuple[int, str]] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            good.append(validate_event(row))
+        except SchemaError as exc:
+            bad.append((number, str(exc)))
+            if not skip_invalid:
+                raise ImportRejected(f"row {number}: {exc}; nothing was imported", bad) from exc
+    return good, bad
+
+
+def events_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Validated rows as a DataFrame with exactly the event columns, in order."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(EVENT_FIELDS))
+    return frame.drop_duplicates("event_id")
+
+
+def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
+    names = [c[0] for c in columns]
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key)
+    return (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
+
+
+class SqlStore(IncidentWriteMixin, EventStore):
+    """Event store over a SQL database; subclasses provide the hooks below."""
+
+    location: str
+
+    # --- backend hooks ---------------------------------------------------------------------
+    @abc.abstractmethod
+    def _connect(self) -> AbstractContextManager[Any]:
+        """A short-lived connection for reading (closed on exit)."""
+
+    @abc.abstractmethod
+    def _transaction(self) -> AbstractContextManager[Any]:
+        """A connection inside one transaction that also runs BUMP_VERSION; commits on a clean
+        exit, rolls everything back on an exception."""
+
+    @abc.abstractmethod
+    def _execute(self, con: Any, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement with `?` parameters; return the number of rows it changed."""
+
+    @abc.abstractmethod
+    def _fetch(self, con: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run a query with `?` parameters; return its rows."""
+
+    @abc.abstractmethod
+    def _frame(self, con: Any, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a query with `?` parameters; return a DataFrame (dates as datetime64)."""
+
+    @abc.abstractmethod
+    def _stage(self, con: Any, name: str, frame: pd.DataFrame, columns: Columns
+               ) -> AbstractContextManager[None]:
+        """Make `frame` (holding `columns`) readable as table `name` inside the block."""
+
+    def _sql_type(self, sql_type: str) -> str:
+        """The backend's spelling of a schema type."""
+        return sql_type
+
+    # --- schema ----------------------------------------------------------------------------
+    def _schema_sql(self) -> list[str]:
+        def ddl(table: str, columns: Columns, key: str) -> str:
+            cols = ",\n  ".join(f"{n} {self._sql_type(t)}" for n, t, _ in columns)
+            return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
+
+        return [
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN), "event_id"),
+            ddl("articles", ARTICLE_COLUMNS, "id"),
+            ddl("sites", SITE_COLUMNS, "site_id"),
+            ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)",
+            "INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING",
+        ]
+
+    def _create_schema(self, con: Any) -> None:
+        for statement in self._schema_sql():
+            self._execute(con, statement)
+
+    # --- writing -----------------------------------------------------------------------------
+    def _insert_frame(self, con: Any, frame: pd.DataFrame) -> int:
+        """Insert event rows not yet present, in event_id order (so that concurrent writers take
+        row locks in one order); return how many were added."""
+        frame = frame.reindex(columns=list(EVENT_FIELDS)).drop_duplicates("event_id")
+        if frame.empty:
+            return 0
+        with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
+            return self._execute(con, f"INSERT INTO events ({_EVENT_COLS}) SELECT {_EVENT_COLS} "
+                                      "FROM incoming_events ORDER BY event_id "
+                                      "ON CONFLICT (event_id) DO NOTHING")
+
+    def upsert_events(self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
+                      skip_invalid: bool = False) -> ImportResult:
+        if isinstance(rows, pd.DataFrame):
+            rows = rows.to_dict("records")
+        good, bad = validate_rows(rows, skip_invalid)
+        with self._transaction() as con:
+            added = self._insert_frame(con, events_frame(good)) if good else 0
+        return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
+
+    def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
+        seen, added, low, high = 0, 0, None, None
+        with self._transaction() as con:
+            for frame in batches:
+                if frame.empty:
+                    continue
+                frame = frame.reindex(columns=list(EVENT_FIELDS)).drop_duplicates("event_id")
+                added += self._insert_frame(con, frame)
+                seen += len(frame)
+                dates = pd.to_datetime(frame["event_date"], errors="coerce").dropna()
+                if not dates.empty:
+                    low = min(filter(None, (low, dates.min().date())))
+                    high = max(filter(None, (high, dates.max().date())))
+            if relink and added and low is not None:
+                self._relink(con, low, high)
+        return ImportResult(added=added, already_present=seen - added)
+
+    def ingest_article(self, article: Mapping[str, Any],
+                       events: Sequence[Mapping[str, Any]]) -> ImportResult:
+        text = normalise_text(str(article.get("text") or ""))
+        if not text:
+            raise ImportRejected("The article has no text; nothing was stored.")
+        article_id = article.get("id") or compute_article_id(text)
+        rows = [dict(e, article_id=e.get("article_id") or article_id) for e in events]
+        good, _ = validate_rows(rows, skip_invalid=False)
+        values = {name: article.get(name) for name, _, _ in ARTICLE_COLUMNS}
+        values.update(id=article_id, text=text,
+                      ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        names = list(values)
+        with self._transaction() as con:
+            stored = self._execute(con, f"INSERT INTO articles ({', '.join(names)}) VALUES "
+                                        f"({', '.join('?' for _ in names)}) "
+                                        "ON CONFLICT (id) DO NOTHING", [values[n] for n in names])
+            added = self._insert_frame(con, events_frame(good)) if good else 0
+            dates = [e["event_date"] for e in good if e.get("event_date")]
+            if added and dates:
+                # Reports in this article join the incidents other sources already reported.
+                self._relink(con, min(dates), max(dates))
+        return ImportResult(added=added, already_present=len(good) - added,
+                            article_added=stored > 0)
+
+    def upsert_sites(self, sites: Sequence[Mapping[str, Any]],
+                     statuses: Sequence[Mapping[str, Any]]) -> int:
+        site_sql = _upsert_sql("sites", SITE_COLUMNS, ("site_id",))
+        status_sql = _upsert_sql("site_status", SITE_STATUS_COLUMNS,
+                                 ("site_id", "status", "status_from"))
+        with self._transaction() as con:
+            for site in sites:
+                self._execute(con, site_sql, [site.get(c[0]) for c in SITE_COLUMNS])
+            for status in statuses:
+                self._execute(con, status_sql, [status.get(c[0]) for c in SITE_STATUS_COLUMNS])
+        return len(sites)
+
+    def delete_events(self, origin: str, article_id: str | None = None) -> int:
+        where, params = "origin = ?", [origin]
+        if article_id is not None:
+            where += " AND article_id = ?"
+            params.append(article_id)
+        with self._transaction() as con:
+            self._execute(con, incident_counts.mark_incidents_sql(
+                f"SELECT incident_id FROM events WHERE {where}"), params)
+            return self._execute(con, f"DELETE FROM events WHERE {where}", params)
+
+    # --- reading -------------------------------------------------------------------------------
+    def query_sql(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._connect() as con:
+            return self._frame(con, sql, list(params))
+
+    def _fetch_one(self, sql: str, params: Sequence[Any] = ()) -> tuple:
+        with self._connect() as con:
+            return self._fetch(con, sql, list(params))[0]
+
+    def query_events(self, flt: EventFilter | None = None, *, columns: Sequence[str] | None = None,
+                     limit: int | None = None, order_by: str = "event_date DESC") -> pd.DataFrame:
+        cols = list(columns) if columns else list(EVENT_FIELDS)
+        unknown = [c for c in cols if c not in EVENT_FIELDS]
+        if unknown:
+            raise ValueError(f"columns: expected event columns, got unknown {unknown}")
+        order_col, _, direction = order_by.partition(" ")
+        if order_col not in SORTABLE or direction.upper() not in ("", "ASC", "DESC"):
+            raise ValueError(f"order_by: expected one of {sorted(SORTABLE)} [ASC|DESC], got {order_by!r}")
+        where, params = compute_where(flt or EventFilter())
+        sql = (f"SELECT {', '.join(cols)} FROM events WHERE {where} "
+               f"ORDER BY {order_col} {direction or 'ASC'} NULLS LAST, event_id")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self.query_sql(sql, params)
+
+    def count_events(self, flt: EventFilter | None = None) -> int:
+        where, params = compute_where(flt or EventFilter())
+        return int(self._fetch_one(f"SELECT count(*) FROM events WHERE {where}", params)[0])
+
+    def list_distinct(self, column: str) -> list[str]:
+        if column not in EVENT_FIELDS:
+            raise ValueError(f"column: expected an event column, got {column!r}")
+        frame = self.query_sql(f"SELECT DISTINCT {column} AS v FROM events WHERE {column} IS NOT NULL "
+                               "ORDER BY 1")
+        return [str(v) for v in frame["v"]]
+
+    def _distinct_over(self, columns: Sequence[str]) -> list[str]:
+        union = " UNION ".join(f"SELECT {c} AS v FROM events WHERE {c} IS NOT NULL" for c in columns)
+        return [str(v) for v in self.query_sql(f"SELECT v FROM ({union}) AS u ORDER BY v")["v"]]
+
+    def list_actors(self) -> list[str]:
+        return self._distinct_over(("actor1", "actor2"))
+
+    def list_countries(self) -> list[str]:
+        return self._distinct_over(("country", "actor1_country", "actor2_country"))
+
+    def date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        low, high = self._fetch_one("SELECT min(event_date), max(event_date) FROM events")
+        return low, high
+
+    def query_sites(self) -> pd.DataFrame:
+        return self.query_sql("SELECT * FROM sites ORDER BY name")
+
+    def query_site_status(self) -> pd.DataFrame:
+        return self.query_sql("SELECT * FROM site_status ORDER BY site_id, status_from")
+
+    def query_articles(self, with_text: bool = False) -> pd.DataFrame:
+        cols = [c[0] for c in ARTICLE_COLUMNS if with_text or c[0] != "text"]
+        return self.query_sql(f"SELECT {', '.join(cols)} FROM articles "
+                              "ORDER BY published DESC NULLS LAST, ingested_at DESC")
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        frame = self.query_sql("SELECT * FROM articles WHERE id = ?", [article_id])
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def data_version(self) -> int:
+        return int(self._fetch_one("SELECT value FROM meta WHERE key = 'data_version'")[0])
+
+    def is_empty(self) -> bool:
+        total = self._fetch_one("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM sites) "
+                                "+ (SELECT count(*) FROM articles)")[0]
+        return total == 0
+

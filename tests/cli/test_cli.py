@@ -1,0 +1,74 @@
+"""The command line: init-db, stats and export over the sidebar's filters."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conflict_monitor.cli.main import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_help_lists_the_commands():
+    out = subprocess.run([sys.executable, "-m", "conflict_monitor", "--help"], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    for command in ("init-db", "stats", "export"):
+        assert command in out
+
+
+def test_init_db_and_stats(store_path, capsys):
+    assert main(["init-db"]) == 0
+    assert store_path.exists()
+    assert main(["stats", "--origin", "reference"]) == 0
+    out = capsys.readouterr().out
+    assert "reference:" in out and "manual:" not in out
+
+
+def test_export_csv_follows_filters(store_path, capsys):
+    assert main(["export", "--format", "csv", "--actor", "Russia", "--from", "2020-01-01"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows, "expected Russia's 2020 events"
+    assert all("Russia" in (r["actor1"], r["actor2"]) for r in rows)
+    assert all(r["event_date"] >= "2020-01-01" for r in rows)
+
+
+def test_export_geojson_to_a_file(store_path, tmp_path):
+    out = tmp_path / "events.geojson"
+    assert main(["export", "--format", "geojson", "--action", "encircle", "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["type"] == "FeatureCollection"
+    assert {f["properties"]["action"] for f in data["features"]} == {"encircle"}
+    lon, lat = data["features"][0]["geometry"]["coordinates"]
+    assert 35 < lon < 38 and 34 < lat < 37.5  # north-west Syria, lon/lat order
+
+
+def test_bad_date_is_a_usage_error(store_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["export", "--from", "13/02/2020"])
+    assert info.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_corrupt_store_is_a_message_not_a_traceback(store_path, capsys):
+    store_path.write_bytes(b"\x00" * 4096)
+    assert main(["stats"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "--rebuild" in err
+    assert main(["init-db", "--rebuild"]) == 0
+    assert main(["stats"]) == 0
+
+
+def test_export_neutralises_formulas(store_path, capsys):
+    from conflict_monitor.store.factory import open_store
+
+    open_store().upsert_events([{"event_date": "2020-02-01", "action": "other", "origin": "manual",
+                                 "actor1": "=HYPERLINK(\"http://evil\")", "evidence": "+cmd"}])
+    assert main(["export", "--format", "csv", "--origin", "manual", "--from", "2020-02-01",
+                 "--to", "2020-02-01"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["actor1"].startswith("'=") and rows[0]["evidence"] == "'+cmd"
