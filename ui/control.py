@@ -10,17 +10,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from conflict_monitor.control.charts import make_control_changes_figure
 from conflict_monitor.control.export import make_control_geojson, make_control_table
-from conflict_monitor.control.map_layer import (
-    ControlLegend,
-    build_control_area_layer,
-    build_control_layer,
-    compute_control_areas,
-    compute_side_colours,
-    find_clicked_control_place,
-    make_control_legend_html,
-)
 from conflict_monitor.control.model import (
     compute_changes_per_week,
     compute_control_as_of,
@@ -33,7 +23,17 @@ from conflict_monitor.control.select import (
 )
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.figures.common import chart_config
+from conflict_monitor.figures.control import make_control_changes_figure
 from conflict_monitor.geo.admin import load_admin1
+from conflict_monitor.maps.control_layer import (
+    ControlLegend,
+    build_control_area_layer,
+    build_control_layer,
+    compute_control_areas,
+    compute_side_colours,
+    find_clicked_control_place,
+    make_control_legend_html,
+)
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.model.safety import compute_safe_url
 from ui.loaders import get_store
@@ -64,7 +64,8 @@ def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> list
     """The area and place layers and their legend, for build_idlib_map."""
     colours = load_side_colours()
     areas = build_control_area_layer(compute_control_areas(control, load_admin1()), colours)
-    places = build_control_layer(control, claims, colours)
+    histories = {pid: compute_place_history(claims, pid) for pid in control["place_id"]}
+    places = build_control_layer(control, histories, colours)
     return [areas, places, ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from conflict_monitor.cli.args import parse_date_arg
 from conflict_monitor.exporters.tables import make_csv_text, make_geojson_text
-from conflict_monitor.model.filters import EventFilter
-from conflict_monitor.store.base import ENV_VAR, StoreError
+from conflict_monitor.metrics.key_figures import compute_key_figures
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.store.base import ENV_VAR, EventStore, StoreError
 from conflict_monitor.store.factory import open_store, rebuild_store
 
 # Modules that add their own subcommands through register(subparsers); optional ones may be absent.
@@ -19,7 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.extract",
     "conflict_monitor.cli.imports",
     "conflict_monitor.cli.bench",
-    "conflict_monitor.control.cli",
+    "conflict_monitor.cli.control",
 )
 
 
@@ -55,18 +58,40 @@ def run_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def compute_stats(store: EventStore, flt: EventFilter) -> dict[str, Any]:
+    """The Overview's figures for `flt` (metrics.compute_key_figures, the function the page
+    calls) with the reports per origin, as plain JSON-ready values."""
+    figures = compute_key_figures(store, flt)
+    where, params = compute_where(flt)
+    origins = store.query_sql(f"SELECT origin, count(*) AS n FROM events WHERE {where} "
+                              "GROUP BY origin ORDER BY origin", params)
+    return {
+        "store": store.location, "filters": flt.describe(), "events": figures.events,
+        "incidents": figures.incidents, "fatalities_low": figures.fatalities_low,
+        "fatalities_high": figures.fatalities_high,
+        "running_totals": figures.running_total_reports, "actors": figures.actors,
+        "first_date": figures.first_date.isoformat() if figures.first_date else None,
+        "last_date": figures.last_date.isoformat() if figures.last_date else None,
+        "origins": {str(o): int(n) for o, n in zip(origins["origin"], origins["n"], strict=False)},
+    }
+
+
 def run_stats(args: argparse.Namespace) -> int:
-    store = open_store()
-    flt = filter_from_args(args)
-    frame = store.query_events(flt, columns=["origin", "fatalities", "fatalities_high", "event_date"])
-    low, high = store.date_bounds()
-    print(f"store: {store.location}")
-    print(f"events: {len(frame)} (of {store.count_events()}), dates {low} to {high}")
-    print(f"fatalities (all reports, not deduplicated): {int(frame['fatalities'].fillna(0).sum())}"
-          f"-{int(frame['fatalities_high'].fillna(0).sum())}")
-    for origin, count in frame["origin"].value_counts().sort_index().items():
-        print(f"  {origin}: {count}")
-    print(f"sites: {len(store.query_sites())}, articles: {len(store.query_articles())}")
+    stats = compute_stats(open_store(), filter_from_args(args))
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"store: {stats['store']}")
+    print(f"filters: {stats['filters']}")
+    print(f"events: {stats['events']:,}, dates {stats['first_date']} to {stats['last_date']}")
+    print(f"incidents: {stats['incidents']:,}")
+    print(f"fatalities: {stats['fatalities_low']:,}-{stats['fatalities_high']:,} (per incident and "
+          "victim group, the lowest report to the highest, as on the Overview)")
+    print(f"running totals: {stats['running_totals']:,} reports (apart, never added)")
+    print(f"actors: {stats['actors']:,}")
+    print("reports by origin:")
+    for origin, count in stats["origins"].items():
+        print(f"  {origin}: {count:,}")
     return 0
 
 
@@ -91,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--rebuild", action="store_true",
                       help="move the existing store aside and build a fresh one")
     init.set_defaults(func=run_init_db)
-    stats = sub.add_parser("stats", help="counts for the (filtered) store")
+    stats = sub.add_parser("stats", help="the Overview's figures for the (filtered) store")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
     add_filter_arguments(stats)
     stats.set_defaults(func=run_stats)
     export = sub.add_parser("export", help="write the filtered events as CSV or GeoJSON")

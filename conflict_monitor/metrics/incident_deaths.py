@@ -2,7 +2,10 @@
 
 A report's deaths belong to an incident (its incident_id; reports without one are linked on the
 fly when few, else stand alone) and to a group of victims (victim group and nationality, read
-from the victims text). Reports of the same incident and the same victims are grouped; each
+from the victims text). A report that does not say who died (ACLED and UCDP rows rarely do)
+joins the victims the other reports of its incident name, when they name one group: otherwise
+the incident's deaths would count once per group ("Turkish soldiers" and "unspecified").
+Reports of the same incident and the same victims are grouped; each
 group counts with its LOWEST reported figure and the highest report is the top of the range,
 as ACLED does (ACLED Codebook: where reports disagree, the most conservative fatality
 estimate is coded). Running totals ("more than 380 since December") are tallies over many
@@ -20,12 +23,10 @@ import pandas as pd
 from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, array_param, run_event_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.victims import compute_victim_map
-from conflict_monitor.store.linking import compute_incident_ids
+from conflict_monitor.store.linking import LINK_COLUMNS, compute_incident_ids
 
 LINK_LIMIT = 5000  # link reports on the fly (python) only up to this many; beyond, by incident_id
 FATAL = f"fatalities IS NOT NULL AND {NOT_RUNNING}"
-_LINK_COLS = ("event_id", "event_date", "date_precision", "action", "actor1", "actor2", "location",
-              "latitude", "longitude", "incident_id", "is_running_total")
 
 
 @dataclass
@@ -51,7 +52,7 @@ def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> 
 def _link_reports(source: EventSource, flt: EventFilter | None) -> tuple[list[str], list[str]]:
     """Incident ids for every report with deaths, linked with compute_incident_ids."""
     where, params = compute_where(flt or EventFilter())
-    rows = run_event_sql(source, f"SELECT {', '.join(_LINK_COLS)} FROM events WHERE {where} AND {FATAL}",
+    rows = run_event_sql(source, f"SELECT {', '.join(LINK_COLUMNS)} FROM events WHERE {where} AND {FATAL}",
                          params)
     # object dtype: incidents.compute_incident_ids expects None (not NaN) for a missing id
     ids = compute_incident_ids(rows.astype({"incident_id": object}).where(rows.notna(), None))
@@ -67,7 +68,7 @@ def incident_groups_sql(where: str, linked: bool) -> str:
         "coalesce(e.incident_id, e.event_id)"
     return f"""WITH vmap AS (SELECT {unnest} AS victims, {unnest} AS victim_group,
           {unnest} AS nat){link_cte if linked else ''},
-        reports AS (SELECT {incident} AS incident, e.event_date, e.location,
+        coded AS (SELECT {incident} AS incident, e.event_date, e.location,
           coalesce(e.actor1, 'unknown') AS actor1,
           coalesce(m.victim_group, 'unspecified') AS victim_group,
           coalesce(m.nat, CASE WHEN m.victim_group = 'civilians' THEN e.country ELSE e.actor2_country END,
@@ -77,6 +78,16 @@ def incident_groups_sql(where: str, linked: bool) -> str:
           FROM events e LEFT JOIN vmap m ON e.victims = m.victims
           {'LEFT JOIN lmap l ON e.event_id = l.event_id' if linked else ''}
           WHERE {where} AND e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)),
+        known AS (SELECT incident, min(victim_group) AS victim_group, min(nationality) AS nationality
+          FROM coded WHERE victim_group <> 'unspecified' GROUP BY incident
+          HAVING count(DISTINCT victim_group || '|' || nationality) = 1),
+        reports AS (SELECT c.incident, c.event_date, c.location, c.actor1,
+          CASE WHEN c.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.victim_group
+               ELSE c.victim_group END AS victim_group,
+          CASE WHEN c.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.nationality
+               ELSE c.nationality END AS nationality,
+          c.claimant, c.source_url, c.low, c.high
+          FROM coded c LEFT JOIN known k ON c.incident = k.incident),
         groups AS (SELECT incident, victim_group, nationality, min(low) AS low, max(high) AS high,
           max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1,
           min(event_date) AS first_day FROM reports GROUP BY incident, victim_group, nationality)"""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from conflict_monitor.metrics.event_sql import EventSource, run_event_sql
+from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
 from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
 from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.store.incident_counts import incident_rows_sql
 
 
 @dataclass(frozen=True)
@@ -36,21 +37,23 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
     Fatalities: the Casualties page's own total (incident_sql: per incident and victims the
     lowest report, as ACLED does, up to the highest), so both pages agree. Running totals
     ("more than 380 since December") cover many incidents and are never added; they are counted
-    apart.
+    apart, and are not incidents either: `incidents` counts as the Timeline does (one per
+    incident among the reports that are not running totals, incident_counts), so the two agree.
     """
     scope = prepare_incident_groups(store, flt)
     where, params = compute_where(flt or EventFilter())
     sql = scope.ctes + f""",
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
+        inc AS (SELECT count(*) AS incidents FROM {incident_rows_sql(
+            f"{where} AND event_date IS NOT NULL AND {NOT_RUNNING}", {"day": ("min", "event_date")})} AS i),
         stats AS (SELECT count(*) AS events,
-          count(DISTINCT coalesce(incident_id, event_id)) AS incidents,
           count(*) FILTER (WHERE coalesce(is_running_total, false)) AS running,
           min(event_date) AS first_date, max(event_date) AS last_date FROM events WHERE {where}),
         actors AS (SELECT count(DISTINCT a) AS actors FROM (SELECT actor1 AS a FROM events
           WHERE {where} UNION ALL SELECT actor2 AS a FROM events WHERE {where}) AS u)
-        SELECT stats.events, stats.incidents, fat.low, fat.high, stats.running, actors.actors,
-          stats.first_date, stats.last_date FROM stats, fat, actors"""
-    row = run_event_sql(store, sql, [*scope.params, *params, *params, *params]).iloc[0]
+        SELECT stats.events, inc.incidents, fat.low, fat.high, stats.running, actors.actors,
+          stats.first_date, stats.last_date FROM stats, fat, actors, inc"""
+    row = run_event_sql(store, sql, [*scope.params, *params, *params, *params, *params, *params]).iloc[0]
     return KeyFigures(int(row["events"]), int(row["incidents"]), int(row["low"]), int(row["high"]),
                       int(row["running"]), int(row["actors"]), _as_date(row["first_date"]),
                       _as_date(row["last_date"]))

@@ -16,6 +16,10 @@ import pandas as pd
 from conflict_monitor.store import incident_counts
 
 Columns = Sequence[tuple[str, str, str]]
+# The linking rule the store's incident ids were made with (meta key 'link_rule'). 2: an
+# incident is a group of reports that all match, rows of one curated dataset never link
+# (issue 19); a store linked by rule 1 (chains of matches) is relinked once when opened.
+LINK_RULE = 2
 UPDATE_COLUMNS: Columns = (("event_id", "VARCHAR", ""), ("incident_id", "VARCHAR", ""))
 
 
@@ -38,6 +42,27 @@ class IncidentWriteMixin:
         if uncounted:
             with self._transaction():
                 pass  # every write transaction ends by counting the marked incidents
+        self._upgrade_links()
+
+    def _upgrade_links(self) -> None:
+        """Relink a store whose incident ids an older rule made (LINK_RULE), a slice per
+        transaction so memory stays bounded; the rule is recorded only once all are done, so
+        an interrupted upgrade starts again on the next opening."""
+        with self._connect() as con:
+            rule = self._fetch(con, "SELECT max(value) FROM meta WHERE key = 'link_rule'")[0][0]
+            linked = rule is None and self._fetch(
+                con, "SELECT EXISTS (SELECT 1 FROM events WHERE incident_id IS NOT NULL)")[0][0]
+        if rule is not None and rule >= LINK_RULE:
+            return
+        low, high = self.date_bounds() if linked else (None, None)
+        if low is not None:
+            from conflict_monitor.store.linking import plan_relink  # noqa: PLC0415 - light store import
+            for window in plan_relink(low, high):
+                with self._transaction() as con:
+                    self._relink_slices(con, [window])
+        with self._connect() as con:  # not a change of the data: the data version stays
+            self._execute(con, "INSERT INTO meta VALUES ('link_rule', ?) ON CONFLICT (key) "
+                               "DO UPDATE SET value = excluded.value", [LINK_RULE])
 
     def _refresh_incident_counts(self, con: Any) -> None:
         """Recount the reports of the incidents this transaction touched (incident_counts);

@@ -2,11 +2,17 @@
 
 Two reports match when (1) their dates fall within the wider of their precision windows,
 (2) they name the same place or lie within 10 km of each other, (3) the action class is the
-same (attack and kill count as one class of violence, as in the evaluation rule), and (4) the
+same (attack and kill count as one class of violence, as in the evaluation rule), (4) the
 actors are compatible: after canonicalising with resolve_actor they are equal or one is unknown
 (a state and its forces count as one side; the order of the two sides may be swapped, as
-datasets order the sides of a clash arbitrarily). Running totals are never linked: they cover
-many incidents.
+datasets order the sides of a clash arbitrarily), and (5) they are not two rows of one curated
+dataset (ACLED, UCDP): each of its rows is a distinct event by that dataset's own coding rules.
+Running totals are never linked: they cover many incidents.
+
+An incident is a group of reports of which every two match (incident_clusters), not a chain of
+matches: so separate daily events at one place stay apart, no incident spans more than the
+widest precision window of its reports, and a report without actors joins one incident but
+never bridges two.
 
 Linking scales by blocking (as in record linkage): candidate pairs only come from rows of the
 same action class in neighbouring 32-day buckets that share a place name or neighbouring
@@ -30,12 +36,17 @@ import pandas as pd
 from conflict_monitor.geo.distance import compute_distance_km, make_distance_sql
 from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.model.schema import PRECISION_WINDOW_DAYS
+from conflict_monitor.store.incident_clusters import compute_cliques, compute_group_min
 
 LINK_RADIUS_KM = 10.0
 MAX_WINDOW_DAYS = max(PRECISION_WINDOW_DAYS.values())
-LINK_COLUMNS: tuple[str, ...] = ("event_id", "event_date", "date_precision", "action", "actor1",
-                                 "actor2", "location", "latitude", "longitude",
+LINK_COLUMNS: tuple[str, ...] = ("event_id", "origin", "event_date", "date_precision", "action",
+                                 "actor1", "actor2", "location", "latitude", "longitude",
                                  "is_running_total", "incident_id")
+# Datasets whose rows are distinct events by their own coding rules (ACLED Codebook: one event
+# per day, location, pair of actors and type; UCDP GED: one event per day and location of
+# organised violence), so two rows of one of them are never reports of one incident.
+CURATED_ORIGINS: frozenset[str] = frozenset({"acled", "ucdp"})
 _VIOLENCE = {"attack": "violence", "kill": "violence"}
 _BUCKET_DAYS = MAX_WINDOW_DAYS + 1  # neighbouring buckets cover every window
 _CELL_LAT, _CELL_LON = 0.1, 0.2  # degrees; >= 10 km up to 63° of latitude
@@ -89,6 +100,11 @@ def _window(precision: object) -> int:
     return PRECISION_WINDOW_DAYS.get(str(precision or "day"), 1)
 
 
+def _curated_origin(origin: object) -> str | None:
+    norm = _norm(origin)
+    return norm if norm in CURATED_ORIGINS else None
+
+
 def _compatible(x: str | None, y: str | None) -> bool:
     return x is None or y is None or x == y
 
@@ -106,6 +122,8 @@ def _same_place(a: pd.Series, b: pd.Series) -> bool:
 def reports_match(a: pd.Series, b: pd.Series) -> bool:
     """True when two event rows are reports of the same incident (the rule, pair by pair)."""
     if bool(a.get("is_running_total")) or bool(b.get("is_running_total")):
+        return False
+    if _curated_origin(a.get("origin")) and _curated_origin(a.get("origin")) == _curated_origin(b.get("origin")):
         return False
     cls = _action_class(a.get("action"))
     if cls is None or cls != _action_class(b.get("action")):
@@ -138,6 +156,8 @@ def _features(events: pd.DataFrame) -> pd.DataFrame:
         "lon": pd.to_numeric(col("longitude"), errors="coerce"),
         "a1": col("actor1").map(lambda v: actor_key(v) if isinstance(v, str) else None),
         "a2": col("actor2").map(lambda v: actor_key(v) if isinstance(v, str) else None),
+        "corg": col("origin").map(_curated_origin),
+        "cur": col("incident_id").map(_curated_id),
     }).reset_index(drop=True)
     keep = feat["day"].notna().to_numpy() & feat["cls"].notna().to_numpy() & ~running.to_numpy()
     feat = feat[keep].copy()
@@ -145,14 +165,16 @@ def _features(events: pd.DataFrame) -> pd.DataFrame:
     feat["db"] = feat["day"] // _BUCKET_DAYS
     feat["gy"] = np.floor(feat["lat"] / _CELL_LAT).astype("Int64")
     feat["gx"] = np.floor(feat["lon"] / _CELL_LON).astype("Int64")
-    for name in ("cls", "place", "a1", "a2"):
+    for name in ("cls", "place", "a1", "a2", "corg", "cur"):
         feat[name] = feat[name].astype(object)
     return feat
 
 
 _ACTORS_OK = """(((a.a1 IS NULL OR b.a1 IS NULL OR a.a1 = b.a1) AND (a.a2 IS NULL OR b.a2 IS NULL OR a.a2 = b.a2))
   OR ((a.a1 IS NULL OR b.a2 IS NULL OR a.a1 = b.a2) AND (a.a2 IS NULL OR b.a1 IS NULL OR a.a2 = b.a1)))
-  AND abs(a.day - b.day) <= greatest(a.win, b.win)"""
+  AND abs(a.day - b.day) <= greatest(a.win, b.win)
+  AND (a.corg IS NULL OR b.corg IS NULL OR a.corg <> b.corg)
+  AND (a.cur IS NULL OR b.cur IS NULL OR a.cur = b.cur)"""
 _OFFSETS = "(VALUES (-1), (0), (1))"
 _PAIRS_SQL = f"""
 WITH by_name AS (SELECT f.*, f.db + o.o AS jb FROM feat f, {_OFFSETS} o(o) WHERE f.place IS NOT NULL),
@@ -169,48 +191,65 @@ WHERE {_ACTORS_OK}
 """
 
 
-_SAME_KEY = ["cls", "day", "win", "a1", "a2", "place", "lat", "lon"]
+# `twin` keeps each row of a curated dataset apart: its identical rows are distinct events.
+_SAME_KEY = ["cls", "day", "win", "a1", "a2", "place", "lat", "lon", "cur", "twin"]
 
 
-def candidate_pairs(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j), i < j, of pairs of matching rows whose links connect exactly the rows
-    that match, directly or through others (what the incident components need).
+def candidate_pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The linkable rows' features, and for each of them its twin representative (position
+    in `events`), and the positions (i, j), i < j, of every matching pair of representatives.
 
     Rows identical in every feature the rule reads (action class, day, window, actors, place,
-    coordinates) always match one another, so only the first of them joins the blocked
-    self-join in DuckDB and the others are linked to it: a dense file (hundreds of reports of
-    one place and day) then costs its distinct reports, not their square."""
+    coordinates; not rows of a curated dataset) match one another and the same other rows, so
+    only the first of them, its representative, joins the blocked self-join in DuckDB and the
+    others follow it: a dense file (hundreds of reports of one place and day) then costs its
+    distinct reports, not their square."""
     feat = _features(events)
-    if len(feat) < 2:
-        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    feat["twin"] = np.where(feat["corg"].notna(), feat["i"], -1)
     same = feat.groupby(_SAME_KEY, dropna=False, sort=False)["i"].transform("min").to_numpy()
-    twins = feat["i"].to_numpy() != same
+    none = np.empty(0, dtype="int64")
+    if len(feat) < 2:
+        return feat, same, none, none
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET memory_limit = '256MB'")  # one slice of the store: spill rather than grow
-        con.register("feat", feat[~twins])
+        con.register("feat", feat[feat["i"].to_numpy() == same])
         pairs = con.execute(_PAIRS_SQL).fetchnumpy()
     finally:
         con.close()
-    i = np.concatenate([np.asarray(pairs["i"], dtype="int64"), same[twins]])
-    j = np.concatenate([np.asarray(pairs["j"], dtype="int64"), feat["i"].to_numpy()[twins]])
-    return i, j
+    return feat, same, np.asarray(pairs["i"], dtype="int64"), np.asarray(pairs["j"], dtype="int64")
 
 
-def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Connected components by label propagation with pointer jumping: the smallest position."""
+def compute_incident_groups(events: pd.DataFrame) -> np.ndarray:
+    """A group label per row (a position): reports of one incident share it. Every two linkable
+    rows of a group match (incident_clusters.compute_cliques), except rows sharing a curated id."""
+    n = len(events)
     labels = np.arange(n)
-    while len(i):
-        low = np.minimum(labels[i], labels[j])
-        new = labels.copy()
-        np.minimum.at(new, i, low)
-        np.minimum.at(new, j, low)
-        new = new[new]
-        if np.array_equal(new, labels):
-            break
-        labels = new
+    feat, same, i, j = candidate_pairs(events)
+    if feat.empty:
+        return labels
+    reps = feat[feat["i"].to_numpy() == same]
+    pos = reps["i"].to_numpy()
+    index = np.full(n, -1)
+    index[pos] = np.arange(len(pos))
+    event_ids = _event_ids(events)
+    priority = pd.DataFrame({  # the most specific reports found the incidents
+        "given": reps["cur"].isna().to_numpy(), "dataset": reps["corg"].isna().to_numpy(),
+        "window": reps["win"].to_numpy(),
+        "unknown": (reps["a1"].isna().astype(int) + reps["a2"].isna().astype(int)).to_numpy(),
+        "no_place": reps["place"].isna().to_numpy(), "day": reps["day"].to_numpy(),
+        "event_id": event_ids[pos]})
+    groups = compute_cliques(len(pos), index[i], index[j], priority, reps["day"].to_numpy(),
+                             [c if isinstance(c, str) else None for c in reps["cur"]])
+    labels[pos] = pos[groups]
+    labels[feat["i"].to_numpy()] = labels[same]  # twins follow their representative
     return labels
+
+
+def _event_ids(events: pd.DataFrame) -> np.ndarray:
+    ids = events["event_id"].astype(str) if "event_id" in events else pd.Series(events.index.astype(str))
+    return ids.to_numpy(dtype=object)
 
 
 def _new_id(key: str) -> str:
@@ -218,45 +257,40 @@ def _new_id(key: str) -> str:
 
 
 def compute_incident_ids(events: pd.DataFrame) -> pd.Series:
-    """An incident id for every row: rows that match (transitively) share one.
+    """An incident id for every row: reports of one incident (compute_incident_groups) share one.
 
     A row with a curated id (not 'inc-…', e.g. the reference timeline's 'ref-…') keeps it and
-    lends it to its matches; otherwise a group keeps the smallest 'inc-…' id one of its rows
-    already has, so ids stay stable as reports are added; a new group gets a hash of its
-    smallest event_id.
+    lends it to its incident; otherwise an incident keeps the smallest 'inc-…' id that only its
+    rows hold, so ids stay stable as reports are added (and an old incident now split in two
+    does not leave both parts one id); a new incident gets a hash of its smallest event_id.
     """
     if events.empty:
         return pd.Series([], dtype="object", index=events.index)
-    i, j = candidate_pairs(events)
-    labels = _components(len(events), i, j)
+    labels = compute_incident_groups(events)
     given = [_norm_id(v) for v in (events["incident_id"] if "incident_id" in events
                                    else [None] * len(events))]
-    event_ids = (events["event_id"].astype(str) if "event_id" in events
-                 else pd.Series(events.index.astype(str), index=events.index)).to_numpy(dtype=object)
     curated = [g if g and not g.startswith("inc-") else None for g in given]
     computed = [g if g and g.startswith("inc-") else None for g in given]
-    g_cur = _group_min(labels, curated)
-    g_inc = _group_min(labels, computed)
-    g_eid = _group_min(labels, list(event_ids))
+    g_cur = compute_group_min(labels, curated)
+    held = pd.DataFrame({"g": labels, "v": pd.Series(computed, dtype=object)}).dropna()
+    owners = held.groupby("v")["g"].nunique()
+    sole = set(owners.index[owners == 1])
+    g_inc = compute_group_min(labels, [v if v in sole else None for v in computed])
+    g_eid = compute_group_min(labels, list(_event_ids(events)))
     hashed = {e: _new_id(e) for e in set(g_eid)}
     new = [hashed[e] for e in g_eid]
     result = [c or gc or gi or nw for c, gc, gi, nw in zip(curated, g_cur, g_inc, new, strict=False)]
     return pd.Series(result, index=events.index, dtype="object")
 
 
-def _group_min(labels: np.ndarray, values: list[str | None]) -> list[str | None]:
-    """For each row, the smallest non-null value in its group (sort-based, no Python loop
-    over groups)."""
-    table = pd.DataFrame({"g": labels, "v": pd.Series(values, dtype=object)}).dropna()
-    if table.empty:
-        return [None] * len(labels)
-    firsts = table.sort_values(["g", "v"]).drop_duplicates("g").set_index("g")["v"]
-    return list(pd.Series(labels).map(firsts).astype(object).where(lambda s: s.notna(), None))
-
-
 def _norm_id(value: Any) -> str | None:
     norm = _norm(value)
     return str(value).strip() if norm else None
+
+
+def _curated_id(value: Any) -> str | None:
+    norm = _norm_id(value)
+    return norm if norm and not norm.startswith("inc-") else None
 
 
 def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
@@ -266,9 +300,9 @@ def plan_relink(date_from: dt.date, date_to: dt.date, slice_days: int = 366
     each slice loads one window more so matches across its edge are seen. Slices keep memory
     bounded for a store of millions of rows.
 
-    With several slices the list is given twice: a chain of reports across a slice edge can
-    leave two ids in one incident after the first sweep, and the second sweep merges them
-    (each group then keeps the smallest id it holds).
+    With several slices the list is given twice: an incident across a slice edge can be left
+    with two ids after the first sweep (each slice sees other old ids), and the second sweep
+    makes them agree (each incident then keeps the smallest id only it holds).
     """
     margin = dt.timedelta(days=MAX_WINDOW_DAYS)
     start, end = date_from - margin, date_to + margin

@@ -1,6 +1,7 @@
 """The command line: init-db, stats and export over the sidebar's filters."""
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -72,3 +73,28 @@ def test_export_neutralises_formulas(store_path, capsys):
                  "--to", "2020-02-01"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert rows[0]["actor1"].startswith("'=") and rows[0]["evidence"] == "'+cmd"
+
+
+def test_stats_prints_the_overview_figures(store_path, capsys):
+    """Issue 13: stats summed every report (2874) where the Overview says 142-155. It now calls
+    the Overview's own function; the figures equal what the page loads, under filters too."""
+    from conflict_monitor.model.filters import EventFilter
+    from ui.loaders import load_key_figures
+
+    cases = [([], EventFilter()),
+             (["--from", "2020-02-01", "--action", "kill", "--action", "attack"],
+              EventFilter(date_from=dt.date(2020, 2, 1), actions=("kill", "attack")))]
+    for args, flt in cases:
+        assert main(["stats", "--json", *args]) == 0
+        stats = json.loads(capsys.readouterr().out)
+        page = load_key_figures(flt, str(store_path))
+        assert (stats["events"], stats["incidents"], stats["fatalities_low"],
+                stats["fatalities_high"], stats["running_totals"]) == \
+            (page.events, page.incidents, page.fatalities_low, page.fatalities_high,
+             page.running_total_reports)
+        assert stats["running_totals"] > 0 and stats["incidents"] < stats["events"]
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    whole = load_key_figures(EventFilter(), str(store_path))
+    assert f"fatalities: {whole.fatalities_low:,}-{whole.fatalities_high:,} " in out
+    assert f"incidents: {whole.incidents:,}" in out and "not deduplicated" not in out

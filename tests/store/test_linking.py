@@ -12,6 +12,7 @@ import pytest
 
 from conflict_monitor.importers import import_file
 from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.model.schema import PRECISION_WINDOW_DAYS
 from conflict_monitor.store.factory import open_store
 from conflict_monitor.store.linking import (
     actor_key,
@@ -61,18 +62,49 @@ def test_reports_match_rule(change, expected):
     assert reports_match(_row(), _row(**change)) is expected
 
 
+@pytest.mark.parametrize("first, second, expected", [
+    ("acled", "acled", False), ("ucdp", "ucdp", False),  # a dataset's rows are distinct events
+    ("acled", "ucdp", True), ("gdelt", "gdelt", True), ("extracted", "extracted", True)])
+def test_reports_of_one_curated_dataset_never_match(first, second, expected):
+    assert reports_match(_row(origin=first), _row(origin=second)) is expected
+
+
+def _groups(ids) -> list[list[int]]:
+    got: dict[str, list[int]] = {}
+    for position, incident in enumerate(ids):
+        got.setdefault(incident, []).append(position)
+    return sorted(got.values())
+
+
+def assert_valid_incidents(frame: pd.DataFrame, ids: pd.Series) -> None:
+    """Every two reports of an incident match (so it spans at most its widest window and holds
+    at most one row of a curated dataset), and no two incidents could be one."""
+    groups = _groups(ids)
+    rows = [frame.iloc[k] for k in range(len(frame))]
+    for group in groups:
+        for i, j in itertools.combinations(group, 2):
+            assert reports_match(rows[i], rows[j]), (rows[i].to_dict(), rows[j].to_dict())
+        days = pd.to_datetime(frame["event_date"].iloc[group])
+        widest = max(PRECISION_WINDOW_DAYS[p] for p in frame["date_precision"].iloc[group])
+        assert (days.max() - days.min()).days <= widest
+    for g, h in itertools.combinations(groups, 2):
+        assert not all(reports_match(rows[i], rows[j]) for i in g for j in h), \
+            f"incidents {g} and {h} could be one"
+
+
 @pytest.mark.parametrize("days, jitter, n", [(40, 0.1, 150), (2, 0.0, 200)])
-def test_blocked_linker_agrees_with_the_pairwise_rule(days, jitter, n):
-    """Random reports around a few places: groups from blocking == groups from all pairs.
-    Without jitter and over 3 days, 24 of 191 linkable reports are identical twins of another
-    (the linker's shortcut)."""
+def test_blocked_linker_gives_valid_incidents(days, jitter, n):
+    """Random reports around a few places: the blocked linker's incidents obey the pair rule
+    whole (no chains: before issue 19 a chain of matches was one incident). Without jitter and
+    over 3 days, many reports are identical twins of another (the linker's shortcut)."""
     rng = random.Random(7)
     places = [("Balyun", 35.70, 36.50), ("Sarmin", 35.90, 36.72), ("Saraqib", 35.86, 36.80)]
     rows = []
     for k in range(n):
         name, lat, lon = rng.choice(places)
         rows.append(dict(
-            event_id=f"e{k:03d}", event_date=dt.date(2020, 2, 1) + dt.timedelta(days=rng.randint(0, days)),
+            event_id=f"e{k:03d}", origin=rng.choice(["acled", "ucdp", "gdelt", "extracted"]),
+            event_date=dt.date(2020, 2, 1) + dt.timedelta(days=rng.randint(0, days)),
             date_precision=rng.choice(["day", "day", "week", "month"]),
             action=rng.choice(["kill", "attack", "capture"]),
             actor1=rng.choice(["Syrian government forces", "Turkish forces", None]),
@@ -82,22 +114,29 @@ def test_blocked_linker_agrees_with_the_pairwise_rule(days, jitter, n):
             is_running_total=rng.random() < 0.05, incident_id=None))
     frame = pd.DataFrame(rows)
     ids = compute_incident_ids(frame)
-    parent = list(range(len(frame)))
+    assert_valid_incidents(frame, ids)
+    assert len(set(ids)) < len(frame)  # some reports were linked
 
-    def find(i):
-        while parent[i] != i:
-            i = parent[i]
-        return i
-    for i, j in itertools.combinations(range(len(frame)), 2):
-        if reports_match(frame.iloc[i], frame.iloc[j]):
-            parent[find(i)] = find(j)
-    expected = {}
-    for i in range(len(frame)):
-        expected.setdefault(find(i), set()).add(i)
-    got = {}
-    for i, incident in enumerate(ids):
-        got.setdefault(incident, set()).add(i)
-    assert sorted(map(sorted, expected.values())) == sorted(map(sorted, got.values()))
+
+def test_rows_of_one_dataset_on_following_days_stay_apart():
+    """Issue 19, item 1, by the rule alone: ACLED rows a day apart never link; a GDELT report
+    of each day joins its own day, not a chain of them."""
+    acled = [_row(event_id=f"a{d}", origin="acled", event_date=f"2020-02-0{d}") for d in (1, 2, 3, 4)]
+    gdelt = [_row(event_id=f"g{d}", origin="gdelt", event_date=f"2020-02-0{d}") for d in (1, 2, 3, 4)]
+    assert _groups(compute_incident_ids(pd.DataFrame(acled))) == [[0], [1], [2], [3]]
+    assert _groups(compute_incident_ids(pd.DataFrame(gdelt + acled))) == \
+        [[0, 4], [1, 5], [2, 6], [3, 7]]
+
+
+def test_a_report_without_actors_joins_one_incident_only():
+    """Issue 19, item 3: it matches both incidents of the place and day, and may join either."""
+    frame = pd.DataFrame([
+        _row(event_id="a", actor1="Turkish forces", actor2="Syrian government forces"),
+        _row(event_id="b", actor1="Russian forces", actor2="Hayat Tahrir al-Sham"),
+        _row(event_id="c", actor1=None, actor2=None)])
+    assert reports_match(frame.iloc[0], frame.iloc[2]) and reports_match(frame.iloc[1], frame.iloc[2])
+    ids = compute_incident_ids(frame)
+    assert ids[0] != ids[1] and ids[2] in (ids[0], ids[1])
 
 
 def test_curated_ids_are_kept_and_lent():

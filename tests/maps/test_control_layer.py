@@ -9,8 +9,15 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from conflict_monitor.control.charts import make_control_changes_figure
-from conflict_monitor.control.map_layer import (
+from conflict_monitor.control.model import (
+    compute_changes_per_week,
+    compute_control_as_of,
+    compute_place_history,
+)
+from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
+from conflict_monitor.figures.control import make_control_changes_figure
+from conflict_monitor.geo.admin import load_admin1
+from conflict_monitor.maps.control_layer import (
     CONTESTED_COLOUR,
     MAX_CELL_KM,
     compute_control_areas,
@@ -18,12 +25,6 @@ from conflict_monitor.control.map_layer import (
     find_clicked_control_place,
     find_control_place,
 )
-from conflict_monitor.control.model import (
-    compute_changes_per_week,
-    compute_control_as_of,
-)
-from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
-from conflict_monitor.geo.admin import load_admin1
 from conflict_monitor.maps.idlib import build_idlib_map
 from conflict_monitor.maps.sites import compute_site_status_as_of
 from conflict_monitor.model.schema import EVENT_COLUMNS
@@ -35,7 +36,7 @@ EMPTY_EVENTS = pd.DataFrame(columns=[c[0] for c in EVENT_COLUMNS])
 
 
 def _map_html(control: pd.DataFrame, claims: pd.DataFrame) -> str:
-    from conflict_monitor.control.map_layer import (
+    from conflict_monitor.maps.control_layer import (
         ControlLegend,
         build_control_area_layer,
         build_control_layer,
@@ -44,7 +45,8 @@ def _map_html(control: pd.DataFrame, claims: pd.DataFrame) -> str:
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, D(2020, 2, 28))
     layers = [build_control_area_layer(compute_control_areas(control, load_admin1()), COLOURS),
-              build_control_layer(control, claims, COLOURS),
+              build_control_layer(control, {p: compute_place_history(claims, p) for p in control["place_id"]},
+                                  COLOURS),
               ControlLegend(make_control_legend_html(COLOURS, set(control["side"].dropna())))]
     m = build_idlib_map(posts, statuses, EMPTY_EVENTS, D(2020, 2, 28), extra_layers=layers)
     return m.get_root().render()

@@ -5,7 +5,7 @@ goes through map_html.escape_html; sources only as safe links."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -60,11 +60,10 @@ def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame) -> str:
             f"<br>History:<ul style='margin:2px 0 4px 16px;padding:0'>{items}</ul></div>")
 
 
-def build_control_layer(control: pd.DataFrame, claims: pd.DataFrame, colours: dict[str, str]
+def build_control_layer(control: pd.DataFrame, histories: Mapping[str, pd.DataFrame], colours: dict[str, str]
                         ) -> folium.FeatureGroup:
-    """One marker per place with coordinates, coloured by its holder on the day."""
-    from conflict_monitor.control.model import compute_place_history
-
+    """One marker per place with coordinates, coloured by its holder on the day; `histories`
+    holds each place's claims (control.model.compute_place_history) for its popup."""
     layer = folium.FeatureGroup(name="Control of places (side on the date)", overlay=True)
     for row in control.dropna(subset=["latitude", "longitude"]).to_dict("records"):
         colour = _colour(row, colours)
@@ -79,7 +78,7 @@ def build_control_layer(control: pd.DataFrame, claims: pd.DataFrame, colours: di
             dash_array="3 2" if row["status"] == "contested" else None,
             tooltip=folium.Tooltip(f"{escape_html(row['place'])}: {escape_html(label)}"
                                    + (" (changed hands in the last 7 days)" if recent else "")),
-            popup=folium.Popup(folium.Html(make_control_popup_html(row, compute_place_history(claims, row["place_id"])),
+            popup=folium.Popup(folium.Html(make_control_popup_html(row, histories[row["place_id"]]),
                                            script=True), max_width=420),
             class_name=f"cm-control cm-control-{row['status']}").add_to(layer)
     return layer
