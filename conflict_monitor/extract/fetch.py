@@ -182,6 +182,36 @@ def fetch_url(url: str, timeout: float = 20.0, *, allow_private: bool | None = N
         return data.decode("utf-8", errors="replace")
 
 
+# Leading bytes of files that are not articles (file signatures: zip, gzip, PDF, 7z, RAR, PNG,
+# JPEG, GIF; as listed in the formats' specifications and the `file` command's magic database).
+_SIGNATURES = ((b"PK\x03\x04", "a zip archive"), (b"\x1f\x8b", "gzip-compressed"),
+               (b"%PDF", "a PDF"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+               (b"Rar!", "a RAR archive"), (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"),
+               (b"GIF8", "an image"))
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<p>", b"<div")
+
+
+def check_article_bytes(name: str, data: bytes, max_bytes: int | None = None) -> None:
+    """Refuse an uploaded article file that is too big or is not text or HTML, judged by its
+    content, not its name; ExtractionError naming the problem."""
+    cap = MAX_BYTES if max_bytes is None else max_bytes
+    if len(data) > cap:
+        raise ExtractionError(f"{name} is {len(data) / 1024 / 1024:.1f} MB, above the "
+                              f"{cap / 1024 / 1024:.0f} MB allowed for one article.")
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise ExtractionError(f"{name} is {kind}, not an article: upload the text or the saved "
+                                  "web page (.txt or .html).")
+    if b"\x00" in data[:8192]:
+        raise ExtractionError(f"{name} is a binary file (it holds NUL bytes), not an article.")
+
+
+def compute_looks_like_html(data: bytes | str) -> bool:
+    """True when the start of the content is HTML markup, whatever the file is called."""
+    head = (data.encode("utf-8", "replace") if isinstance(data, str) else data)[:4096].lower()
+    return any(mark in head for mark in _HTML_MARKS)
+
+
 def read_meta(path: Path) -> dict:
     """`<name>.meta.json` beside an article file, or {}."""
     meta = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
