@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.access import may_administer, may_write
 from ui.auth import is_authorised, render_login
-from ui.navigation import make_pages, require_app_navigation
+from ui.navigation import make_pages, make_sign_in_pages, require_app_navigation
 
 
 def main() -> None:
@@ -15,8 +15,7 @@ def main() -> None:
     st.set_page_config(page_title="Conflict monitor", page_icon=":material/public:", layout="wide")
     if not is_authorised():
         # Nothing else renders, and no data is read, before sign-in.
-        st.navigation([st.Page(render_login, title="Sign in", url_path="signin")],
-                      position="hidden").run()
+        st.navigation(make_sign_in_pages(render_login), position="hidden").run()
         return
     # The page list goes out first: opening the store (seconds on a first start) and importing
     # the data stack (pandas, DuckDB) come after it, so the sidebar is right from the first paint.

@@ -2,7 +2,7 @@
 
 Imports nothing but Streamlit and the light sign-in helpers: every page calls
 require_app_navigation() before its own imports, so on a cold server a page list replaces the
-legacy one at once (the reading pages only; dashboard.py sends the visitor's own list next).
+legacy one at once (the same list dashboard.py sends: the pages this visitor may use).
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
+
+
+# Every page's address (its file's stem), signed in or not.
+URL_PATHS = ("overview", "events", "timeline", "casualties", "map", "add_articles", "data", "audit")
 
 
 def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
@@ -41,6 +45,14 @@ def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
     ]
 
 
+def make_sign_in_pages(render_login) -> list:
+    """The sign-in page at every page's address, so a shared link to /events signs in right
+    there (and then shows that page) instead of Streamlit's "page not found"."""
+    pages = [st.Page(render_login, title="Sign in", url_path="signin", default=True)]
+    return pages + [st.Page(render_login, title="Sign in", url_path=path, visibility="hidden")
+                    for path in URL_PATHS]
+
+
 def leave_legacy_pages_mode() -> bool:
     """Switch a cold server from the legacy pages/ mode to st.navigation; True if it was on.
 
@@ -67,5 +79,7 @@ def require_app_navigation() -> None:
     get the ids they will keep (a legacy run gives them others, and the first click is lost).
     """
     if leave_legacy_pages_mode():
-        st.navigation(make_pages())
+        from ui.access import may_administer, may_write  # noqa: PLC0415 - light: secrets, session
+
+        st.navigation(make_pages(may_write(), may_administer()))  # the list dashboard.py will send
         st.rerun()
