@@ -171,3 +171,23 @@ def test_the_sixth_wrong_password_waits_and_the_right_one_works_after(accounts, 
     assert sum("failed sign-in: account='eddie'" in m for m in logged) == 5
     assert any("signed in: account='eddie' role=editor" in m for m in logged)
     assert not any(PASSWORDS["eddie"] in m or "guess" in m for m in logged)
+
+
+def test_an_organisation_sign_in_gets_its_role_from_the_e_mail_lists(accounts):
+    def oidc_app(email: str) -> AppTest:
+        at = AppTest.from_file(DASHBOARD, default_timeout=120)
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                              "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "s",
+                              "server_metadata_url": "https://id.example.org/.well-known/openid-configuration"}
+        at.secrets["access"] = {"admins": ["boss@example.org"], "editors": ["example.org"]}
+        at.user = {"is_logged_in": True, "email": email}
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    assert _visit(oidc_app("boss@example.org"), "audit").title[0].value == "Audit"
+    editor = _visit(oidc_app("desk@example.org"), "add_articles")
+    assert editor.title[0].value == "Add articles"
+    assert _visit(editor, "audit").title[0].value == "Not available"
+    outsider = _visit(oidc_app("someone@elsewhere.net"), "add_articles")
+    assert "Your role (viewer)" in outsider.info[0].value and not _write_controls(outsider)
