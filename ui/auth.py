@@ -158,7 +158,13 @@ def attempt_sign_in(name: str, given: str, config: AccessConfig) -> str | None:
         return f"Too many failed attempts. Wait {math.ceil(wait)} s, then try again."
     role = None
     if use_account:
-        role = _check_account(name, given)
+        from conflict_monitor.store.base import StoreError  # noqa: PLC0415 - light
+
+        try:
+            role = _check_account(name, given)
+        except StoreError as exc:  # not counted as a failure: the visitor did nothing wrong
+            LOG.error("sign-in impossible: the account store cannot be opened (%s)", exc)
+            return f"Accounts cannot be checked now: the store cannot be opened ({exc})."
     elif any(_shared_password()):
         password, sha256, scrypt_hash = _shared_password()
         if compute_password_ok(given, password, sha256, scrypt_hash):

@@ -11,7 +11,6 @@ import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
-
 # Every page's address (its file's stem), signed in or not.
 URL_PATHS = ("overview", "events", "timeline", "casualties", "map", "add_articles", "data", "audit")
 
