@@ -216,12 +216,13 @@ def render_logout() -> None:
     """Who is signed in, and a sign-out control, in the sidebar when a gate is on."""
     user = st.session_state.get(USER_KEY)
     if user:
-        st.sidebar.caption(f"Signed in as {user['name']} ({user['role']})")
+        # st.text: an e-mail address or name is shown as typed, never read as Markdown.
+        st.sidebar.text(f"Signed in as {user['name']} ({user['role']})")
         if st.sidebar.button("Sign out", icon=":material/logout:"):
             LOG.info("signed out: account=%r", user["name"])
             st.session_state.pop(USER_KEY, None)
             st.rerun()
     elif _oidc_configured() and _oidc_logged_in():
         current = get_current_user() or {}
-        st.sidebar.caption(f"Signed in as {current.get('name')} ({current.get('role')})")
+        st.sidebar.text(f"Signed in as {current.get('name')} ({current.get('role')})")
         st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:")
