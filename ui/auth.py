@@ -29,6 +29,7 @@ import streamlit as st
 from conflict_monitor.access.passwords import hash_password, verify_password
 from conflict_monitor.access.roles import AccessConfig, AccessConfigError, compute_access_config
 from conflict_monitor.access.throttle import LoginThrottle
+from conflict_monitor.model.safety import escape_markdown
 
 USER_KEY = "auth_user"  # {"name", "role", "via"} once signed in
 _SESSION_ID_KEY = "auth_session_id"
@@ -49,7 +50,7 @@ def load_access_config() -> AccessConfig:
     try:
         return compute_access_config(section if isinstance(section, Mapping) else None)
     except AccessConfigError as exc:  # a typo in the secrets must not open the app
-        st.error(f"The [access] section of the secrets is wrong: {exc}")
+        st.error(f"The \\[access\\] section of the secrets is wrong: {escape_markdown(exc)}")
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers so
 
@@ -164,7 +165,7 @@ def attempt_sign_in(name: str, given: str, config: AccessConfig) -> str | None:
             role = _check_account(name, given)
         except StoreError as exc:  # not counted as a failure: the visitor did nothing wrong
             LOG.error("sign-in impossible: the account store cannot be opened (%s)", exc)
-            return f"Accounts cannot be checked now: the store cannot be opened ({exc})."
+            return f"Accounts cannot be checked now: the store cannot be opened ({escape_markdown(exc)})."
     elif any(_shared_password()):
         password, sha256, scrypt_hash = _shared_password()
         if compute_password_ok(given, password, sha256, scrypt_hash):
