@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.extract.scope import SAY_VERBS
+from conflict_monitor.model.actors import resolve_actor
 
 _CUT = r"(?=,|;|\.(?:\s|$)|\s+(?:which|who|that|on|in|after|as|while|and said)\b|$)"
 PATTERNS = (

@@ -40,7 +40,8 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
         poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
-        if poss and not roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country):
+        named = roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country) if poss else None
+        if poss and (named is None or named.generic and named.start == subj.i):  # "its forces": the owner
             return [_pronoun(poss[0], ctx)]
         refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
                 if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in roles.subjects(subj)]

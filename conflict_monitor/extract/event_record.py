@@ -186,10 +186,15 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
                                         and (actor1 is None or not actor1.start <= t.i < actor1.end)],
                                        doc, ctx.main_country)
+    if actor2 is None and action in ("capture", "encircle") and actor1 is not None and \
+            actor1.kind in ("armed group", "militia") and roles.main_country_military(ctx.main_country):
+        # A group that takes or surrounds a place in the country takes it from the state's forces
+        military = roles.main_country_military(ctx.main_country)
+        actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
     a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
-    if a1 is not None and a1 == a2:
-        a2 = None
+    if a1 is not None and (a1 == a2 or roles.same_state(a1, a2)):
+        a2 = None  # an actor is never on both sides of its own act
     if roles.is_reporter(a1):
         return []
     if roles.is_reporter(a2):

@@ -14,6 +14,7 @@ dict the pipeline shares between the paragraphs of one article.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from conflict_monitor.model.actors import Actor, resolve_actor
@@ -156,6 +157,7 @@ def group_in_tokens(tokens, doc):
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve_known(name: str) -> Actor | None:
     """The table actor a whole name stands for ("Niger Armed Forces"), not a name inside it."""
     actor = resolve_actor(name)
@@ -192,6 +194,7 @@ STATE_FORCE_WORDS = frozenset("defence defense security armed people's people fe
 STATE_FORCE_ENDS = frozenset("forces force army police".split())
 
 
+@functools.lru_cache(maxsize=8192)
 def state_forces(name: str) -> Actor | None:
     """The state forces a name like "<Country or demonym> ... Defence Forces" stands for, or None."""
     words = name.replace("’", "'").split()

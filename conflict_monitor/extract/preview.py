@@ -7,7 +7,7 @@ markup from an article is ever rendered.
 from __future__ import annotations
 
 import html
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 

@@ -11,8 +11,8 @@ import functools
 from dataclasses import dataclass
 
 from conflict_monitor.extract import groups
-from conflict_monitor.model.actors import all_actors
 from conflict_monitor.extract.lexicon import VIOLENT
+from conflict_monitor.model.actors import all_actors
 
 GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
@@ -100,6 +100,12 @@ def _in_apposition(tok) -> bool:
     return False
 
 
+def same_state(a: str | None, b: str | None) -> bool:
+    """True for a state and its own forces ("Somalia", "Somali forces")."""
+    ka, kb = _actors_by_name().get(a or ""), _actors_by_name().get(b or "")
+    return bool(ka and kb and ka[0] and ka[0] == kb[0] and {ka[1], kb[1]} <= {"state", "military"})
+
+
 def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
@@ -149,7 +155,8 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
-        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN") \
+        if (t.lemma_.lower() in GENERIC_MILITARY or t.lower_ == "troops") and main_country \
+                and t.pos_ in ("NOUN", "ADJ", "PROPN") \
                 and not _in_apposition(t):
             canonical = main_country_military(main_country)
             if canonical:
@@ -214,7 +221,7 @@ def subjects(tok) -> list:
     return out
 
 
-def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRef | None":
+def nearest_actor_before(verb, doc, main_country: str | None = None) -> ActorRef | None:
     """Fallback when the parser found no subject: the closest actor named in the few words
     before the verb ("a Russian missile strike on Saturday killed ...")."""
     start = max(verb.sent.start, verb.i - 8)
@@ -223,7 +230,7 @@ def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRe
             break
         ref = actor_in_tokens([doc[i]], doc, main_country)
         if ref is not None and doc[i].dep_ not in ("dobj", "pobj", "attr", "dative", "conj") \
-                and not doc[i].head.dep_ in ("dobj", "pobj"):
+                and doc[i].head.dep_ not in ("dobj", "pobj"):
             return ref
     return None
 

@@ -17,7 +17,7 @@ from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.model.states import STATES_CSV
 from conflict_monitor.store.factory import open_store
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "add_articles.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "add_articles.py")
 # Invented groups and places: no real conflict's actors.
 ARTICLE = """Fighting in central Mali
 
@@ -201,6 +201,18 @@ def test_state_forces_by_their_long_names(name, expected):
 
 def test_a_country_named_as_a_place_is_not_the_target():
     text = ("Base overrun\n\nThe Northern Valley Liberation Front (NVLF) overran a military base in the northern "
-            "Burkina Faso town of Djibo on Sunday, near the border with Niger.")
+            "Burkina Faso town of Djibo on Sunday, near the border with Niger.\n\nThe group also surrounded the town "
+            "of Arbinda on Monday.")
     events = _extract(text).events
     assert events and all(e["actor2"] not in ("Burkina Faso", "Niger") for e in events)
+    # A group that takes or surrounds a town of the country takes it from that state's forces
+    assert {(e["action"], e["actor2"]) for e in events} >= {("capture", "Burkinabe forces"),
+                                                            ("encircle", "Burkinabe forces")}
+
+
+def test_acled_state_forces_of_any_country_get_their_canonical_actor():
+    from conflict_monitor.importers.common import canonical_actor  # noqa: PLC0415
+
+    assert canonical_actor("Military Forces of Mali (2021-)") == ("Malian forces", "MLI")
+    assert canonical_actor("Police Forces of Nigeria (2015-)") == ("Nigerian forces", "NGA")
+    assert canonical_actor("Military Forces of Syria (2000-)") == ("Syrian government forces", "SYR")
