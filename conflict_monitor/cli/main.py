@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.extract",
     "conflict_monitor.cli.imports",
     "conflict_monitor.cli.bench",
+    "conflict_monitor.cli.control",
 )
 
 
