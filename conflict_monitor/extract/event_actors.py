@@ -48,6 +48,10 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
+        if subj.lemma_.lower() in CLAIMED_ACTS and ctx.sent_speaker and \
+                groups.article_state(doc)["names"].get(ctx.sent_speaker) in groups.ARMED_KINDS:
+            # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
+            return [_pronoun(subj, ctx)]
     for noun in absorbed:
         ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
         if ref:
@@ -58,6 +62,9 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
     if subj is None:
         return [roles.nearest_actor_before(reached, doc, ctx.main_country)]
     return [None]
+
+
+CLAIMED_ACTS = frozenset("attack assault raid ambush offensive operation bombing".split())
 
 
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
