@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from conflict_monitor.model.actors import load_actors, resolve_actor
+from conflict_monitor.model.actors import all_actors, resolve_actor
 from conflict_monitor.model.schema import EVENT_FIELDS, SchemaError, validate_event
 from conflict_monitor.store.base import ImportRejected
 
@@ -230,11 +230,11 @@ _UNKNOWN = re.compile(r"^(Unidentified|Unknown)\b", re.IGNORECASE)
 
 @functools.lru_cache(maxsize=1024)
 def forces_of(iso3: str | None, kind: str = "military") -> tuple[str, str | None] | None:
-    """The canonical actor of a country and kind (actors.csv), e.g. TUR → Turkish forces,
-    (TUR, state) → Turkey."""
+    """The canonical actor of a country and kind (actors.csv, else states.csv), e.g. TUR → Turkish
+    forces, (TUR, state) → Turkey, MLI → Malian forces."""
     if not iso3:
         return None
-    for actor in load_actors():
+    for actor in all_actors():  # curated first, then every state and its forces
         if actor.country == iso3 and actor.kind == kind:
             return actor.canonical, actor.country
     return None
