@@ -10,15 +10,21 @@ import datetime as dt
 import streamlit as st
 
 from conflict_monitor.extract.errors import ExtractionError
-from conflict_monitor.extract.fetch import fetch_url
+from conflict_monitor.extract.fetch import check_article_bytes, compute_looks_like_html, fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
 from conflict_monitor.extract.preview import apply_actor_aliases, highlight_evidence, new_actor_frame, preview_frame
 from conflict_monitor.model.actors import all_actors
+from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.audit import record_audit
+from conflict_monitor.store.base import ImportRejected, StoreError
+from ui.access import require_write_access
+from ui.auth import get_actor_name
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table
 
 require_shell()
+require_write_access()  # viewers and read-only mode get a notice, whatever the URL
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the article…")
@@ -47,14 +53,21 @@ if kind == "Paste text":
 elif kind == "Upload files":
     for upload in st.file_uploader("Article files", type=["txt", "html", "htm"], accept_multiple_files=True,
                                    key="add_files") or []:
-        inputs.append((upload.name, upload.getvalue(), upload.name.lower().endswith((".html", ".htm")), None))
+        data = upload.getvalue()
+        try:  # judged by content: a renamed archive or image is refused, HTML is read as HTML
+            check_article_bytes(upload.name, data)
+        except ExtractionError as exc:
+            st.error(escape_markdown(exc))
+            continue
+        is_html = upload.name.lower().endswith((".html", ".htm")) or compute_looks_like_html(data)
+        inputs.append((upload.name, data, True if is_html else None, None))
 else:
     url = st.text_input("Web address", key="add_url", placeholder="https://…")
     if url and st.button("Fetch", key="add_fetch", icon=":material/download:"):
         try:
             st.session_state["add_fetched"] = (url, fetch_url(url))
         except ExtractionError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
     fetched = st.session_state.get("add_fetched")
     if fetched and fetched[0] == url:
         inputs.append((url, fetched[1], True, url))
@@ -64,7 +77,7 @@ for label, raw, is_html, link in inputs:
     try:
         results.append((label, extract_cached(raw, published, source, link, is_html)))
     except ExtractionError as exc:
-        st.error(f"{label}: {exc}")
+        st.error(escape_markdown(f"{label}: {exc}"))
 
 store_actors = get_store().list_actors() if results else []
 aliases = get_store().load_actor_aliases() if results else {}
@@ -75,11 +88,12 @@ for label, result in results:
     article = result.article
     events, new_actors = apply_actor_aliases(result.events, result.new_actors, aliases, store_actors)
     reviewed.append((result, events))
-    st.subheader(article.get("title") or label)
-    st.caption(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
-                                           article.get("dateline")) if v) or "No outlet or date found")
+    st.subheader(escape_markdown(article.get("title") or label))
+    st.caption(escape_markdown(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
+                                                           article.get("dateline")) if v))
+               or "No outlet or date found")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(escape_markdown(warning))
     if events:
         render_table(preview_frame(events), key=f"add_table_{article['id']}")
     else:
@@ -102,11 +116,22 @@ if results and st.button(f"Store {total} events from {len(results)} article(s)",
                          key="add_store", icon=":material/save:"):
     store = get_store()
     added = present = 0
-    for alias, actor in choices.items():
-        store.save_actor_alias(alias, actor)
-    for result, events in reviewed:
-        events, _ = apply_actor_aliases(events, [], choices)
-        outcome = store.ingest_article(result.article, events)
-        added, present = added + outcome.added, present + outcome.already_present
+    try:
+        for alias, actor in choices.items():
+            store.save_actor_alias(alias, actor)
+            record_audit(store, get_actor_name(), "alias", alias, 1, f"mapped to {actor}")
+        for result, events in reviewed:
+            events, _ = apply_actor_aliases(events, [], choices)
+            outcome = store.ingest_article(result.article, events)
+            added, present = added + outcome.added, present + outcome.already_present
+            label = result.article.get("url") or result.article.get("title") or "pasted article"
+            record_audit(store, get_actor_name(), "ingest", label,
+                         outcome.added, f"{outcome.already_present} already present; article "
+                         f"{result.article.get('id')}")
+    except (ImportRejected, StoreError) as exc:  # each article is all or nothing
+        st.error(f"{escape_markdown(exc)} Articles before it were stored ({added} events added).",
+                 icon=":material/error:")
+    else:
+        st.success(f"Stored: {added} events added, {present} already present.",
+                   icon=":material/check_circle:")
     clear_data_caches()
-    st.success(f"Stored: {added} events added, {present} already present.", icon=":material/check_circle:")

@@ -21,18 +21,19 @@ CORE = "conflict_monitor"
 ALLOWED = {
     "model": set(),
     "geo": set(),
+    "access": set(),
     "exporters": {"model"},
     "extract": {"model", "geo"},
-    "store": {"model", "geo", "extract"},
+    "store": {"model", "geo", "extract", "access"},
     "importers": {"model", "geo", "store"},
     "metrics": {"model", "store"},
     "figures": {"model", "metrics"},
     "maps": {"model", "geo", "exporters", "metrics"},
     "control": {"model", "geo", "store", "metrics", "exporters"},
     "cli": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-            "control"},
+            "control", "access"},
     "bench": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-              "control", "cli"},
+              "control", "cli", "access"},
 }
 CLI_MAY_LOAD_BENCH = {"conflict_monitor.cli.bench"}
 

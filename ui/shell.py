@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import StoreConfigError, StoreError
 from conflict_monitor.store.factory import rebuild_store
-from ui.auth import render_logout, require_login
+from ui.access import may_write
+from ui.auth import get_actor_name, load_access_config, render_logout, require_login
 from ui.filters import render_sidebar_filters
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
 
@@ -24,20 +27,25 @@ def render_store_problem() -> None:
     """Explain why the store cannot be used, and offer the way out."""
     exc = st.session_state.get(PROBLEM_KEY)
     st.title("The event store needs attention")
-    st.error(f"The event store cannot be used.\n\n{exc}")
+    st.error(f"The event store cannot be used.\n\n{escape_markdown(exc)}")
     if isinstance(exc, StoreConfigError):
         st.info("Fix or unset the CONFLICT_MONITOR_DB setting, then reload the page.")
+        return
+    if not may_write():
+        st.info("Ask an editor or admin to rebuild it, or the operator to fix it.")
         return
     if st.button("Rebuild the store from the shipped data", type="primary"):
         forget_store()
         try:
-            _, moved = rebuild_store()
+            store, moved = rebuild_store()
+            record_audit(store, get_actor_name(), "rebuild", store.location, store.count_events(),
+                         f"old file kept as {moved}" if moved else None)
         except StoreError as again:
-            st.error(str(again))
+            st.error(escape_markdown(again))
             return
         clear_data_caches()
         st.session_state.pop(PROBLEM_KEY, None)
-        st.success(f"Rebuilt. The old file was kept as {moved}." if moved else "Rebuilt.")
+        st.success(f"Rebuilt. The old file was kept as {escape_markdown(moved)}." if moved else "Rebuilt.")
         st.rerun()
 
 
@@ -51,6 +59,8 @@ def render_shell() -> bool:
         st.session_state[PROBLEM_KEY] = exc
         return False
     render_logout()
+    if load_access_config().read_only:
+        st.sidebar.caption(":material/lock: Read-only: nothing can be added here.")
     st.sidebar.caption(f"Store: `{store.location.rsplit('/', 1)[-1]}`")
     render_sidebar_filters(options)
     return True

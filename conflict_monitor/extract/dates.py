@@ -131,6 +131,9 @@ RULES = [
      lambda m, p: ((p.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month", "event")),
     ("mon", r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
      lambda m, p: (_since(m, p), "month", "event")),
+    ("yyyy", r"\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|and|until)\s+" + _YEAR + r"\b",  # "a war from 2013 to 2018"
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
+                "background" if int(m.group("year")) < p.year else "event")),
     ("yyyy", r"\bsince\s+" + _YEAR + r"\b",  # "has killed 40,000 since 2009": a running total's start
      lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month", "since")),
     ("yyyy", r"\b(?:in|during|since|after|before)\s+the\s+" + _YEAR + r"\s+(?!to\b)[a-z]",  # "in the 2019 offensive"

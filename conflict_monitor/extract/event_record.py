@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from conflict_monitor.extract.events import Context
 
 REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
-RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
+RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative|since the (?:fighting|war|conflict|"
+                        r"offensive|clashes|violence|insurgency|crisis|siege) (?:began|started|erupted|broke out))\b",
+                        re.IGNORECASE)
 INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in (
     (r"air ?strike|air-strike|warplane|jet|aircraft|bomb|drone|helicopter|aerial", "Explosions/Remote violence",
      "Air/drone strike"),
@@ -32,7 +34,8 @@ YEAR_RE = re.compile(r"\d{4}")
 # Running totals (ANNOTATION.md, Scope) count deaths or displaced people over a period.
 TALLY_ACTIONS = frozenset({"kill", "displace"})
 TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
-TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift"})  # "bringing the toll to 74"
+# "bringing the toll to 74", "the toll stood at 60", "the toll rose to 33": a toll as it stands
+TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
 WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
 TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
@@ -61,7 +64,7 @@ def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
             if ref.start in chars or any(ref.start <= c < ref.end for c in chars):
                 return ref
         marked = any(c.dep_ == "mark" for c in tok.children)
-        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
+        if tok.dep_ in ("conj", "xcomp", "relcl") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
             tok = tok.head
             continue
         break
@@ -130,6 +133,9 @@ def _tally_figure(trigger: Token, sent: Span, text: str) -> Figure | None:
 def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str) -> Figure | None:
     """(value, high, qualifier, victims noun, char span) of the death toll in this clause."""
     if trigger.lemma_.lower() in TALLY_NOUNS:
+        counted = [g for c in trigger.children if c.lower_ == "of" for g in c.children]
+        if any(g.lemma_.lower() in WOUND or g.lower_ in WOUND for g in counted):
+            return None  # "put the number of wounded at 16"
         return _tally_figure(trigger, sent, text)
     base = sent.start_char
     chars = {t.idx - base for t in tokens}

@@ -14,9 +14,11 @@ from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
 from conflict_monitor.extract.lexicon import VERBAL, lookup
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blocked
+from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
 
-VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer"})
+# Verbs that report a toll or an act named by a noun rather than commit it.
+REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
+VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer", "fall"})
 SYMMETRIC = frozenset({"consult", "ceasefire"})
 
 
@@ -138,6 +140,10 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
+        if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
+            # "the broadcaster reports a death toll of 43": who reports a toll did not kill
+            actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],
+                                             doc, ctx.main_country)]
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
             actor2, actors1 = actors1[0] or actor2, [None]  # "Turkey lost 59 soldiers": Turkey is the victim

@@ -11,6 +11,7 @@ of X"), with the article's country and no coordinates.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 from conflict_monitor.extract.places import DIRECTIONS, SUFFIXES, geocode
@@ -40,8 +41,19 @@ PLACE_VERBS = frozenset("seize capture take retake recapture overrun storm attac
 def _is_name(tok) -> bool:
     """A proper noun, or a capitalised word inside the sentence the tagger took for a common noun
     (unfamiliar place names often are: "the outskirts of Tinzaouaten")."""
-    return tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.text[:1].isupper() and tok.i > tok.sent.start
-                                   and not tok.text.isupper())
+    if tok.pos_ == "PROPN":
+        return True
+    if tok.pos_ not in ("NOUN", "ADJ") or not tok.text[:1].isupper() or tok.i == tok.sent.start or tok.text.isupper():
+        return False
+    return tok.pos_ == "NOUN" or (tok.dep_ in ("amod", "compound") and tok.lower_ not in _demonyms())
+
+
+@functools.lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    """Every state's demonyms ("Syrian town" names no town called Syrian)."""
+    from conflict_monitor.model.states import load_states  # noqa: PLC0415
+
+    return frozenset(d.lower() for state in load_states() for d in state.demonyms)
 
 
 def _phrase_head(tok):
@@ -57,7 +69,7 @@ def place_role(tok) -> str | None:
     t = tok
     while t.dep_ in ("conj", "appos") and t.head is not t:
         t = t.head
-    if t.dep_ == "compound" and t.head.lemma_.lower() in PLACE_NOUNS:
+    if t.dep_ in ("compound", "amod") and t.head.lemma_.lower() in PLACE_NOUNS:
         return "named"  # "Maganu village", "the Idlib countryside"
     if t.dep_ == "pobj":
         prep = t.head
@@ -70,6 +82,8 @@ def place_role(tok) -> str | None:
     return None
 
 
+# Small words inside place names ("Port-au-Prince", "Ras al-Ain", "Mocimboa da Praia").
+PARTICLES = frozenset("al el au aux de da do du des la le di dos das del ad an ar as ash ibn bin ben wa".split())
 NEAR_PREPS = frozenset("near outside around".split())
 NEAR_NOUNS = frozenset("outskirt outskirts countryside suburb suburbs vicinity edge".split())
 
@@ -96,7 +110,8 @@ def _name_tokens(head, sent) -> list:
     inside = {t.i for t in head.subtree}
     i = head.i
     while i - 1 >= sent.start and i - 1 in inside and (_is_name(sent.doc[i - 1]) or sent.doc[i - 1].text == "-"
-                                                       or sent.doc[i - 1].lower_ in ("al", "el")):
+                                                       or sent.doc[i - 1].lower_ in PARTICLES
+                                                       or re.fullmatch(r"\d+(?:st|nd|rd|th)", sent.doc[i - 1].lower_)):
         i -= 1
     while sent.doc[i].text == "-":
         i += 1
@@ -152,13 +167,14 @@ def place_spans(sent, ctx, offset: int) -> list[tuple[int, int, str, dict]]:
                 or any(s <= tok.i < e for s, e, _, _ in out):
             continue
         role = place_role(tok)
-        if role is None or (tok.ent_type_ == "ACTOR" and not (role == "named" or _after_in(tok))):
+        actor = tok.ent_type_ == "ACTOR" and not (role == "named" or _after_in(tok))
+        if role is None or (actor and role != "object"):
             continue  # "Mogadishu said" is the government; "in Mogadishu" is the city
         words = _name_tokens(tok, sent)
         if any(s <= w.i < e for w in words for s, e, _, _ in out):
             continue
         text = " ".join(t.text for t in words).replace(" - ", "-")
-        if len(text) < 4 or not text[0].isupper():
+        if len(text) < 4 or not (text[0].isupper() or text[0].isdigit()):
             continue
         key = "\x00" + text.lower()
         if key not in ctx.places_cache:
@@ -166,6 +182,8 @@ def place_spans(sent, ctx, offset: int) -> list[tuple[int, int, str, dict]]:
         hit = ctx.places_cache[key]
         if hit and role == "object" and hint and hit["country"] not in hint:
             hit = None  # "attacked Wagner": an object is a place only in the article's countries
+        if hit and actor and hit.get("geo_precision") != 1:
+            hit = None  # "gangs attacked Port-au-Prince" is the city; "attacked Ukraine" stays the state
         if hit is None and hint and (role == "named" or (role == "prep" and _after_in(tok))) \
                 and not any(w.lower_ in NOT_PLACE_WORDS for w in words):
             hit = _unresolved(text, hint[0])

@@ -24,7 +24,8 @@ QUALIFIERS = [
 VICTIM_CLASSES = {
     "civilians": "civilians civilian people person persons children child women woman men residents "
                  "villagers worker workers family families patients refugees students worshippers farmers "
-                 "herders passengers pupils miners traders",
+                 "herders passengers pupils miners traders boys girls teachers journalists doctors nurses "
+                 "drivers boy girl teacher journalist doctor nurse",
     "soldiers": "soldiers soldier troops servicemen serviceman personnel officers officer policemen "
                 "guards pilots pilot gendarmes peacekeepers conscripts",
     "fighters": "fighters fighter militants militant rebels rebel jihadists jihadist combatants insurgents "
@@ -52,7 +53,9 @@ FIGURE_RE = re.compile(
     r"(?:\s+of)?(?P<mods>(?:\s+(?:the\s+)?[A-Za-z'-]+){0,3}?)\s+(?P<noun>" + _VICTIMS + r")\b",
     re.IGNORECASE)
 SINGLE_RE = re.compile(r"\b(?P<num>an?|one)\s+(?P<mods>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>civilian|soldier|child|woman|"
-                       r"man|fighter|rebel|serviceman|officer|policeman|pilot|person)\b", re.IGNORECASE)
+                       r"man|fighter|rebel|serviceman|officer|policeman|pilot|person|boy|girl|teacher|"
+                       r"journalist|doctor|nurse|farmer|student|driver|villager|resident|trader|priest|imam|"
+                       r"commander|terrorist|militant|guard)\b", re.IGNORECASE)
 BARE_RE = re.compile(r"(?:(?P<qual>" + _QUAL + r")\s+)?(?P<num>\b\d{1,3}(?:,\d{3})*\b|\b(?:"
                      + "|".join(sorted([*UNITS, *TENS], key=len, reverse=True)) + r")(?:-(?:"
                      + "|".join(UNITS) + r"))?\b)", re.IGNORECASE)

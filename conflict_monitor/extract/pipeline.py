@@ -44,8 +44,9 @@ def check_english(text: str) -> None:
 
 
 def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
-    """The article's countries, most likely first: the dateline's (counted twice) and those of the
-    known places and countries it names. Settles town names several countries share."""
+    """The article's countries, most likely first: the dateline's and the headline's (counted twice),
+    those of the known places and countries it names and of the states it names as actors. Settles
+    town names several countries share."""
     counts: collections.Counter = collections.Counter()
     if clean.dateline:
         geo = geocode(clean.dateline)
@@ -59,6 +60,11 @@ def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
                 counts[geo["country"]] += 2
     found: dict[str, dict | None] = {}
     for offset, doc in docs:
+        for ent in doc.ents:  # states named as actors ("Mozambican soldiers", "the Somali army")
+            if ent.label_ == "ACTOR" and roles.actor_kind(ent.ent_id_) in ("state", "military"):
+                country = roles.actor_country_of(ent.ent_id_)
+                if country:
+                    counts[country] += 1
         for span in doc.spans.get("places", []):
             if clean.dateline_start <= offset + span.start_char < clean.dateline_end:
                 continue
@@ -117,6 +123,13 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
                   country_hint=_country_hint(docs, clean))
     ctx.places_by_sent = {(offset, sent.start): place_spans(sent, ctx, offset) for offset, doc in docs
                           for sent in doc.sents}
+    if not ctx.country_hint:  # no country named: the one most of the towns found lie in, then again
+        found = collections.Counter(geo["country"] for places in ctx.places_by_sent.values()
+                                    for _, _, _, geo in places if geo.get("latitude") is not None)
+        if found:
+            ctx.country_hint, ctx.places_cache = tuple(c for c, _ in found.most_common()), {}
+            ctx.places_by_sent = {(offset, sent.start): place_spans(sent, ctx, offset) for offset, doc in docs
+                                  for sent in doc.sents}
     ctx.main_text, ctx.main_place, ctx.main_country = _main_place(ctx.places_by_sent, ctx.country_hint, clean.title)
     ctx.main_country = main_country = ctx.main_country or _main_state(docs)
     raw_events: list[dict] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,20 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 ALIASES_CSV = REFERENCE_DIR / "places_aliases.csv"
 ADMIN1_CSV = REFERENCE_DIR / "geonames_admin1.csv"
 MIN_POPULATION = 1000
+# Below this population a town found only by one of its alternate names, with no article country to
+# check it against, is not taken: alternate names include ordinary words ("Africa" for Mahdia).
+ALT_NAME_MIN_POPULATION = 100_000
 DIRECTIONS = r"(?:north|south|east|west|central|rural|greater)(?:ern)?(?:[- ]?(?:north|south)?(?:east|west)(?:ern)?)?"
 SUFFIXES = r"(?:province|governorate|region|countryside|city|town|village|district|area|oblast|state|border|" \
            r"crossing|air ?base|airport|suburbs?|outskirts|front|frontline)"
 PROVINCE_WORDS = ("province", "governorate", "region", "oblast", "state")
 NEAR_WORDS = ("countryside", "outskirts", "suburb", "suburbs", "near", "district", "area", "front", "frontline")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F' .’-]+$")
+
+
+def _fold(name: str) -> str:
+    """Lower case without accents ("Mocímboa" -> "mocimboa")."""
+    return unicodedata.normalize("NFKD", _key(name)).encode("ascii", "ignore").decode()
 
 
 def _key(name: str) -> str:
@@ -124,11 +133,13 @@ def _tables() -> tuple[dict[str, tuple[dict[str, Any], ...]], dict[str, tuple[di
         division = (city["countrycode"], city.get("admin1code") or "")
         acc = sums.setdefault(division, [0.0, 0.0, 0])
         acc[0], acc[1], acc[2] = acc[0] + city["latitude"], acc[1] + city["longitude"], acc[2] + 1
-        for name in {city["name"], *city.get("alternatenames", ())}:
+        own = {_key(city["name"]), _fold(city["name"])}
+        for name in {city["name"], _fold(city["name"]), *city.get("alternatenames", ())}:
             if len(name) < 3 or not _LATIN.match(name):
                 continue
-            # A town's own name outranks another town's alternate name ("Gao" is Gao, not Guantanamo).
-            primary = _key(name) == _key(city["name"])
+            # A town's own name (accents or not) outranks another town's alternate name ("Gao" is Gao,
+            # not Guantanamo).
+            primary = _key(name) in own
             rank = (primary, population)
             per_country = best.setdefault(_key(name), {})
             if country in per_country and per_country[country][0] >= rank:
@@ -136,7 +147,7 @@ def _tables() -> tuple[dict[str, tuple[dict[str, Any], ...]], dict[str, tuple[di
             if record is None:
                 record = {"location": city["name"], "latitude": city["latitude"], "longitude": city["longitude"],
                           "admin1": admin1.get(division), "country": country, "geo_precision": 1}
-                alt = {**record, "_alt": True}
+                alt = {**record, "_alt": population}
             per_country[country] = (rank, record if primary else alt)
     towns = {k: tuple(r for _, r in sorted(v.values(), key=lambda pr: pr[0], reverse=True)) for k, v in best.items()}
     regions: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -173,6 +184,8 @@ def _gazetteer_lookup(core: str, precision: int | None, countries) -> dict[str, 
             return region
         if town.get("_alt"):
             return None  # another country's town by an alternate name: an ordinary word, most likely
+    if town is not None and not countries and 0 < town.get("_alt", 0) < ALT_NAME_MIN_POPULATION:
+        return region  # with no country to go by, a small town's other name is too likely a word ("Mile")
     return town
 
 

@@ -26,13 +26,17 @@ HEAD_BYTES = 64 * 1024
 
 # --- safe reading ----------------------------------------------------------------------------
 def check_head(head: bytes, name: str) -> None:
-    """Refuse empty, compressed, binary or non-UTF-8 input with a message that says which."""
+    """Refuse empty, compressed, HTML, binary or non-UTF-8 input with a message that says which
+    (judged by the content, whatever the file is called)."""
     if not head.strip():
         raise ImportRejected(f"{name} is empty: there is nothing to import.")
     if head.startswith(b"PK\x03\x04"):
         raise ImportRejected(f"{name} is a zip archive. Unzip it and import the CSV inside.")
     if head.startswith(b"\x1f\x8b"):
         raise ImportRejected(f"{name} is gzip-compressed. Decompress it and import the CSV.")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise ImportRejected(f"{name} is an HTML page, not a CSV or tab-separated export (a "
+                             "download link saved instead of the file?). Articles go on Add articles.")
     if b"\x00" in head:
         line = head[: head.index(b"\x00")].count(b"\n") + 1
         raise ImportRejected(f"{name} is a binary file (a NUL byte on line {line}), "
@@ -152,9 +156,16 @@ def parse_dates(series: pd.Series, formats: Sequence[str]) -> pd.Series:
     return out
 
 
-def numbers(series: pd.Series) -> pd.Series:
-    """Numbers where the text is a number; other text stays, so validation names it."""
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def numbers(series: pd.Series, thousands: bool = False) -> pd.Series:
+    """Numbers where the text is a number; other text stays, so validation names it.
+    thousands: also read counts with comma separators ("1,234"); never for coordinates, where a
+    comma may be a decimal one."""
     raw = clean(series)
+    if thousands:
+        raw = raw.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v) else v)
     parsed = pd.to_numeric(raw, errors="coerce")
     return parsed.astype(object).where(parsed.notna(), raw)
 

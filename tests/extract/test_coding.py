@@ -101,3 +101,28 @@ def test_a_call_for_a_ceasefire_or_its_collapse_is_not_one():
 def test_giving_hours_to_comply_is_an_ultimatum():
     events = _events("Turkey gave Syrian forces 48 hours to withdraw from the town on Monday.", "ultimatum")
     assert [e["actor1"] for e in events] == ["Turkey"]
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("At least six people were beheaded on Monday.", 6),
+    ("A boy was beaten to death by a crowd on Monday.", 1),
+    ("Seven soldiers fell with honour during the fighting on Monday, the statement added.", 7),
+    ("An air strike on Monday killed a teacher and wounded five people.", 1),
+    ("An Islamic State statement on Monday put the number killed in Nguida at three.", 3),
+])
+def test_other_ways_of_telling_deaths(text, deaths):
+    assert [e["fatalities"] for e in _events(text, "kill")] == [deaths]
+
+
+def test_the_number_of_wounded_is_no_toll():
+    assert _events("Early reports had put the number of wounded at 16.", "kill") == []
+
+
+def test_who_reports_a_toll_did_not_kill():
+    events = _events("Radio Okapi, the UN-backed broadcaster, reports a death toll of 43 on Monday.", "kill")
+    assert [(e["fatalities"], e["actor1"]) for e in events] == [(43, None)]
+
+
+def test_a_toll_as_it_stands_is_a_running_total():
+    kill = _events("Saturday's toll stood at 60.", "kill")[0]
+    assert (kill["fatalities"], kill["is_running_total"]) == (60, True)

@@ -80,3 +80,38 @@ def test_a_known_name_inside_a_longer_name_is_not_that_place():
     text = "Air strikes on the village of Maarat Misrin in Syria killed 15 civilians on Wednesday."
     event = next(e for e in _events(text) if e["action"] == "kill")
     assert event["location"] == "Maarat Misrin" and event["country"] == "SYR"
+
+
+@pytest.mark.parametrize("name,countries,location,country,precision", [
+    ("Borno State", ("NGA",), "Borno", "NGA", 3),  # the state, not Borno in Italy
+    ("North Kivu province", (), "Nord Kivu", "COD", 3),  # the direction is part of the name
+    ("Cabo Delgado", (), "Cabo Delgado", "MOZ", 3),
+    ("South Sudan", (), "South Sudan", "SSD", 3),  # a country, not the south of Sudan
+    ("Marte Local Government Area", ("NGA",), "Marte", "NGA", 1),
+])
+def test_first_level_divisions_and_compound_names(name, countries, location, country, precision):
+    geo = geocode(name, countries=countries)
+    assert (geo["location"], geo["country"], geo["geo_precision"]) == (location, country, precision)
+    assert geo["latitude"] is not None
+
+
+@pytest.mark.parametrize("name,countries", [("Africa", ("SOM",)), ("Africa", ())])
+def test_an_ordinary_word_that_is_some_towns_alternate_name_is_no_place(name, countries):
+    assert geocode(name, countries=countries) is None  # "Africa" is also a name of Mahdia, Tunisia
+
+
+@pytest.mark.parametrize("text,place", [
+    ("The ADF has killed more than 1,200 civilians in the Beni area of North Kivu province since 2017.", "Beni"),
+    ("Gangs attacked Port-au-Prince on Monday, killing 12 residents of the Haitian capital.", "Port-au-Prince"),
+    ("Jets dropped bombs on a base in 4th-Mile village in Myanmar's Rakhine State on Monday.", "4th-Mile"),
+])
+def test_names_the_tagger_splits_or_mislabels(text, place):
+    events = [e for e in _events(text) if e["action"] in ("kill", "attack")]
+    assert events and events[0]["location"] == place
+
+
+def test_the_towns_of_an_article_that_names_no_country_settle_its_country():
+    text = ("Insurgents raided Quifuque island in Palma district on Monday, and Maganu village near Macomia. "
+            "They then moved to Nguida village, where they killed several people, local sources in Macomia said.")
+    events = [e for e in _events(text) if e["action"] in ("kill", "attack")]
+    assert {e["country"] for e in events} == {"MOZ"}  # Palma alone would be Palma de Mallorca
