@@ -120,9 +120,6 @@ def test_cycle_finder_finds_a_cycle_and_no_false_one():
     assert compute_cycles({"a": {"b", "os"}, "b": {"c"}, "c": set()}) == []
 
 
-# The extractor's Context is being reworked on the issue-12 branch; it moves to its own module
-# when that lands, which breaks this last cycle (events <-> event_actors/event_record).
-@pytest.mark.xfail(strict=True, reason="extract/events.py <-> event_actors/event_record: fixed with issue 12")
 def test_no_import_cycles(graph):
     assert compute_cycles(graph) == []
 

@@ -228,7 +228,7 @@ def clean_article(raw: str | bytes, *, is_html: bool | None = None) -> CleanArti
     if meta.get("date"):
         published = parse_header_date(str(meta["date"]))
     body: list[str] = []
-    for i, line in enumerate(kept):
+    for _i, line in enumerate(kept):
         if not line:
             if body and body[-1]:
                 body.append("")

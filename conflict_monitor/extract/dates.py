@@ -122,7 +122,8 @@ RULES = [
     ("day", r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
      lambda m, p: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
     ("week", r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
-    ("week day month", r"\b(?:earlier\s+)?this\s+week\b|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
+    ("week day month", r"\b(?:earlier\s+)?this\s+week\b"
+     r"|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
      r"|\brecent\s+days\b|\bearlier\s+this\s+month\b",
      lambda m, p: (p, "week", "event")),
     ("week month", r"\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?weeks\b|\bthis\s+month\b",

@@ -149,7 +149,7 @@ class Score:
     def location(self) -> float:
         return self.loc_agree / self.tp if self.tp else 1.0
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         for name in ("tp", "fp", "fn", "fig_pred", "fig_gold", "fig_correct", "fig_with_source", "attr_agree",
                      "loc_agree"):
             setattr(self, name, getattr(self, name) + getattr(other, name))

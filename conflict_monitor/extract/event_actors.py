@@ -12,7 +12,7 @@ from conflict_monitor.extract.lexicon import Trigger, lookup
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from conflict_monitor.extract.events import Context
+    from conflict_monitor.extract.context import Context
 
 
 def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx: Context, sent: Span,

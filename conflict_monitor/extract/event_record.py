@@ -17,7 +17,7 @@ from conflict_monitor.extract.scope import clause_tokens
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-    from conflict_monitor.extract.events import Context
+    from conflict_monitor.extract.context import Context
 
 REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
 RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative|since the (?:fighting|war|conflict|"
@@ -241,8 +241,9 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         found = found[:1]  # one toll over several places is not split between them
     victims = victims_of(fig.noun) if fig else None
     etype, sub = _types(row, action, ctx.sent_text, actor1, actor2, victims)
+    subordinate = anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children)
     confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
-        + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
+        + 0.1 * (tok.dep_ == "ROOT") - 0.15 * subordinate
     base = {
         "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
         "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
@@ -257,7 +258,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
         "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
         "period_start": period_start.isoformat() if period_start else None,
-        "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place,
+        "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
     }
     # One event per place ("strikes on A, B and C"); no place: one event without.

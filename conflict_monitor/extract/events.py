@@ -4,11 +4,9 @@ record with date, place and figures (event_record)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
 from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.attribution import find_reporter, regex_attribution
+from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
@@ -22,27 +20,6 @@ VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer", "fall"})
 SYMMETRIC = frozenset({"consult", "ceasefire"})
 
 
-@dataclass
-class Context:
-    """What one article's sentences share while they are read in order."""
-
-    published: dt.date
-    main_place: dict | None = None
-    main_text: str | None = None
-    main_country: str | None = None
-    dateline_start: int = 0
-    dateline_end: int = 0
-    speaker: str | None = None
-    sent_reporter: tuple = (None, None)  # find_reporter() of the current sentence
-    sent_text: str = ""  # its text (Span.text joins the tokens again on every call)
-    sent_speaker: str | None = None  # the actor whose words frame the current sentence
-    source: str | None = None
-    url: str | None = None
-    article_id: str | None = None
-    places_cache: dict = field(default_factory=dict)
-    country_hint: tuple = ()  # the article's countries, most likely first (dateline, places named)
-    places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
-    offset: int = 0  # offset of the paragraph being read
 
 
 # Things seized that are not places (ANNOTATION.md: capture is a place taken).

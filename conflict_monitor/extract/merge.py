@@ -38,7 +38,8 @@ def _same_act(a: dict, b: dict) -> bool:
 
 
 def _rank(e: dict) -> tuple:
-    return (e["actor1"] is not None, e["action"] == "kill", e["_explicit_date"], e["fatalities"] is not None, e["actor2"] is not None, e["confidence"])
+    return (e["actor1"] is not None, e["action"] == "kill", e["_explicit_date"], e["fatalities"] is not None,
+            e["actor2"] is not None, e["confidence"])
 
 
 def merge_events(events: list[dict]) -> list[dict]:

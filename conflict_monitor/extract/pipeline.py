@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.clean import CleanArticle, clean_article
+from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.errors import ExtractionError
-from conflict_monitor.extract.events import Context, sentence_events
+from conflict_monitor.extract.events import sentence_events
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.merge import inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
@@ -112,7 +113,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
         warnings.append("No publication date given or found: only dates with a year are kept.")
     nlp = load_nlp()
     paragraphs = [clean.text[s:e] for s, e in clean.paragraphs]
-    docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs)))
+    docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs), strict=False))
     shared = {"acronyms": groups.find_acronyms(clean.text), "names": {}, "last_group": None}
     for _, doc in docs:
         doc.user_data["article"] = shared
