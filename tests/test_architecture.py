@@ -29,10 +29,11 @@ ALLOWED = {
     "figures": {"model", "metrics"},
     "maps": {"model", "geo", "exporters", "metrics"},
     "control": {"model", "geo", "store", "metrics", "exporters"},
+    "monitor": {"model", "geo", "extract", "store", "metrics"},
     "cli": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-            "control"},
+            "control", "monitor"},
     "bench": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-              "control", "cli"},
+              "control", "cli", "monitor"},
 }
 CLI_MAY_LOAD_BENCH = {"conflict_monitor.cli.bench"}
 

@@ -21,6 +21,7 @@ from conflict_monitor.store.factory import open_store, rebuild_store
 COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.extract",
     "conflict_monitor.cli.imports",
+    "conflict_monitor.cli.monitor",
     "conflict_monitor.cli.bench",
 )
 

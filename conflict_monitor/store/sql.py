@@ -30,6 +30,7 @@ from conflict_monitor.model.schema import (
 )
 from conflict_monitor.store import incident_counts
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
+from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
 
 Columns = Sequence[tuple[str, str, str]]
@@ -67,7 +68,7 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, EventStore):
+class SqlStore(IncidentWriteMixin, FeedTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -116,6 +117,7 @@ class SqlStore(IncidentWriteMixin, EventStore):
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)",
             "INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING",
+            *FEED_SCHEMA,
         ]
 
     def _create_schema(self, con: Any) -> None:
