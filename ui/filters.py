@@ -12,7 +12,8 @@ from conflict_monitor.model.schema import ACLED_EVENT_TYPES, ACTIONS, ORIGINS
 from ui.url_state import compute_share_link, read_url_filter, write_url_filter
 
 KEYS = {"dates": "f_dates", "actors": "f_actors", "countries": "f_countries", "actions": "f_actions",
-        "event_types": "f_types", "origins": "f_origins", "sources": "f_sources"}
+        "event_types": "f_types", "origins": "f_origins", "sources": "f_sources",
+        "reviewed_only": "f_reviewed"}
 ACTIVE_FILTER_KEY = "active_filter"
 NOTICES_KEY = "url_notices"
 
@@ -29,6 +30,7 @@ def _seed_widgets_from_url(options: dict[str, Any]) -> None:
     st.session_state[KEYS["dates"]] = (start, end)
     for name in ("actors", "countries", "actions", "event_types", "origins", "sources"):
         st.session_state[KEYS[name]] = list(getattr(flt, name))
+    st.session_state[KEYS["reviewed_only"]] = flt.reviewed_only
     st.session_state[NOTICES_KEY] = notices
 
 
@@ -57,9 +59,13 @@ def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     sidebar.multiselect("Event types (ACLED)", list(ACLED_EVENT_TYPES), key=KEYS["event_types"])
     sidebar.multiselect("Origins", list(ORIGINS), key=KEYS["origins"])
     sidebar.multiselect("Sources", options["sources"], key=KEYS["sources"])
+    sidebar.checkbox("Reviewed events only", key=KEYS["reviewed_only"],
+                     help="Extracted events an analyst accepted or corrected on the Review page; "
+                          "rows of curated datasets (ACLED, UCDP, GDELT) always show")
     date_from, date_to = _date_range(st.session_state[KEYS["dates"]], low, high)
     flt = EventFilter().with_changes(
         date_from=date_from, date_to=date_to,
+        reviewed_only=bool(st.session_state.get(KEYS["reviewed_only"], False)),
         **{name: st.session_state[KEYS[name]] for name in
            ("actors", "countries", "actions", "event_types", "origins", "sources")})
     write_url_filter(flt)

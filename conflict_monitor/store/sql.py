@@ -32,12 +32,15 @@ from conflict_monitor.store import incident_counts
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
+from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
 
 Columns = Sequence[tuple[str, str, str]]
 SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein", "confidence",
                       "event_id"})
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
+# An analyst's rejection holds: the same report arriving again is not stored again (review.py).
+NOT_REJECTED = "event_id NOT IN (SELECT event_id FROM rejected_events)"
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -68,7 +71,7 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, FeedTablesMixin, EventStore):
+class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -118,6 +121,8 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, EventStore):
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)",
             "INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING",
             *FEED_SCHEMA,
+            *REVIEW_SCHEMA,
+            ddl("rejected_events", EVENT_COLUMNS, "event_id"),
         ]
 
     def _create_schema(self, con: Any) -> None:
@@ -133,7 +138,7 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, EventStore):
             return 0
         with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
             return self._execute(con, f"INSERT INTO events ({_EVENT_COLS}) SELECT {_EVENT_COLS} "
-                                      "FROM incoming_events ORDER BY event_id "
+                                      f"FROM incoming_events WHERE {NOT_REJECTED} ORDER BY event_id "
                                       "ON CONFLICT (event_id) DO NOTHING")
 
     def upsert_events(self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
