@@ -38,13 +38,16 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", dest="event_type", action="append", default=[],
                         help="ACLED event type (repeatable)")
     parser.add_argument("--origin", action="append", default=[], help="origin (repeatable)")
+    parser.add_argument("--reviewed-only", action="store_true",
+                        help="extracted events only once an analyst accepted or corrected them")
 
 
 def filter_from_args(args: argparse.Namespace) -> EventFilter:
     """EventFilter from parsed filter options."""
     return EventFilter().with_changes(
         date_from=args.date_from, date_to=args.date_to, actors=args.actor, countries=args.country,
-        actions=args.action, event_types=args.event_type, origins=args.origin)
+        actions=args.action, event_types=args.event_type, origins=args.origin,
+        reviewed_only=args.reviewed_only)
 
 
 def run_init_db(args: argparse.Namespace) -> int:
@@ -96,7 +99,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    frame = open_store().query_events(filter_from_args(args), order_by="event_date ASC")
+    store = open_store()
+    frame = store.attach_review_status(store.query_events(filter_from_args(args), order_by="event_date ASC"))
     text = make_csv_text(frame) if args.format == "csv" else make_geojson_text(frame)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
