@@ -29,6 +29,7 @@ from conflict_monitor.model.schema import (
     validate_event,
 )
 from conflict_monitor.store import incident_counts
+from conflict_monitor.store.alerts import ALERT_SCHEMA, AlertTablesMixin
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
@@ -71,7 +72,7 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, EventStore):
+class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -123,6 +124,7 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, EventStore):
             *FEED_SCHEMA,
             *REVIEW_SCHEMA,
             ddl("rejected_events", EVENT_COLUMNS, "event_id"),
+            *ALERT_SCHEMA,
         ]
 
     def _create_schema(self, con: Any) -> None:
