@@ -1,9 +1,11 @@
-"""CLI: `feeds add|list|remove` and `watch` (registered by conflict_monitor.cli.main)."""
+"""CLI: `feeds add|list|remove`, `watch` and `alerts list|add` (registered by cli.main)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import json
 import re
 import sys
 import time
@@ -74,14 +76,75 @@ def run_watch(args: argparse.Namespace) -> int:
         print(f"  {name}: {one.items_seen} items seen, {one.new_articles} new articles, "
               f"{one.new_events} new events, {len(one.failures)} failures", file=sys.stderr)
 
+    from conflict_monitor.monitor.alerts import check_rules  # noqa: PLC0415
+    from conflict_monitor.monitor.delivery import deliver_due  # noqa: PLC0415
+
     while True:
         summary = poller.poll_all(progress=progress)
-        print(summary.describe())
+        raised = check_rules(poller.store)
+        delivered = deliver_due(poller.store)
+        print(f"{summary.describe()}; {len(raised)} new alerts, {delivered.sent} delivered, "
+              f"{len(delivered.failed)} deliveries failed")
         for feed, url, reason in summary.failures:
             print(f"  failed: {feed}: {url}: {reason}", file=sys.stderr)
+        for alert, channel, reason in delivered.failed:
+            print(f"  delivery failed: alert {alert} by {channel}: {reason} (retried later)",
+                  file=sys.stderr)
         if args.once:
             return 1 if summary.failures and not summary.new_articles and not summary.items_seen else 0
         time.sleep(args.interval * 60)  # a long-running CLI loop waits for its next round
+
+
+def _plain(value):
+    """A table cell as JSON: missing values (None, NaN, NaT) as null, times as ISO text."""
+    import pandas as pd  # noqa: PLC0415
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def run_alerts_list(args: argparse.Namespace) -> int:
+    from conflict_monitor.store.factory import open_store  # noqa: PLC0415
+
+    alerts = open_store().query_alerts(unread_only=args.unread)
+    if args.json:
+        rows = [{k: _plain(v) for k, v in row.items()} for row in alerts.to_dict("records")]
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    if alerts.empty:
+        print("No alerts.")
+    for row in alerts.to_dict("records"):
+        state = "unread" if _plain(row["read_at"]) is None else "read"
+        print(f"{row['raised_at']:%Y-%m-%d %H:%M}  [{row['rule']}] {row['title']} ({state}"
+              f"{'; ' + row['delivery'] if row['delivery'] else ''})")
+    return 0
+
+
+def run_alerts_add(args: argparse.Namespace) -> int:
+    from conflict_monitor.monitor.alerts import create_rule  # noqa: PLC0415
+    from conflict_monitor.store.factory import open_store  # noqa: PLC0415
+
+    params = {"actor": args.actor, "country": args.country, "action": args.action,
+              "min_deaths": args.min_deaths, "days": args.days, "site_id": args.site}
+    if args.near:
+        try:
+            lat, lon, radius = (float(x) for x in args.near.split(","))
+        except ValueError:
+            print("error: --near expects LAT,LON,KM", file=sys.stderr)
+            return 2
+        params.update(place_lat=lat, place_lon=lon, radius_km=radius)
+    if args.webhook and compute_safe_url(args.webhook) is None:
+        print(f"error: --webhook {args.webhook!r} is not an http(s) URL", file=sys.stderr)
+        return 2
+    try:
+        rule_id = create_rule(open_store(), args.name, args.kind, params, who=getpass.getuser(),
+                              webhook_url=args.webhook, email_to=args.email)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Saved rule {args.name!r} ({rule_id}); what it matches already is its baseline.")
+    return 0
 
 
 def register(subparsers) -> None:
@@ -104,3 +167,23 @@ def register(subparsers) -> None:
     p.add_argument("--interval", type=float, default=15.0, metavar="MINUTES",
                    help="minutes between polls (default 15)")
     p.set_defaults(func=run_watch)
+
+    alerts = subparsers.add_parser("alerts", help="alert rules and the alerts they raised")
+    sub = alerts.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
+    p = sub.add_parser("list", help="alerts raised, newest first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--unread", action="store_true", help="only unread alerts")
+    p.set_defaults(func=run_alerts_list)
+    p = sub.add_parser("add", help="save an alert rule")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--kind", choices=("event", "surge", "ultimatum", "site"), default="event")
+    p.add_argument("--actor")
+    p.add_argument("--country", help="ISO3")
+    p.add_argument("--action")
+    p.add_argument("--min-deaths", type=int)
+    p.add_argument("--near", metavar="LAT,LON,KM", help="a place and a radius in km")
+    p.add_argument("--days", type=int, help="ultimatum: deadline within this many days")
+    p.add_argument("--site", help="site: the site_id to watch (default: every site)")
+    p.add_argument("--webhook", metavar="URL", help="POST each alert as JSON here")
+    p.add_argument("--email", metavar="ADDRESS", help="email each alert (SMTP: CONFLICT_MONITOR_SMTP)")
+    p.set_defaults(func=run_alerts_add)

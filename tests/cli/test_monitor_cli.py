@@ -34,3 +34,26 @@ def test_feeds_commands_and_watch_once(local_site: LocalSite, store_path: Path, 
     assert main(["feeds", "remove", "wire"]) == 2
     articles = open_store(str(store_path), seed_if_new=False).query_articles()
     assert list(articles["url"]).count(page) == 1  # beside the seeded source article
+
+
+def test_alerts_add_and_list(store_path: Path, capsys):
+    import json
+
+    store = open_store(str(store_path), seed_if_new=False)
+    store.upsert_events([{"origin": "manual", "event_date": "2020-01-01", "action": "other",
+                          "actor1": "Someone"}])  # not empty: no seeding
+    assert main(["alerts", "add", "bad", "--kind", "ultimatum"]) == 2
+    assert "days" in capsys.readouterr().err
+    assert main(["alerts", "add", "Saraqib", "--near", "35.86,36.80,20", "--min-deaths", "1"]) == 0
+    capsys.readouterr()
+    store.ingest_article({"text": "Five civilians were killed in Saraqib."}, [
+        {"origin": "extracted", "event_date": "2020-02-04", "action": "kill", "actor1": "Syrian government forces",
+         "location": "Saraqib", "latitude": 35.8625, "longitude": 36.8042, "fatalities": 5}])
+    from conflict_monitor.monitor.alerts import check_rules
+
+    assert len(check_rules(store)) == 1
+    assert main(["alerts", "list", "--json"]) == 0
+    [alert] = json.loads(capsys.readouterr().out)
+    assert alert["rule"] == "Saraqib" and "Saraqib" in alert["title"] and alert["read_at"] is None
+    assert main(["alerts", "list"]) == 0
+    assert "[Saraqib]" in capsys.readouterr().out
