@@ -43,11 +43,23 @@ def _date_range(value: Any, low: dt.date, high: dt.date) -> tuple[dt.date | None
     return (start if start != low else None), (end if end != high else None)
 
 
+def _keep_dates_within(low: dt.date, high: dt.date) -> None:
+    """Clamp the chosen dates to the data's span: the span shrinks when events are rejected or
+    removed (also by another process), and a day outside it would break the date widget."""
+    value = st.session_state.get(KEYS["dates"])
+    if not isinstance(value, (tuple, list)) or not value:
+        return
+    clamped = tuple(min(max(day, low), high) for day in value)
+    if clamped != tuple(value):
+        st.session_state[KEYS["dates"]] = clamped
+
+
 def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     """Draw the shared filters, sync them with the URL and return the active filter."""
     if KEYS["dates"] not in st.session_state:
         _seed_widgets_from_url(options)
     low, high = options["date_min"], options["date_max"]
+    _keep_dates_within(low, high)
     sidebar = st.sidebar
     sidebar.header("Filters")
     sidebar.date_input("Dates", min_value=low, max_value=high, key=KEYS["dates"], format="YYYY-MM-DD")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from conflict_monitor.store.base import StoreError
 from ui.loaders import get_data_version
+from ui.monitor import ensure_background_poller, render_alert_badge
 
 # How often each open page asks whether the data changed: one cheap query (the data version),
 # well inside the monitor's shortest poll interval (a minute).
@@ -26,10 +27,12 @@ def _check_for_new_data() -> None:
         st.session_state[SEEN_KEY] = version
         st.rerun(scope="app")
     st.session_state[SEEN_KEY] = version
+    render_alert_badge()
 
 
 def render_live_updates() -> None:
     """Register the periodic check for this session (call once per run, after the shell)."""
     st.session_state[SEEN_KEY] = get_data_version()
+    ensure_background_poller()
     with st.sidebar:
         _check_for_new_data()

@@ -29,6 +29,9 @@ def make_pages() -> list:
         st.Page("pages/add_articles.py", title="Add articles", icon=":material/post_add:",
                 url_path="add_articles"),
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"),
+        st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
+        st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"),
     ]
 
 

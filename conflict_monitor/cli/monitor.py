@@ -6,19 +6,11 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import re
 import sys
 import time
-from urllib.parse import urlparse
 
 from conflict_monitor.model.safety import compute_safe_url
-
-
-def compute_feed_name(url: str) -> str:
-    """A default name: the host and path as one slug (news.example.org/world/rss ->
-    news-example-org-world-rss)."""
-    parsed = urlparse(url)
-    return re.sub(r"[^a-z0-9]+", "-", f"{parsed.netloc}{parsed.path}".lower()).strip("-")[:60] or "feed"
+from conflict_monitor.store.feeds import compute_feed_name
 
 
 def run_feeds_add(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -43,6 +44,13 @@ def compute_text_key(text: str) -> str:
     """A hash of the text's words, lower-cased, punctuation and spacing ignored."""
     words = re.findall(r"\w+", text.lower())
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
+
+
+def compute_feed_name(url: str) -> str:
+    """A default name: the host and path as one slug (news.example.org/world/rss ->
+    news-example-org-world-rss)."""
+    parsed = urlparse(url)
+    return re.sub(r"[^a-z0-9]+", "-", f"{parsed.netloc}{parsed.path}".lower()).strip("-")[:60] or "feed"
 
 
 class FeedTablesMixin:
@@ -117,6 +125,17 @@ class FeedTablesMixin:
                      "last_try = excluded.last_try, next_try = excluded.next_try",
                 [url, feed, title, status, article_id, text_key, events_added, error, now, now,
                  next_try])
+
+    def get_setting(self, key: str, default: int = 0) -> int:
+        """A whole-number setting kept in the store's meta table (shared by every process)."""
+        rows = self.query_sql("SELECT value FROM meta WHERE key = ?", [f"setting:{key}"])
+        return default if rows.empty else int(rows["value"].iloc[0])
+
+    def set_setting(self, key: str, value: int) -> None:
+        """Set a whole-number setting (see get_setting)."""
+        with self._transaction() as con:
+            self._execute(con, "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                               "value = excluded.value", [f"setting:{key}", int(value)])
 
     def query_feed_items(self, feed: str | None = None, status: str | None = None) -> pd.DataFrame:
         """Items seen, newest first, optionally of one feed and one state."""
