@@ -13,6 +13,8 @@ from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.fetch import fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
 from conflict_monitor.extract.preview import highlight_evidence, preview_frame
+from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.base import ImportRejected, StoreError
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table
@@ -53,7 +55,7 @@ else:
         try:
             st.session_state["add_fetched"] = (url, fetch_url(url))
         except ExtractionError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
     fetched = st.session_state.get("add_fetched")
     if fetched and fetched[0] == url:
         inputs.append((url, fetched[1], True, url))
@@ -63,15 +65,16 @@ for label, raw, is_html, link in inputs:
     try:
         results.append((label, extract_cached(raw, published, source, link, is_html)))
     except ExtractionError as exc:
-        st.error(f"{label}: {exc}")
+        st.error(escape_markdown(f"{label}: {exc}"))
 
 for label, result in results:
     article = result.article
-    st.subheader(article.get("title") or label)
-    st.caption(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
-                                           article.get("dateline")) if v) or "No outlet or date found")
+    st.subheader(escape_markdown(article.get("title") or label))
+    st.caption(escape_markdown(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
+                                                           article.get("dateline")) if v))
+               or "No outlet or date found")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(escape_markdown(warning))
     if result.events:
         render_table(preview_frame(result.events), key=f"add_table_{article['id']}")
     else:
@@ -84,8 +87,14 @@ if results and st.button(f"Store {total} events from {len(results)} article(s)",
                          key="add_store", icon=":material/save:"):
     store = get_store()
     added = present = 0
-    for _, result in results:
-        outcome = store.ingest_article(result.article, result.events)
-        added, present = added + outcome.added, present + outcome.already_present
+    try:
+        for _, result in results:
+            outcome = store.ingest_article(result.article, result.events)
+            added, present = added + outcome.added, present + outcome.already_present
+    except (ImportRejected, StoreError) as exc:  # each article is all or nothing
+        st.error(f"{escape_markdown(exc)} Articles before it were stored ({added} events added).",
+                 icon=":material/error:")
+    else:
+        st.success(f"Stored: {added} events added, {present} already present.",
+                   icon=":material/check_circle:")
     clear_data_caches()
-    st.success(f"Stored: {added} events added, {present} already present.", icon=":material/check_circle:")

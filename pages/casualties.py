@@ -10,6 +10,7 @@ from conflict_monitor.exporters.tables import make_csv_text
 from conflict_monitor.figures.casualties import make_claims_figure, make_cumulative_figure, make_totals_figure
 from conflict_monitor.figures.common import chart_config, format_sources, make_caption
 from conflict_monitor.metrics import casualties as cm
+from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store
 from ui.metrics_loaders import load_casualty_reports, load_casualty_summary, load_sources
@@ -25,7 +26,7 @@ summary = load_casualty_summary(flt, version)
 overall = summary.totals[summary.totals["dim"] == "all"]
 sources = format_sources(load_sources(flt, version, "fatalities IS NOT NULL"))
 caption = make_caption(flt.describe(), sources)
-st.caption(caption)
+st.caption(escape_markdown(caption))
 if overall.empty and summary.running.empty:
     st.info("No reports of deaths match these filters. Widen the dates or clear a filter in the sidebar.")
     st.stop()
@@ -41,7 +42,7 @@ cols[1].metric("Incidents with deaths", f"{int(overall['incidents'].sum()):,}",
 cols[2].metric("Running totals (not added)", f"{len(summary.running):,}")
 st.markdown(RULE)
 for note in summary.notes:
-    st.caption(note)
+    st.caption(escape_markdown(note))
 
 st.subheader("Totals")
 dims = {"victim_group": "victim group", "actor1": "actor responsible", "nationality": "nationality",
@@ -52,6 +53,9 @@ for tab, (dim, label) in zip(tabs, dims.items(), strict=False):
         st.plotly_chart(make_totals_figure(summary.totals, dim, label, caption),
                         key=f"cas_totals_{dim}", config=chart_config(f"deaths-by-{dim}"))
         render_table(cm.compute_totals_table(summary.totals, dim), width="stretch")
+        if dim == "victim_group":
+            st.caption("Mixed: a dataset row whose dead were of several groups (UCDP GED splits its "
+                       "best estimate by side and civilians, not its low and high figures).")
         if dim == "claimant":
             st.caption("Per source: the figures that source itself gave, summed over the incidents "
                        "it reported (its lowest to its highest when it reported one incident twice).")
@@ -75,7 +79,7 @@ else:
 st.subheader("Cumulative deaths")
 st.plotly_chart(make_cumulative_figure(cm.compute_cumulative(summary.daily), summary.running, caption),
                 key="cas_cumulative", config=chart_config("cumulative-deaths"))
-st.caption(caption + " Incidents count on their first reported day. Squares are running totals as "
+st.caption(escape_markdown(caption) + " Incidents count on their first reported day. Squares are running totals as "
            "the sources gave them (e.g. \"more than 380 civilians since December\"): a separate "
            "series, never added to the curve.")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, origin_counts
-from conflict_monitor.model.safety import compute_safe_url
+from conflict_monitor.model.safety import compute_safe_url, escape_markdown
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table
@@ -19,12 +19,13 @@ max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
 st.title("Data")
 st.caption("Bring ACLED, UCDP GED or GDELT 2.0 exports in beside the extracted events. A file is "
-           "imported whole or not at all, importing it again adds nothing, and reports of one "
-           "incident are linked across origins. The sidebar filters do not apply here.")
+           "imported whole or not at all, importing it again adds nothing (rows ACLED has revised "
+           "since, by a newer timestamp, are updated), and reports of one incident are linked "
+           "across origins. The sidebar filters do not apply here.")
 
 last = st.session_state.pop("data_last_import", None)
 if last:
-    st.success(last["summary"], icon=":material/check_circle:")
+    st.success(escape_markdown(last["summary"]), icon=":material/check_circle:")
     if last["skipped"]:
         st.warning(f"{len(last['skipped'])} bad rows were left out:")
         render_table(pd.DataFrame(last["skipped"], columns=["line", "problem"]),
@@ -36,9 +37,9 @@ upload = st.file_uploader("Export file (CSV, or tab-separated for GDELT)", type=
                                "2.0 *.export.CSV file (unzipped).")
 if upload is not None:
     try:
-        st.caption(f"Recognised as **{detect_file(upload).layout}**.")
+        st.caption(f"Recognised as **{escape_markdown(detect_file(upload).layout)}**.")
     except ImportRejected as exc:
-        st.warning(f"Not recognised: {exc}")
+        st.warning(f"Not recognised: {escape_markdown(exc)}")
     left, right = st.columns(2)
     choice = left.selectbox("Format", ["auto", *FORMATS], key="data_format",
                             format_func=lambda f: "Recognise from the file" if f == "auto" else LABELS[f])
@@ -57,7 +58,7 @@ if upload is not None:
         bar.empty()
         if error:
             note = "" if "nothing was imported" in error.lower() else " Nothing was imported."
-            st.error(f"{error}{note}", icon=":material/error:")
+            st.error(escape_markdown(f"{error}{note}"), icon=":material/error:")
         else:
             clear_data_caches()
             st.session_state["data_last_import"] = {"summary": result.summary(),

@@ -7,6 +7,7 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 import streamlit as st
 
 from conflict_monitor.exporters.tables import make_csv_text, make_geojson_text
+from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, get_store, load_events, load_key_figures
 from ui.shell import require_shell
@@ -21,7 +22,7 @@ total = load_key_figures(flt, version).events
 
 st.title("Events")
 shown = min(total, ROW_LIMIT)
-st.caption(f"{total:,} events · filters: {flt.describe()} · click a column header to sort"
+st.caption(f"{total:,} events · filters: {escape_markdown(flt.describe())} · click a column header to sort"
            + (f" · the {shown:,} newest are listed; the downloads hold all" if total > shown else ""))
 if total == 0:
     st.info("No events match these filters.")

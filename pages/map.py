@@ -21,7 +21,7 @@ from conflict_monitor.maps.sites import (
     find_clicked,
     make_map_geojson,
 )
-from conflict_monitor.model.safety import compute_safe_url
+from conflict_monitor.model.safety import compute_safe_url, escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
 from ui.shell import require_shell
@@ -71,9 +71,9 @@ def _jump(forward: bool) -> None:
 if ASOF_KEY not in st.session_state or not low <= st.session_state[ASOF_KEY] <= high:
     _seed_as_of()
 st.title("Map of Idlib")
-st.caption(f"Filters: {flt.describe()}")
+st.caption(f"Filters: {escape_markdown(flt.describe())}")
 if st.session_state.get("map_notice"):
-    st.warning(st.session_state.pop("map_notice"))
+    st.warning(escape_markdown(st.session_state.pop("map_notice")))
 cols = st.columns([8, 1, 1, 1, 1, 1, 1], vertical_alignment="bottom")
 as_of = cols[0].slider("As of", min_value=low, max_value=high, key=ASOF_KEY, format="YYYY-MM-DD",
                        help="Posts show their status on this day; events up to this day are shown.")
@@ -115,9 +115,10 @@ def render_clicked(clicked: dict | None) -> None:
         st.info("Nothing mapped near that point.")
         return
     if post is not None:
-        st.subheader(post["name"])
-        st.markdown(f"**{STATUS_STYLES.get(post['status'], ('', '', post['status']))[2]}** on {as_of}"
-                    f" · position confidence **{post['coord_confidence']}**")
+        st.subheader(escape_markdown(post["name"]))
+        status = STATUS_STYLES.get(post["status"], ("", "", post["status"]))[2]
+        st.markdown(f"**{escape_markdown(status)}** on {as_of} · position confidence "
+                    f"**{escape_markdown(post['coord_confidence'])}**")
         history = pd.DataFrame(compute_site_history(statuses, post["site_id"]))
         if not history.empty:
             render_table(history[["status_from", "status", "date_approx"]],

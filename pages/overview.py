@@ -6,6 +6,7 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 
 import streamlit as st
 
+from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures
 from ui.shell import require_shell
@@ -17,7 +18,7 @@ version = get_data_version()
 figures = load_key_figures(flt, version)
 
 st.title("Overview")
-st.caption(f"Filters: {flt.describe()}")
+st.caption(f"Filters: {escape_markdown(flt.describe())}")
 cols = st.columns(4)
 cols[0].metric("Events", f"{figures.events:,}", help=f"{figures.incidents:,} distinct incidents")
 cols[1].metric("Fatalities", f"{figures.fatalities_low:,}–{figures.fatalities_high:,}",

@@ -16,6 +16,7 @@ from conflict_monitor.figures.timeline import (
 )
 from conflict_monitor.metrics import timeline as tm
 from conflict_monitor.metrics.event_sql import NOT_RUNNING
+from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version
 from ui.metrics_loaders import (
@@ -62,7 +63,7 @@ escalation = st.plotly_chart(
     make_escalation_figure(index, per_day, weekly, key_events,
                                   load_period_samples(flt, version, period), period, caption),
     key="tl_escalation", config=chart_config("escalation-index"), **select)
-st.caption(caption + " Hover a bar for its gravest events and their evidence; drag a box over bars "
+st.caption(escape_markdown(caption) + " Hover a bar for its gravest events and their evidence; drag a box over bars "
            "or markers to list their events below. The camera button saves a PNG.")
 ultimatums = key_events[key_events["kind"] == "ultimatum"]
 missing = ultimatums["deadline"].isna().sum()
@@ -101,7 +102,7 @@ st.subheader("Incidents over time")
 counts = tm.compute_period_counts(daily, period, tm.STACK_COLUMNS[stack_label])
 events_chart = st.plotly_chart(make_events_figure(counts, period, stack_label, caption),
                                key="tl_events", config=chart_config("events-over-time"), **select)
-st.caption(caption + " Each incident counts once however many reports it has (hover a bar for "
+st.caption(escape_markdown(caption) + " Each incident counts once however many reports it has (hover a bar for "
            "the reports behind it). Running totals are not events of one day and are left out.")
 
 picks, event_ids = parse_selection(escalation.selection, index["period"])
@@ -123,5 +124,5 @@ st.subheader("Actor pairs")
 pairs = tm.compute_pair_index(load_pair_daily(flt, version, int(top_pairs)), period, start, end)
 st.plotly_chart(make_pairs_figure(pairs, period, caption), key="tl_pairs_chart",
                 config=chart_config("escalation-by-actor-pair"))
-st.caption(caption + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
+st.caption(escape_markdown(caption) + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
            "total index over the view; each panel has its own scale.")

@@ -154,6 +154,14 @@ def run_dashboard(query: dict | None = None, page: str | None = None, timeout: i
     return at
 
 
+def shown_text(markdown: str) -> str:
+    """What a reader sees of Markdown that safety.escape_markdown escaped: without the
+    backslash escapes and word joiners."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def metric_value(at, label: str) -> str:
     """The value of the metric with this label."""
     return next(m.value for m in at.metric if m.label == label)

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.model.safety import escape_markdown
 from conflict_monitor.model.schema import ACLED_EVENT_TYPES, ACTIONS, ORIGINS
 from ui.url_state import compute_share_link, read_url_filter, write_url_filter
 
@@ -16,42 +17,43 @@ KEYS = {"dates": "f_dates", "actors": "f_actors", "countries": "f_countries", "a
         "reviewed_only": "f_reviewed"}
 ACTIVE_FILTER_KEY = "active_filter"
 NOTICES_KEY = "url_notices"
+DATES_CHOSEN_KEY = "f_dates_chosen"  # (from, to): set by the link or picked by the user
 
 
 def _seed_widgets_from_url(options: dict[str, Any]) -> None:
-    """On a session's first run, set the widgets from the link it was opened with."""
+    """On a session's first run, set the widgets from the link it was opened with. The link's
+    dates are kept as given, even outside the data (then nothing matches, and a notice says so)."""
     flt, notices = read_url_filter(options)
     low, high = options["date_min"], options["date_max"]
-    start = max(flt.date_from, low) if flt.date_from else low
-    end = min(flt.date_to, high) if flt.date_to else high
-    if start > end:
-        notices.append("Ignored the date range: it lies outside the data.")
-        start, end = low, high
+    start = flt.date_from or min(low, flt.date_to or low)
+    end = flt.date_to or max(high, start)
+    if (flt.date_from and flt.date_from > high) or (flt.date_to and flt.date_to < low):
+        notices.append(f"No events in these dates: the data runs from {low} to {high}.")
     st.session_state[KEYS["dates"]] = (start, end)
+    st.session_state[DATES_CHOSEN_KEY] = (flt.date_from is not None, flt.date_to is not None)
     for name in ("actors", "countries", "actions", "event_types", "origins", "sources"):
         st.session_state[KEYS[name]] = list(getattr(flt, name))
     st.session_state[KEYS["reviewed_only"]] = flt.reviewed_only
     st.session_state[NOTICES_KEY] = notices
 
 
-def _date_range(value: Any, low: dt.date, high: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """Widget value -> filter dates; the full span means no date filter (keeps links short)."""
+def _mark_chosen_dates() -> None:
+    """The user picked dates (a range takes a click on each day): both stay in the link from
+    now on, even at the data's first or last day, so the shared view does not widen as new data
+    arrives. Clearing the widget means the whole span again."""
+    picked = bool(st.session_state.get(KEYS["dates"]))
+    st.session_state[DATES_CHOSEN_KEY] = (picked, picked)
+
+
+def _date_range(value: Any, low: dt.date, high: dt.date, chosen: tuple[bool, bool]
+                ) -> tuple[dt.date | None, dt.date | None]:
+    """Widget value -> filter dates. A bound the user never chose that sits at the data's edge
+    means no date filter on that side (keeps links short); a chosen one always stays."""
     if not isinstance(value, (tuple, list)) or not value:
         return None, None
     start = value[0]
-    end = value[1] if len(value) > 1 else high  # while the user is picking the second day
-    return (start if start != low else None), (end if end != high else None)
-
-
-def _keep_dates_within(low: dt.date, high: dt.date) -> None:
-    """Clamp the chosen dates to the data's span: the span shrinks when events are rejected or
-    removed (also by another process), and a day outside it would break the date widget."""
-    value = st.session_state.get(KEYS["dates"])
-    if not isinstance(value, (tuple, list)) or not value:
-        return
-    clamped = tuple(min(max(day, low), high) for day in value)
-    if clamped != tuple(value):
-        st.session_state[KEYS["dates"]] = clamped
+    end = value[1] if len(value) > 1 else max(high, start)  # while the second day is picked
+    return (start if chosen[0] or start != low else None), (end if chosen[1] or end != high else None)
 
 
 def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
@@ -59,10 +61,12 @@ def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     if KEYS["dates"] not in st.session_state:
         _seed_widgets_from_url(options)
     low, high = options["date_min"], options["date_max"]
-    _keep_dates_within(low, high)
+    shown = tuple(st.session_state.get(KEYS["dates"]) or ())
     sidebar = st.sidebar
     sidebar.header("Filters")
-    sidebar.date_input("Dates", min_value=low, max_value=high, key=KEYS["dates"], format="YYYY-MM-DD")
+    # The widget reaches beyond the data when a link's dates do, so they stay as given.
+    sidebar.date_input("Dates", min_value=min((low, *shown)), max_value=max((high, *shown)),
+                       key=KEYS["dates"], format="YYYY-MM-DD", on_change=_mark_chosen_dates)
     sidebar.multiselect("Actors", options["actors"], key=KEYS["actors"],
                         help="Events where the actor acted or was targeted")
     sidebar.multiselect("Countries", options["countries"], key=KEYS["countries"],
@@ -74,7 +78,9 @@ def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     sidebar.checkbox("Reviewed events only", key=KEYS["reviewed_only"],
                      help="Extracted events an analyst accepted or corrected on the Review page; "
                           "rows of curated datasets (ACLED, UCDP, GDELT) always show")
-    date_from, date_to = _date_range(st.session_state[KEYS["dates"]], low, high)
+    value = st.session_state[KEYS["dates"]]
+    date_from, date_to = _date_range(value, low, high,
+                                     st.session_state.get(DATES_CHOSEN_KEY, (False, False)))
     flt = EventFilter().with_changes(
         date_from=date_from, date_to=date_to,
         reviewed_only=bool(st.session_state.get(KEYS["reviewed_only"], False)),
@@ -83,7 +89,7 @@ def render_sidebar_filters(options: dict[str, Any]) -> EventFilter:
     write_url_filter(flt)
     st.session_state[ACTIVE_FILTER_KEY] = flt
     for notice in st.session_state.get(NOTICES_KEY, []):
-        sidebar.warning(notice)
+        sidebar.warning(escape_markdown(notice))
     with sidebar.expander("Copy link", icon=":material/link:"):
         st.caption("This link opens the same view, with these filters, on any page.")
         st.code(compute_share_link(flt), language=None, wrap_lines=True)

@@ -26,8 +26,15 @@ def _open_store_cached(location: str) -> EventStore:
 
 
 @st.cache_resource(show_spinner=False)
-def _first_start_lock() -> threading.Lock:
-    """One per server: the first session builds a new store, the others wait for it."""
+def _store_lock() -> threading.Lock:
+    """One per server: the first session builds a new store; the others wait for it instead of
+    opening a half-built file (DuckDB creates the file before the first rows are in)."""
+    return threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _source_article_lock() -> threading.Lock:
+    """One per server: only one session extracts the source article on a first start."""
     return threading.Lock()
 
 
@@ -63,8 +70,8 @@ def complete_first_start(slot) -> None:
     """
     if not _load_source_article_missing(get_data_version()):
         return
-    with _first_start_lock():
-        store = get_store()
+    store = get_store()
+    with _source_article_lock():
         if compute_source_article_missing(store):
             with slot.status("Adding the source article's events…", expanded=True) as status:
                 bar = st.progress(0.0, text="Starting")
@@ -82,9 +89,7 @@ def get_store() -> EventStore:
     leaving the page blank for the seconds the language model takes to load.
     """
     location = resolve_location()
-    if not compute_store_is_new(location):
-        return _open_store_cached(location)
-    with _first_start_lock():
+    with _store_lock():
         if compute_store_is_new(location):
             _build_new_store(location)
         return _open_store_cached(location)

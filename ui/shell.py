@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from conflict_monitor.model.safety import escape_markdown
 from conflict_monitor.store.base import StoreBusyError, StoreConfigError, StoreError
 from conflict_monitor.store.factory import rebuild_store
 from ui.auth import render_logout, require_login
@@ -25,7 +26,7 @@ def render_store_problem() -> None:
     """Explain why the store cannot be used, and offer the way out."""
     exc = st.session_state.get(PROBLEM_KEY)
     st.title("The event store needs attention")
-    st.error(f"The event store cannot be used.\n\n{exc}")
+    st.error(f"The event store cannot be used.\n\n{escape_markdown(exc)}")
     if isinstance(exc, StoreConfigError):
         st.info("Fix or unset the CONFLICT_MONITOR_DB setting, then reload the page.")
         return
@@ -34,11 +35,11 @@ def render_store_problem() -> None:
         try:
             _, moved = rebuild_store()
         except StoreError as again:
-            st.error(str(again))
+            st.error(escape_markdown(again))
             return
         clear_data_caches()
         st.session_state.pop(PROBLEM_KEY, None)
-        st.success(f"Rebuilt. The old file was kept as {moved}." if moved else "Rebuilt.")
+        st.success(f"Rebuilt. The old file was kept as {escape_markdown(moved)}." if moved else "Rebuilt.")
         st.rerun()
 
 

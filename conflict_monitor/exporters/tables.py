@@ -41,10 +41,25 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns (datetime64 holding only midnights, as the store returns DATE columns) as
+    datetime.date, so they are written as ISO days (2020-02-01), the way the CSV writes them."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None \
+                and values.dropna().eq(values.dropna().dt.normalize()).all():
+            if out is frame:
+                out = frame.copy()
+            out[column] = values.dt.date.astype(object).where(values.notna(), None)
+    return out
+
+
 def make_geojson(frame: pd.DataFrame, lat: str = "latitude", lon: str = "longitude") -> dict[str, Any]:
-    """A GeoJSON FeatureCollection (RFC 7946, WGS84) of the rows that have coordinates."""
+    """A GeoJSON FeatureCollection (RFC 7946, WGS84) of the rows that have coordinates; date
+    columns are written as ISO days, as in the CSV."""
     features = []
-    for record in frame.to_dict("records"):
+    for record in _dates_as_days(frame).to_dict("records"):
         y, x = _json_value(record.get(lat)), _json_value(record.get(lon))
         if y is None or x is None:
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,9 +43,11 @@ class FileImportResult(ImportResult):
     fmt: str = ""
     layout: str = ""
     rows_read: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{self.layout}: {self.rows_read} rows read; {super().summary()}"
+        text = f"{self.layout}: {self.rows_read} rows read; {super().summary()}"
+        return " ".join([text + ".", *self.notes]) if self.notes else text
 
 
 def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, int, str, bool]:
@@ -105,6 +107,7 @@ def import_file(store: EventStore, source: str | Path | BinaryIO, *, fmt: str | 
     if result.rows_read == 0 and not bad:
         raise ImportRejected(f"{name} has a header but no rows: there is nothing to import.")
     result.added, result.already_present, result.skipped = stored.added, stored.already_present, bad
+    result.updated = stored.updated
     return result
 
 
@@ -113,13 +116,19 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
              chunk_rows: int) -> Iterator[pd.DataFrame]:
     """Validated event frames, one per chunk of the file."""
     module = MAPPERS[detected.fmt]
+    options = {}
+    if detected.fmt == "acled":  # the order of d/m/y dates is the whole column's
+        order = acled.scan_date_order(_column_values(handle, size, name, detected, "event_date"), name)
+        options["order"] = order
+        if order.note:
+            result.notes.append(order.note)
     records = iter_records(handle, size, detected.delimiter, name, progress)
     columns = list(gdelt.COLUMNS) if detected.header is None else list(detected.header)
     if detected.header is not None:
         next(records)  # the header line, already checked by detect_format
     good = 0
     for chunk, lines in iter_chunks(records, columns, chunk_rows, bad, skip):
-        frame = validate_frame(module.map_chunk(chunk), lines, bad, skip, module.ORIGIN_OF)
+        frame = validate_frame(module.map_chunk(chunk, **options), lines, bad, skip, module.ORIGIN_OF)
         good += len(frame)
         result.rows_read = good + len(bad)
         yield frame
@@ -129,6 +138,25 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
                              "nothing was imported. Is the format right?", bad)
     if progress:
         progress(size, size)
+
+
+def _column_values(handle: BinaryIO, size: int, name: str, detected: Detected, column: str
+                   ) -> Iterator[tuple[int, str]]:
+    """(line, value) of one column over the whole file, then back to its start (a first pass
+    costs about a second per 100 MB)."""
+    header = list(detected.header or ())
+    if column not in header:
+        return
+    index = header.index(column)
+    handle.seek(0)
+    try:
+        records = iter_records(handle, size, detected.delimiter, name)
+        next(records, None)  # the header
+        for line, fields in records:
+            if len(fields) > index:
+                yield line, fields[index]
+    finally:
+        handle.seek(0)
 
 
 def import_upload(store: EventStore, upload: BinaryIO, fmt: str | None = None,

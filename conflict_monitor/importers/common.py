@@ -152,9 +152,16 @@ def parse_dates(series: pd.Series, formats: Sequence[str]) -> pd.Series:
     return out
 
 
-def numbers(series: pd.Series) -> pd.Series:
-    """Numbers where the text is a number; other text stays, so validation names it."""
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
+def numbers(series: pd.Series, thousands: bool = False) -> pd.Series:
+    """Numbers where the text is a number; other text stays, so validation names it.
+    thousands: also read counts with comma separators ("1,234"); never for coordinates, where a
+    comma may be a decimal one."""
     raw = clean(series)
+    if thousands:
+        raw = raw.map(lambda v: v.replace(",", "") if isinstance(v, str) and _THOUSANDS.match(v) else v)
     parsed = pd.to_numeric(raw, errors="coerce")
     return parsed.astype(object).where(parsed.notna(), raw)
 

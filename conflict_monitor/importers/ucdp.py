@@ -35,6 +35,41 @@ def _figure(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
+def _deaths(frame: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_numeric(numbers(_col(frame, name)), errors="coerce").fillna(0).astype(int)
+
+
+def _side_group(side: str | None) -> str:
+    """Who a side's dead were: a government's are soldiers (UCDP names a state side
+    'Government of X'), any other organised side's are fighters."""
+    return "soldiers" if side and side.strip().lower().startswith("government of") else "fighters"
+
+
+def compute_victims(frame: pd.DataFrame) -> pd.Series:
+    """The victims text of each UCDP row from its death columns (codebook: deaths_a and
+    deaths_b are the dead of side A and side B, deaths_civilians and deaths_unknown the rest; they
+    add up to `best`). One group → that group; deaths of more than one group (or of unknown
+    status beside a known group) → 'mixed' with the split, since UCDP's low and high totals are
+    not split by group; only unknown deaths, or none → None (unspecified)."""
+    parts = {"a": _deaths(frame, "deaths_a"), "b": _deaths(frame, "deaths_b"),
+             "civilians": _deaths(frame, "deaths_civilians"), "unknown": _deaths(frame, "deaths_unknown")}
+    sides = {"a": _col(frame, "side_a"), "b": _col(frame, "side_b")}
+    texts = []
+    for i in range(len(frame)):
+        counts = {k: int(v.iat[i]) for k, v in parts.items()}
+        groups = {k: _side_group(sides[k].iat[i]) if k in sides else k for k in counts}
+        known = {groups[k] for k, n in counts.items() if n > 0 and k != "unknown"}
+        if len(known) == 1 and not counts["unknown"]:
+            texts.append(known.pop())
+        elif not known:
+            texts.append(None)
+        else:
+            split = ", ".join(f"{'side ' + k.upper() + ' ' + groups[k] if k in sides else k} {n}"
+                              for k, n in counts.items() if n > 0)
+            texts.append(f"mixed: {split}")
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
 def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     """Event rows (plus an _error column) for a chunk of UCDP GED rows held as text."""
     out = pd.DataFrame(index=frame.index)
@@ -71,8 +106,7 @@ def map_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     out["fatalities"], out["fatalities_high"] = low, high
     same = pd.Series([a == b for a, b in zip(low, high, strict=False)], index=frame.index)
     out["fatalities_qualifier"] = same.map({True: "exact", False: "about"})
-    civilians = pd.to_numeric(numbers(_col(frame, "deaths_civilians")), errors="coerce").fillna(0)
-    out["victims"] = (civilians > 0).map({True: "civilians", False: None})
+    out["victims"] = compute_victims(frame)
     out["reported_by"] = _col(frame, "source_office")
     out["source"] = "UCDP GED"
     headline = _col(frame, "source_headline")

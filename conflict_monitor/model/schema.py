@@ -87,6 +87,8 @@ EVENT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("confidence", "DOUBLE", "0..1, extractor or curator confidence"),
     ("deadline", "DATE", "for ultimatums: the deadline given"),
     ("is_running_total", "BOOLEAN", "true for cumulative tallies (never added to incidents)"),
+    ("revised_at", "TIMESTAMP", "when the dataset last revised the row (ACLED timestamp, UTC); "
+                                "a newer revision replaces the stored row"),
 )
 EVENT_FIELDS: tuple[str, ...] = tuple(c[0] for c in EVENT_COLUMNS)
 
@@ -178,6 +180,21 @@ def coerce_date(value: Any, field: str) -> dt.date | None:
         raise SchemaError(f"{field}: expected an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
+def coerce_timestamp(value: Any, field: str) -> dt.datetime | None:
+    """A naive UTC datetime from a datetime, pandas Timestamp or ISO text; SchemaError otherwise."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.tz_convert("UTC").tz_localize(None) if value.tzinfo else value
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    try:
+        return coerce_timestamp(pd.Timestamp(dt.datetime.fromisoformat(str(value).strip())), field)
+    except ValueError:
+        raise SchemaError(f"{field}: expected a time (Unix seconds or ISO), got {value!r}") from None
+
+
 def _coerce_int(value: Any, field: str) -> int | None:
     if _is_missing(value):
         return None
@@ -226,6 +243,7 @@ def validate_event(row: Mapping[str, Any]) -> dict[str, Any]:
     out["event_date"] = coerce_date(out["event_date"], "event_date")
     out["period_start"] = coerce_date(out["period_start"], "period_start")
     out["deadline"] = coerce_date(out["deadline"], "deadline")
+    out["revised_at"] = coerce_timestamp(out["revised_at"], "revised_at")
     out["date_precision"] = _check_choice(out["date_precision"] or "day", "date_precision", DATE_PRECISIONS)
     out["action"] = _check_choice(out["action"], "action", ACTIONS)
     out["origin"] = _check_choice(out["origin"], "origin", ORIGINS)

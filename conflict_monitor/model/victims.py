@@ -7,7 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-VICTIM_GROUPS: tuple[str, ...] = ("civilians", "soldiers", "fighters", "unspecified")
+VICTIM_GROUPS: tuple[str, ...] = ("civilians", "soldiers", "fighters", "mixed", "unspecified")
+# A dataset row whose dead belong to several groups it does not total apart (UCDP GED splits its
+# best estimate by side and civilians, not its low and high): its victims text starts so.
+MIXED_PREFIX = "mixed"
 _GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "civilians": ("civilian", "child", "children", "women", "woman", "resident", "people",
                   "famil", "journalist", "aid worker", "medic", "doctor", "student", "refugee",
@@ -31,11 +34,14 @@ _WORD_RE = re.compile(r"[a-z][a-z.\-']*")
 
 
 def normalise_victim_group(text: Any) -> str:
-    """civilians | soldiers | fighters | unspecified, from free text: the group whose key word
-    comes first wins ("Turkish soldiers and a civilian contractor" -> soldiers)."""
+    """civilians | soldiers | fighters | mixed | unspecified, from free text: the group whose key
+    word comes first wins ("Turkish soldiers and a civilian contractor" -> soldiers); a text
+    starting with "mixed" (a dataset row with several groups' dead) is mixed."""
     if not isinstance(text, str) or not text.strip():
         return "unspecified"
     lowered = text.lower()
+    if lowered.startswith(MIXED_PREFIX):
+        return "mixed"
     best, best_pos = "unspecified", len(lowered) + 1
     for group, pattern in _GROUP_RES.items():
         match = pattern.search(lowered)

@@ -56,9 +56,13 @@ class ImportResult:
     already_present: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
     article_added: bool | None = None
+    updated: int = 0  # stored rows replaced by a newer revision (revised_at)
 
     def summary(self) -> str:
-        text = f"{self.added} events added, {self.already_present} already present"
+        text = f"{self.added} events added"
+        if self.updated:
+            text += f", {self.updated} updated to a newer revision"
+        text += f", {self.already_present} already present"
         if self.skipped:
             text += f", {len(self.skipped)} bad rows skipped"
         return text
@@ -80,8 +84,9 @@ class EventStore(abc.ABC):
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
         """Add frames of rows already passed through schema.validate_event, all in ONE
         transaction: an exception raised by the iterator (a bad row, a broken file) rolls back
-        every batch. Then, in the same transaction, recompute the incident ids of the dates
-        the new rows touch (unless relink is False)."""
+        every batch. A row already stored is replaced when it carries a newer revised_at (a
+        dataset revised it). Then, in the same transaction, recompute the incident ids of the
+        dates the new and revised rows touch (unless relink is False)."""
 
     @abc.abstractmethod
     def update_incident_ids(self, mapping: Mapping[str, str]) -> int:
@@ -96,7 +101,9 @@ class EventStore(abc.ABC):
     @abc.abstractmethod
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
-        """Store an article and its events together; the same text again adds nothing."""
+        """Store an article and its events together. An article is identified by its
+        normalised text: the same text again (whatever its outlet or publication date) adds no
+        events; it only fills in metadata the stored article lacks."""
 
     @abc.abstractmethod
     def upsert_sites(self, sites: Sequence[Mapping[str, Any]],

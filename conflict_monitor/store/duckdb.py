@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import random
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -35,6 +38,14 @@ LINK_IN_IMPORT_MAX_ROWS = 200_000
 STAGING_PREFIX = "import_staging_"  # + 12 hex digits: one table per import in progress
 
 _LOCK_WAIT_S = 10.0  # how long to wait for another process to release the file
+# Writers of one DuckDBStore take turns (a lock); two stores opened on the same file in one
+# process share DuckDB's instance but not the lock, and a collision between them is retried for
+# up to this long, after a random pause that doubles each time (up to _CONFLICT_PAUSE_MAX_S), so
+# two writers do not collide again in step.
+_CONFLICT_WAIT_S = 60.0
+_CONFLICT_PAUSE_S = 0.01
+_CONFLICT_PAUSE_MAX_S = 0.5
+T = TypeVar("T")
 
 
 class DuckDBStore(SqlStore):
@@ -45,6 +56,9 @@ class DuckDBStore(SqlStore):
         self.location = str(self.path)
         self._shared: SharedInstance | None = None
         self._turns = make_counter()
+        # Every write moves the one data-version row: DuckDB refuses a second transaction that
+        # updates it while the first is open ("Conflict on update"), so writers queue here.
+        self._write_lock = threading.RLock()
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"The store path {self.path} is a folder; expected a .duckdb file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +119,7 @@ class DuckDBStore(SqlStore):
 
     def _busy(self) -> StoreBusyError:
         return StoreBusyError(f"The store {self.path} has been busy for {READ_WAIT_S:.0f} s: another "
-                          "program (an import?) is writing to it. Try again in a moment.")
+                              "program (an import?) is writing to it. Try again in a moment.")
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -125,16 +139,42 @@ class DuckDBStore(SqlStore):
     @contextlib.contextmanager
     def _write_on(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         """One write transaction on `con`: it ends by recounting the incidents it touched and
-        moving the data version, and rolls back on any exception."""
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield
-            self._refresh_incident_counts(con)
-            con.execute(BUMP_VERSION)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        moving the data version, and rolls back on any exception. Writers of this store take
+        turns (sessions of the dashboard share it)."""
+        with self._write_lock:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield
+                self._refresh_incident_counts(con)
+                con.execute(BUMP_VERSION)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def _retry_conflicts(self, attempt: Callable[[], T]) -> T:
+        """attempt() again when it collided with a writer outside this store's lock (another
+        DuckDBStore on the same file in this process); after the last try, a StoreError."""
+        deadline = time.monotonic() + _CONFLICT_WAIT_S
+        pause = _CONFLICT_PAUSE_S
+        while True:
+            try:
+                return attempt()
+            except duckdb.TransactionException as exc:
+                if "conflict" not in str(exc).lower():
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise StoreError(f"The store {self.path} was busy with other writes; nothing "
+                                     "of this one was written. Try again.") from exc
+                time.sleep(random.uniform(0, pause))  # let the other writer finish first
+                pause = min(2 * pause, _CONFLICT_PAUSE_MAX_S)
+
+    def _write(self, body: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        def attempt() -> T:
+            with self._transaction() as con:
+                return body(con)
+
+        return self._retry_conflicts(attempt)
 
     # --- statements ----------------------------------------------------------------------------
     def _execute(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:
@@ -183,17 +223,26 @@ class DuckDBStore(SqlStore):
                     frame = frame.reindex(columns=list(EVENT_FIELDS))
                     with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
                         con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
-                seen, low, high = con.execute(f"SELECT count(DISTINCT event_id), min(event_date), "
-                                              f"max(event_date) FROM {staging}").fetchall()[0]
+                seen, low, high, revisions = con.execute(
+                    f"SELECT count(DISTINCT event_id), min(event_date), max(event_date), "
+                    f"count(revised_at) FROM {staging}").fetchall()[0]
                 from conflict_monitor.store.linking import plan_relink  # noqa: PLC0415 - light store import
-                slices = plan_relink(low, high) if relink and low is not None else []
-                with self._write_on(con):
-                    added = self._execute(
-                        con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
-                             f"WHERE {NOT_REJECTED} ON CONFLICT (event_id) DO NOTHING")  # drops repeats too
-                    deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
-                    if added and not deferred:
-                        self._relink_slices(con, slices)
+
+                def move() -> tuple[int, int, list, bool]:
+                    with self._write_on(con):
+                        updated, old_low, old_high = (self._apply_revisions(con, staging)
+                                                      if revisions else (0, None, None))
+                        added = self._execute(
+                            con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
+                                 f"WHERE {NOT_REJECTED} ON CONFLICT (event_id) DO NOTHING")  # drops repeats
+                        span = [d for d in (low, high, old_low, old_high) if d is not None]
+                        slices = plan_relink(min(span), max(span)) if relink and span else []
+                        deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
+                        if (added or updated) and not deferred:
+                            self._relink_slices(con, slices)
+                    return added, updated, slices, deferred
+
+                added, updated, slices, deferred = self._retry_conflicts(move)
                 if deferred:
                     self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
@@ -205,7 +254,7 @@ class DuckDBStore(SqlStore):
                 con.execute(f"DROP TABLE IF EXISTS {staging}")
                 con.execute("RESET memory_limit")
                 con.execute("RESET preserve_insertion_order")
-        return ImportResult(added=added, already_present=seen - added)
+        return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def _link_slice_by_slice(self, con: duckdb.DuckDBPyConnection,
                              slices: list[tuple[dt.date, dt.date, dt.date, dt.date]], added: int) -> None:
@@ -215,10 +264,14 @@ class DuckDBStore(SqlStore):
         then; until a slice is linked its reports count as incidents of their own."""
         for window in slices:
             try:
-                with self._write_on(con):
-                    self._relink_slices(con, [window])
-            except duckdb.Error as exc:
+                self._retry_conflicts(functools.partial(self._relink_window, con, window))
+            except (duckdb.Error, StoreError) as exc:
                 raise StoreError(
                     f"All {added:,} events were imported, but linking them to other reports stopped "
                     f"at {window[2]} ({str(exc).splitlines()[0]}). Finish it with `python -m "
                     f"conflict_monitor link-incidents --from {window[2]}`.") from exc
+
+    def _relink_window(self, con: duckdb.DuckDBPyConnection,
+                       window: tuple[dt.date, dt.date, dt.date, dt.date]) -> None:
+        with self._write_on(con):
+            self._relink_slices(con, [window])

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -34,6 +34,7 @@ from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
 from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
+from conflict_monitor.store.revisions import RevisionMixin
 
 Columns = Sequence[tuple[str, str, str]]
 SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein", "confidence",
@@ -42,6 +43,9 @@ BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
 # An analyst's rejection holds: the same report arriving again is not stored again (review.py).
 NOT_REJECTED = "event_id NOT IN (SELECT event_id FROM rejected_events)"
+T = TypeVar("T")
+# Article columns a later store of the same text may fill in when the stored one lacks them.
+_ARTICLE_METADATA = ("title", "source", "url", "published", "dateline")
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], skip_invalid: bool
@@ -72,7 +76,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
+class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin,
+               EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -104,6 +109,13 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
                ) -> AbstractContextManager[None]:
         """Make `frame` (holding `columns`) readable as table `name` inside the block."""
 
+    def _write(self, body: Callable[[Any], T]) -> T:
+        """Run body(con) in one write transaction and return what it returns. A backend whose
+        concurrent writers can collide (DuckDB) runs it again after a collision, so `body` must
+        only read what it was given and the store (no iterators it consumes)."""
+        with self._transaction() as con:
+            return body(con)
+
     def _sql_type(self, sql_type: str) -> str:
         """The backend's spelling of a schema type."""
         return sql_type
@@ -131,6 +143,19 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
         for statement in self._schema_sql():
             self._execute(con, statement)
 
+    def _upgrade_schema(self) -> None:
+        """Add event columns a store made by an older version lacks (revised_at), then the
+        incident upkeep's own upgrade."""
+        with self._connect() as con:
+            present = {row[0] for row in self._fetch(
+                con, "SELECT column_name FROM information_schema.columns WHERE "
+                     "table_schema = current_schema() AND table_name = 'events'")}
+            for name, sql_type, _ in EVENT_COLUMNS:
+                if name not in present:  # names and types from the schema's fixed list
+                    self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
+                                       f"{self._sql_type(sql_type)}")
+        super()._upgrade_schema()
+
     # --- writing -----------------------------------------------------------------------------
     def _insert_frame(self, con: Any, frame: pd.DataFrame) -> int:
         """Insert event rows not yet present, in event_id order (so that concurrent writers take
@@ -148,26 +173,31 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
         if isinstance(rows, pd.DataFrame):
             rows = rows.to_dict("records")
         good, bad = validate_rows(rows, skip_invalid)
-        with self._transaction() as con:
-            added = self._insert_frame(con, events_frame(good)) if good else 0
+        frame = events_frame(good)
+        added = self._write(lambda con: self._insert_frame(con, frame)) if good else 0
         return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
 
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
-        seen, added, low, high = 0, 0, None, None
+        seen, added, updated, low, high = 0, 0, 0, None, None
         with self._transaction() as con:
             for frame in batches:
                 if frame.empty:
                     continue
-                frame = frame.reindex(columns=list(EVENT_FIELDS)).drop_duplicates("event_id")
+                frame = frame.reindex(columns=list(EVENT_FIELDS))
+                revised, old_low, old_high = 0, None, None
+                if frame["revised_at"].notna().any():
+                    with self._stage(con, "revised_events", frame, EVENT_COLUMNS):
+                        revised, old_low, old_high = self._apply_revisions(con, "revised_events")
+                updated += revised
                 added += self._insert_frame(con, frame)
-                seen += len(frame)
+                seen += frame["event_id"].nunique()
                 dates = pd.to_datetime(frame["event_date"], errors="coerce").dropna()
                 if not dates.empty:
-                    low = min(filter(None, (low, dates.min().date())))
-                    high = max(filter(None, (high, dates.max().date())))
-            if relink and added and low is not None:
+                    low = min(filter(None, (low, old_low, dates.min().date())))
+                    high = max(filter(None, (high, old_high, dates.max().date())))
+            if relink and (added or updated) and low is not None:
                 self._relink(con, low, high)
-        return ImportResult(added=added, already_present=seen - added)
+        return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def ingest_article(self, article: Mapping[str, Any],
                        events: Sequence[Mapping[str, Any]]) -> ImportResult:
@@ -181,15 +211,30 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
         values.update(id=article_id, text=text,
                       ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
         names = list(values)
-        with self._transaction() as con:
+
+        def store(con: Any) -> tuple[int, int]:
             stored = self._execute(con, f"INSERT INTO articles ({', '.join(names)}) VALUES "
                                         f"({', '.join('?' for _ in names)}) "
                                         "ON CONFLICT (id) DO NOTHING", [values[n] for n in names])
+            if not stored:
+                # The same text is stored already (the id hashes the normalised text): its
+                # events stand. Another outlet spelling or publication date would give the
+                # events other ids (they hash source and resolved date) and count them twice,
+                # so only metadata the stored article lacks is filled in.
+                fill = [n for n in _ARTICLE_METADATA if values.get(n) is not None]
+                if fill:
+                    self._execute(con, "UPDATE articles SET " + ", ".join(
+                        f"{n} = coalesce({n}, ?)" for n in fill) + " WHERE id = ?",
+                        [values[n] for n in fill] + [article_id])
+                return 0, 0
             added = self._insert_frame(con, events_frame(good)) if good else 0
             dates = [e["event_date"] for e in good if e.get("event_date")]
             if added and dates:
                 # Reports in this article join the incidents other sources already reported.
                 self._relink(con, min(dates), max(dates))
+            return stored, added
+
+        stored, added = self._write(store)
         return ImportResult(added=added, already_present=len(good) - added,
                             article_added=stored > 0)
 
@@ -198,11 +243,13 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
         site_sql = _upsert_sql("sites", SITE_COLUMNS, ("site_id",))
         status_sql = _upsert_sql("site_status", SITE_STATUS_COLUMNS,
                                  ("site_id", "status", "status_from"))
-        with self._transaction() as con:
+        def write(con: Any) -> None:
             for site in sites:
                 self._execute(con, site_sql, [site.get(c[0]) for c in SITE_COLUMNS])
             for status in statuses:
                 self._execute(con, status_sql, [status.get(c[0]) for c in SITE_STATUS_COLUMNS])
+
+        self._write(write)
         return len(sites)
 
     def delete_events(self, origin: str, article_id: str | None = None) -> int:
@@ -210,10 +257,12 @@ class SqlStore(IncidentWriteMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixi
         if article_id is not None:
             where += " AND article_id = ?"
             params.append(article_id)
-        with self._transaction() as con:
+        def delete(con: Any) -> int:
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
+
+        return self._write(delete)
 
     # --- reading -------------------------------------------------------------------------------
     def query_sql(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:

@@ -1,5 +1,7 @@
 """Hostile text from articles and imported files stays inert in a real browser, on every page."""
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.conftest import CHROMIUM, serve_app, wait_for_app
@@ -18,6 +20,9 @@ HOSTILE = {
     "source_url": "javascript:alert(9)",
     "reported_by": "=HYPERLINK(\"http://evil.example\")",
 }
+# A source name that Markdown would draw as a tracking image and a phishing link (issue 19.7).
+MARKDOWN_SOURCE = ("![beacon](https://tracker.example/pixel.png) "
+                   "[sign in again](https://login.example/session)")
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +36,9 @@ def hostile_app(tmp_path_factory):
     store.upsert_events([dict(HOSTILE, event_date="2020-02-20", action="kill", origin="manual",
                               fatalities=5, latitude=35.86, longitude=36.80, country="SYR"),
                          dict(HOSTILE, event_date="2020-02-21", action="threaten", origin="manual",
-                              latitude=35.90, longitude=36.70)])
+                              latitude=35.90, longitude=36.70),
+                         dict(HOSTILE, event_date="2020-02-22", action="kill", origin="manual",
+                              fatalities=2, source=MARKDOWN_SOURCE, actor1=MARKDOWN_SOURCE)])
     with serve_app(store_file, tmp_path_factory.mktemp("hostile-log")) as url:
         yield url
 
@@ -42,11 +49,13 @@ def _assert_inert(page, dialogs):
         assert frame.evaluate(f"() => window.{MARK} === undefined"), f"script ran in {frame.url}"
         injected = frame.evaluate(
             "() => document.querySelectorAll('img[src=x], svg[onload], b[onmouseover], "
-            "iframe[src^=javascript], a[href^=javascript]').length")
+            "iframe[src^=javascript], a[href^=javascript], img[src*=\"tracker.example\"], "
+            "a[href*=\"login.example\"], a[href*=\"tracker.example\"]').length")
         assert injected == 0, f"injected element in {frame.url}"
 
 
-@pytest.mark.parametrize("path", ["/", "/events", "/timeline", "/casualties", "/map?asof=2020-02-22"])
+@pytest.mark.parametrize("path", ["/", "/events", "/timeline", "/casualties", "/map?asof=2020-02-22",
+                                  f"/events?source={quote(MARKDOWN_SOURCE)}"])
 def test_hostile_text_is_shown_inert(hostile_app, browser, path):
     page = browser.new_context().new_page()
     dialogs = []

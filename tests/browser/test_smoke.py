@@ -159,3 +159,22 @@ def test_add_articles_page_takes_an_html_file_and_a_web_address(cold_app, browse
     assert again.startswith("Stored: 0 events added")  # the same article, fetched: nothing twice
     assert page.locator("[data-testid=stException]").count() == 0
     page.context.close()
+
+
+def test_two_sessions_on_a_first_start_both_see_the_whole_store(tmp_path, browser):
+    """The second session waits for the first to build the store instead of opening it half-built."""
+    store_file = tmp_path / "new.duckdb"
+    with serve_app(store_file, tmp_path) as url:
+        pages = [browser.new_context().new_page() for _ in range(2)]
+        pages[0].goto(url + "/", wait_until="commit")
+        # The second session arrives while the first is building: the file exists, half-filled.
+        pages[0].get_by_text("Building the store from the shipped data").wait_for(timeout=120_000)
+        pages[1].goto(url + "/timeline", wait_until="commit")
+        pages[1].wait_for_selector(PAGE_CONTENT["Timeline"], timeout=120_000)
+        _wait_idle(pages[0])
+        pages[0].get_by_text("Adding the source article's events").wait_for(state="detached", timeout=120_000)
+        for page in pages:
+            _wait_idle(page)
+            assert page.locator("[data-testid=stException]").count() == 0
+            assert page.get_by_text("No events match these filters").count() == 0
+            page.context.close()

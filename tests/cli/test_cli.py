@@ -75,6 +75,33 @@ def test_export_neutralises_formulas(store_path, capsys):
     assert rows[0]["actor1"].startswith("'=") and rows[0]["evidence"] == "'+cmd"
 
 
+def test_export_geojson_writes_iso_days_like_csv(store_path, tmp_path, capsys):
+    """Issue 19.9: GeoJSON had "2020-02-01T00:00:00" where the CSV has 2020-02-01."""
+    out = tmp_path / "events.geojson"
+    assert main(["export", "--format", "geojson", "--action", "kill", "-o", str(out)]) == 0
+    features = json.loads(out.read_text())["features"]
+    assert features
+    assert main(["export", "--format", "csv", "--action", "kill"]) == 0
+    csv_days = {r["event_date"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    days = {f["properties"]["event_date"] for f in features}
+    assert all(len(d) == 10 and dt.date.fromisoformat(d) for d in days), days
+    assert days <= csv_days
+
+
+def test_geojson_dates_are_iso_days():
+    """Every date column (event_date, deadline, period_start) is written as an ISO day."""
+    import pandas as pd
+
+    from conflict_monitor.exporters.tables import make_geojson
+
+    frame = pd.DataFrame({"event_date": pd.to_datetime(["2020-02-01", "2020-02-13"]),
+                          "deadline": pd.to_datetime([None, "2020-02-29"]),
+                          "latitude": [35.8, 35.9], "longitude": [36.6, 36.7]})
+    props = [f["properties"] for f in make_geojson(frame)["features"]]
+    assert props == [{"event_date": "2020-02-01", "deadline": None},
+                     {"event_date": "2020-02-13", "deadline": "2020-02-29"}]
+
+
 def test_stats_prints_the_overview_figures(store_path, capsys):
     """Issue 13: stats summed every report (2874) where the Overview says 142-155. It now calls
     the Overview's own function; the figures equal what the page loads, under filters too."""

@@ -50,3 +50,60 @@ def test_bench_corpus_has_600_word_articles():
     from conflict_monitor.extract.pipeline import extract_article
 
     assert extract_article(texts[0], published=dt.date(2020, 2, 13)).events
+
+
+def _stored_extracted(store) -> int:
+    return int((store.query_events(columns=["origin"])["origin"] == "extracted").sum())
+
+
+def test_the_same_text_under_another_outlet_or_date_adds_no_events(tmp_store):
+    """Issue 19.5: the event id hashed the outlet name and the date resolved from the
+    publication date, so the same text stored as "AFP" then "Agence France-Presse", or with
+    --published a day later, added its events again."""
+    from conflict_monitor.extract.pipeline import extract_article
+
+    text = (REPO / "tests" / "articles" / "broadcast_ultimatum_2020-02-06.txt").read_text()
+    store = open_store(seed_if_new=False)
+    first = extract_article(text, published=dt.date(2020, 2, 6), source="AFP")
+    assert store.ingest_article(first.article, first.events).added == len(first.events) > 0
+    count = _stored_extracted(store)
+    for source, day in (("Agence France-Presse", dt.date(2020, 2, 6)), ("AFP", dt.date(2020, 2, 7)),
+                        (None, None)):
+        again = extract_article(text + "\n\n", published=day, source=source)
+        outcome = store.ingest_article(again.article, again.events)
+        assert (outcome.added, outcome.article_added) == (0, False), (source, day)
+        assert outcome.already_present == len(again.events)
+    assert _stored_extracted(store) == count
+    assert len(store.query_articles()) == 1
+    store.close()
+
+
+def test_a_later_store_fills_in_missing_metadata(tmp_store):
+    from conflict_monitor.extract.pipeline import extract_article
+
+    text = (REPO / "tests" / "articles" / "broadcast_ultimatum_2020-02-06.txt").read_text()
+    store = open_store(seed_if_new=False)
+    first = extract_article(text)
+    store.ingest_article(dict(first.article, source=None), first.events)
+    again = extract_article(text, source="AFP", published=dt.date(2020, 2, 6))
+    assert store.ingest_article(again.article, again.events).added == 0
+    article = store.get_article(first.article["id"])
+    assert article["source"] == "AFP"
+    store.close()
+
+
+def test_ingest_twice_with_another_published_date_adds_nothing(tmp_store, capsys):
+    path = tmp_store / "ultimatum.txt"
+    shutil.copy(REPO / "tests" / "articles" / "broadcast_ultimatum_2020-02-06.txt", path)
+    args = argparse.Namespace(inputs=[str(path)], published=dt.date(2020, 2, 6))
+    assert cli_extract.run_ingest(args) == 0
+    capsys.readouterr()
+    store = open_store(seed_if_new=False)
+    count = _stored_extracted(store)
+    store.close()
+    args.published = dt.date(2020, 2, 7)
+    assert cli_extract.run_ingest(args) == 0
+    assert "0 events added" in capsys.readouterr().out
+    store = open_store(seed_if_new=False)
+    assert _stored_extracted(store) == count
+    store.close()

@@ -208,3 +208,169 @@ class _Upload(io.BytesIO):
     def __init__(self, data: bytes, name: str = "upload.csv"):
         super().__init__(data)
         self.name, self.size = name, len(data)
+
+
+def _ucdp_file(tmp_path, **changes) -> Path:
+    """The fixture's header and first row, with some values changed."""
+    import csv
+
+    with open(FIXTURES / "ucdp_ged_sample.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        row = dict(next(reader), **changes)
+        header = reader.fieldnames
+    path = tmp_path / "ucdp_one.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerow(row)
+    return path
+
+
+def test_ucdp_victims_follow_the_death_columns(store, tmp_path):
+    """Issue 19.6: 20 of side A, 29 of side B and 1 civilian was stored as victims='civilians',
+    so the Casualties page showed civilians 48-55."""
+    from conflict_monitor.metrics import casualties as cm
+    from conflict_monitor.model.victims import normalise_victim_group
+
+    path = _ucdp_file(tmp_path, id="777001", side_b="Hay'at Tahrir al-Sham", deaths_a="20",
+                      deaths_b="29", deaths_civilians="1", deaths_unknown="0", best="50", low="48",
+                      high="55")
+    import_file(store, path)
+    victims = _events(store, "ucdp").loc["ucdp-777001", "victims"]
+    assert normalise_victim_group(victims) == "mixed"
+    assert "civilians 1" in victims and "side A soldiers 20" in victims and "side B fighters 29" in victims
+    summary = cm.query_casualty_summary(store, EventFilter(origins=("ucdp",)))
+    groups = summary.totals[summary.totals["dim"] == "victim_group"].set_index("label")
+    assert list(groups.index) == ["mixed"]
+    assert (groups.loc["mixed", "low"], groups.loc["mixed", "high"]) == (48, 55)
+
+
+@pytest.mark.parametrize("deaths, group", [
+    ({"deaths_a": "0", "deaths_b": "34", "deaths_civilians": "0"}, "soldiers"),  # Government of Turkey
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "7"}, "civilians"),
+    ({"deaths_a": "3", "deaths_b": "4", "deaths_civilians": "0"}, "soldiers"),  # two governments
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "0", "deaths_unknown": "5"}, "unspecified"),
+    ({"deaths_a": "0", "deaths_b": "0", "deaths_civilians": "2", "deaths_unknown": "5"}, "mixed"),
+])
+def test_ucdp_one_group_of_dead_is_that_group(store, tmp_path, deaths, group):
+    from conflict_monitor.model.victims import normalise_victim_group
+
+    import_file(store, _ucdp_file(tmp_path, id="777002", **{"deaths_unknown": "0", **deaths}))
+    assert normalise_victim_group(_events(store, "ucdp").loc["ucdp-777002", "victims"]) == group
+
+
+def _acled_file(tmp_path, changes: list[dict], name: str = "acled_edit.csv") -> Path:
+    """The ACLED fixture's header and first row (Balyun, 27 Feb 2020), once per change set,
+    each row with its own event_id_cnty unless given."""
+    import csv
+
+    with open(FIXTURES / "acled_sample.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        template = next(reader)
+        header = reader.fieldnames
+    path = tmp_path / name
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        for number, change in enumerate(changes, start=1):
+            writer.writerow({**template, "event_id_cnty": f"SYR5{number:04d}", **change})
+    return path
+
+
+def _dates(store) -> list[str]:
+    rows = _events(store, "acled")
+    return [str(d)[:10] for d in rows["event_date"]]
+
+
+def test_acled_dates_in_spreadsheet_and_us_forms(store, tmp_path):
+    """Issue 19.10: 27-Feb-2020, 27 Feb 2020, 2020/02/27 and 2/27/2020 were refused."""
+    forms = ["27-Feb-2020", "27 Feb 2020", "2020/02/27", "2/27/2020", "27 February 2020",
+             "2020-02-27"]
+    result = import_file(store, _acled_file(tmp_path, [{"event_date": f} for f in forms]))
+    assert result.added == len(forms)
+    assert _dates(store) == ["2020-02-27"] * len(forms)
+
+
+def test_a_us_format_file_is_read_month_first(store, tmp_path):
+    """One date the column can only read month-first (2/27/2020) decides the whole column:
+    2/3/2020 is 3 February, not 2 March."""
+    import_file(store, _acled_file(tmp_path, [{"event_date": "2/3/2020"}, {"event_date": "2/27/2020"}]))
+    assert _dates(store) == ["2020-02-03", "2020-02-27"]
+
+
+def test_a_day_first_file_is_read_day_first(store, tmp_path):
+    import_file(store, _acled_file(tmp_path, [{"event_date": "3/2/2020"}, {"event_date": "27/02/2020"}]))
+    assert _dates(store) == ["2020-02-03", "2020-02-27"]
+
+
+def test_ambiguous_slash_dates_are_read_day_first_and_the_summary_says_so(store, tmp_path):
+    result = import_file(store, _acled_file(tmp_path, [{"event_date": "3/2/2020"},
+                                                       {"event_date": "4/2/2020"}]))
+    assert _dates(store) == ["2020-02-03", "2020-02-04"]
+    assert "read either way" in result.summary() and "day-first" in result.summary()
+
+
+def test_a_file_mixing_day_and_month_first_is_refused_naming_lines(store, tmp_path):
+    path = _acled_file(tmp_path, [{"event_date": "13/02/2020"}, {"event_date": "2/27/2020"}])
+    with pytest.raises(ImportRejected) as info:
+        import_file(store, path)
+    assert "13/02/2020, line 2" in str(info.value) and "2/27/2020, line 3" in str(info.value)
+    assert _events(store, "acled").empty
+
+
+def test_acled_fatalities_with_thousands_separators(store, tmp_path):
+    import_file(store, _acled_file(tmp_path, [{"fatalities": "1,234"}, {"fatalities": "12"}]))
+    rows = _events(store, "acled")
+    assert list(rows["fatalities"]) == [1234, 12] and list(rows["fatalities_high"]) == [1234, 12]
+
+
+def test_a_revised_acled_row_replaces_the_stored_one(store, tmp_path):
+    """ACLED revises its data: a row with a newer `timestamp` updates the stored row instead of
+    counting as already present; an older export does not undo it."""
+    first = {"event_id_cnty": "SYR70001", "fatalities": "10", "timestamp": "1583193600"}
+    other = {"event_id_cnty": "SYR70002", "location": "Saraqib", "timestamp": "1583193600"}
+    assert import_file(store, _acled_file(tmp_path, [first, other], "v1.csv")).added == 2
+    revised = dict(first, fatalities="12", notes="Revised: 12 killed.", timestamp="1590000000")
+    result = import_file(store, _acled_file(tmp_path, [revised, other], "v2.csv"))
+    assert (result.added, result.updated, result.already_present) == (0, 1, 1)
+    assert "1 updated" in result.summary()
+    row = _events(store, "acled").loc["acled-SYR70001"]
+    assert (row["fatalities"], row["evidence"]) == (12, "Revised: 12 killed.")
+    again = import_file(store, _acled_file(tmp_path, [first, other], "v1-again.csv"))
+    assert (again.updated, again.already_present) == (0, 2)
+    assert _events(store, "acled").loc["acled-SYR70001", "fatalities"] == 12
+
+
+def test_a_revised_row_is_relinked_and_counts_stay_right(store, tmp_path):
+    """A revision that moves a report to another day leaves the incident it was linked into;
+    incident ids and the per-incident report counts follow."""
+    store.upsert_events([{"event_date": "2020-02-27", "action": "kill", "origin": "manual",
+                          "actor1": "Syrian government forces", "actor2": "Turkish forces",
+                          "location": "Balyun", "country": "SYR", "fatalities": 33,
+                          "latitude": 35.6838, "longitude": 36.5453, "source": "Test",
+                          "evidence": "33 Turkish soldiers were killed at Balyun."}])
+    first = {"event_id_cnty": "SYR70003", "timestamp": "1583193600"}
+    import_file(store, _acled_file(tmp_path, [first], "v1.csv"))
+
+    def incident_rows():
+        return store.query_sql("SELECT event_id, incident_id, incident_reports FROM events WHERE "
+                               "location = 'Balyun' AND event_date >= DATE '2020-02-01' "
+                               "ORDER BY origin").set_index("event_id")
+
+    def assert_counts_right():
+        counts = store.query_sql("SELECT incident_id, count(*) AS n, min(incident_reports) AS low, "
+                                 "max(incident_reports) AS high FROM events "
+                                 "WHERE incident_id IS NOT NULL GROUP BY incident_id")
+        assert (counts["n"] == counts["low"]).all() and (counts["n"] == counts["high"]).all()
+
+    before = incident_rows()
+    assert before["incident_id"].nunique() == 1  # the ACLED row joined the Balyun incident
+    assert_counts_right()
+    moved = dict(first, event_date="2020-01-05", timestamp="1590000000")
+    assert import_file(store, _acled_file(tmp_path, [moved], "v2.csv")).updated == 1
+    assert str(_events(store, "acled").loc["acled-SYR70003", "event_date"])[:10] == "2020-01-05"
+    after = store.query_sql("SELECT event_id, incident_id, incident_reports FROM events "
+                            "WHERE event_id IN (?, ?)", ["acled-SYR70003", before.index[1]])
+    ids = dict(zip(after["event_id"], after["incident_id"], strict=True))
+    assert ids["acled-SYR70003"] != ids[before.index[1]]  # left the 27 February incident
+    assert_counts_right()

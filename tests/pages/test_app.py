@@ -1,8 +1,10 @@
 """AppTest of the dashboard entry and the Overview and Events pages, with and without links."""
 
+import datetime as dt
+
 import pytest
 
-from tests.conftest import metric_value, run_dashboard
+from tests.conftest import metric_value, run_dashboard, shown_text
 
 _run = run_dashboard
 _metric = metric_value
@@ -79,5 +81,42 @@ def test_bad_config_explains_itself(monkeypatch):
     monkeypatch.setenv("CONFLICT_MONITOR_DB", "ftp://example.org/db")
     at = _run()
     assert not at.exception
-    assert "ftp://" in at.error[0].value
+    assert "ftp://" in shown_text(at.error[0].value)
     assert "CONFLICT_MONITOR_DB" in at.info[0].value
+
+
+def _share_link(at) -> str:
+    return next(c.value for c in at.sidebar.code if "?" in c.value or c.value.startswith("http"))
+
+
+def test_link_dates_at_the_data_edge_stay_in_the_link(store_path):
+    """Issue 19.8: ?to=2020-03-15 (the data's last day) was dropped from the URL and from "Copy
+    link", so the shared view widened when newer data arrived."""
+    at = _run({"from": "2020-02-01", "to": "2020-03-15"})
+    assert not at.exception
+    assert (at.query_params["from"], at.query_params["to"]) == ("2020-02-01", "2020-03-15")
+    assert "from=2020-02-01&to=2020-03-15" in _share_link(at)
+    first = _run({"from": "2018-09-17"})  # the data's first day
+    assert first.query_params["from"] == "2018-09-17" and "to" not in first.query_params
+
+
+def test_a_day_the_user_picks_at_the_data_edge_stays_in_the_link(store_path):
+    at = _run()
+    assert "from" not in at.query_params and "to" not in at.query_params  # nothing chosen
+    at.date_input(key="f_dates").set_value((dt.date(2020, 2, 1), dt.date(2020, 3, 15))).run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2020-02-01", "2020-03-15")
+    at.date_input(key="f_dates").set_value((dt.date(2020, 1, 1), dt.date(2020, 3, 15))).run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2020-01-01", "2020-03-15")
+    assert "to=2020-03-15" in _share_link(at)
+
+
+@pytest.mark.parametrize("query", [{"from": "2021-01-01"}, {"to": "2010-01-01"},
+                                   {"from": "2021-01-01", "to": "2021-02-01"}])
+def test_link_dates_outside_the_data_show_no_events(store_path, query):
+    at = _run(query)
+    assert not at.exception
+    assert int(_metric(at, "Events")) == 0
+    assert "No events in these dates" in " ".join(w.value for w in at.sidebar.warning)
+    assert all(at.query_params[key] == value for key, value in query.items())
+    at.switch_page("pages/events.py").run()
+    assert not at.exception and at.info and "No events match" in at.info[0].value

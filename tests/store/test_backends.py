@@ -438,3 +438,26 @@ def test_linking_that_stops_after_a_big_import_says_where_to_finish(tmp_path, mo
     with pytest.raises(StoreError, match="All 2 events were imported.*link-incidents --from"):
         store.import_batches([pd.DataFrame([validate_event(r) for r in rows])])
     assert store.count_events() == 2  # stored whole; only the links are left to make
+
+
+def test_a_newer_revision_replaces_the_stored_row(empty_store):
+    """Issue 19.10 on every backend: a dataset row with a later revised_at replaces the stored
+    one (and is linked again); the same or an older revision is already present."""
+    def frame(fatalities: int, revised: str, day: str = "2020-02-27") -> pd.DataFrame:
+        row = _event(event_id="acled-SYR1", origin="acled", fatalities=fatalities,
+                     event_date=day, revised_at=revised)
+        return pd.DataFrame([validate_event(row)])
+
+    assert empty_store.import_batches([frame(10, "2020-03-01T00:00:00")]).added == 1
+    empty_store.upsert_events([_event(evidence="Another report.", fatalities=33)])
+    newer = empty_store.import_batches([frame(12, "2020-05-20T12:00:00", "2020-02-28")])
+    assert (newer.added, newer.updated, newer.already_present) == (0, 1, 0)
+    older = empty_store.import_batches([frame(10, "2020-03-01T00:00:00")])
+    assert (older.added, older.updated, older.already_present) == (0, 0, 1)
+    rows = empty_store.query_events(order_by="event_id ASC").set_index("event_id")
+    assert rows.loc["acled-SYR1", "fatalities"] == 12
+    assert str(rows.loc["acled-SYR1", "event_date"])[:10] == "2020-02-28"
+    assert str(rows.loc["acled-SYR1", "revised_at"])[:19] == "2020-05-20 12:00:00"
+    counts = empty_store.query_sql("SELECT incident_id, count(*) AS n, min(incident_reports) AS low "
+                                   "FROM events GROUP BY incident_id")
+    assert counts["incident_id"].notna().all() and (counts["n"] == counts["low"]).all()
