@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.access import may_administer, may_write
 from ui.auth import is_authorised, render_login
-from ui.navigation import make_pages, require_app_navigation
+from ui.navigation import make_pages, make_sign_in_pages, require_app_navigation
 
 
 def main() -> None:
@@ -14,12 +15,12 @@ def main() -> None:
     st.set_page_config(page_title="Conflict monitor", page_icon=":material/public:", layout="wide")
     if not is_authorised():
         # Nothing else renders, and no data is read, before sign-in.
-        st.navigation([st.Page(render_login, title="Sign in", url_path="signin")],
-                      position="hidden").run()
+        st.navigation(make_sign_in_pages(render_login), position="hidden").run()
         return
     # The page list goes out first: opening the store (seconds on a first start) and importing
     # the data stack (pandas, DuckDB) come after it, so the sidebar is right from the first paint.
-    navigation = st.navigation(make_pages())
+    # Only the pages this visitor may use are listed (ui/navigation.py).
+    navigation = st.navigation(make_pages(may_write(), may_administer()))
     from ui.loaders import complete_first_start  # noqa: PLC0415
     from ui.shell import mark_shell_ran, render_shell, render_store_problem  # noqa: PLC0415
 

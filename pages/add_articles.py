@@ -10,16 +10,20 @@ import datetime as dt
 import streamlit as st
 
 from conflict_monitor.extract.errors import ExtractionError
-from conflict_monitor.extract.fetch import fetch_url
+from conflict_monitor.extract.fetch import check_article_bytes, compute_looks_like_html, fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
 from conflict_monitor.extract.preview import highlight_evidence, preview_frame
 from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import ImportRejected, StoreError
+from ui.access import require_write_access
+from ui.auth import get_actor_name
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table
 
 require_shell()
+require_write_access()  # viewers and read-only mode get a notice, whatever the URL
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the article…")
@@ -48,7 +52,14 @@ if kind == "Paste text":
 elif kind == "Upload files":
     for upload in st.file_uploader("Article files", type=["txt", "html", "htm"], accept_multiple_files=True,
                                    key="add_files") or []:
-        inputs.append((upload.name, upload.getvalue(), upload.name.lower().endswith((".html", ".htm")), None))
+        data = upload.getvalue()
+        try:  # judged by content: a renamed archive or image is refused, HTML is read as HTML
+            check_article_bytes(upload.name, data)
+        except ExtractionError as exc:
+            st.error(escape_markdown(exc))
+            continue
+        is_html = upload.name.lower().endswith((".html", ".htm")) or compute_looks_like_html(data)
+        inputs.append((upload.name, data, True if is_html else None, None))
 else:
     url = st.text_input("Web address", key="add_url", placeholder="https://…")
     if url and st.button("Fetch", key="add_fetch", icon=":material/download:"):
@@ -88,9 +99,12 @@ if results and st.button(f"Store {total} events from {len(results)} article(s)",
     store = get_store()
     added = present = 0
     try:
-        for _, result in results:
+        for label, result in results:
             outcome = store.ingest_article(result.article, result.events)
             added, present = added + outcome.added, present + outcome.already_present
+            record_audit(store, get_actor_name(), "ingest", result.article.get("url") or label,
+                         outcome.added, f"{outcome.already_present} already present; article "
+                         f"{result.article.get('id')}")
     except (ImportRejected, StoreError) as exc:  # each article is all or nothing
         st.error(f"{escape_markdown(exc)} Articles before it were stored ({added} events added).",
                  icon=":material/error:")

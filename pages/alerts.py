@@ -11,6 +11,7 @@ from conflict_monitor.model.safety import compute_safe_url
 from conflict_monitor.model.schema import ACTIONS
 from conflict_monitor.monitor.alerts import create_rule
 from conflict_monitor.monitor.delivery import deliver_due
+from conflict_monitor.store.audit import record_audit
 from ui.loaders import clear_data_caches, get_data_version, get_store, load_filter_options
 from ui.monitor import get_user_name
 from ui.shell import require_shell
@@ -55,6 +56,7 @@ if not rules.empty:
     gone = st.selectbox("Switch off", list(names), format_func=names.get, index=None, key="rule_off")
     if st.button("Switch off", disabled=gone is None, key="rule_off_button"):
         store.remove_alert_rule(gone)
+        record_audit(store, get_user_name(), "alert", gone, 1, f"switch off rule {names[gone]}")
         clear_data_caches()
         st.rerun()
 
@@ -84,10 +86,11 @@ with st.form("new_rule", clear_on_submit=True):
                       "place_lat": lat, "place_lon": lon, "radius_km": radius, "days": days,
                       "site_id": site}
             try:
-                create_rule(store, name, kind, params, who=get_user_name(), webhook_url=webhook or None,
-                            email_to=email or None)
+                rule_id = create_rule(store, name, kind, params, who=get_user_name(),
+                                      webhook_url=webhook or None, email_to=email or None)
             except ValueError as exc:
                 st.error(f"Not saved: {exc}")
             else:
+                record_audit(store, get_user_name(), "alert", rule_id, 1, f"add {kind} rule {name}")
                 clear_data_caches()
                 st.rerun()

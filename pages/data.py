@@ -9,11 +9,15 @@ import streamlit as st
 
 from conflict_monitor.importers import FORMATS, LABELS, ImportRejected, detect_file, import_upload, origin_counts
 from conflict_monitor.model.safety import compute_safe_url, escape_markdown
+from conflict_monitor.store.audit import record_audit
+from ui.access import require_write_access
+from ui.auth import get_actor_name
 from ui.loaders import clear_data_caches, get_store
 from ui.shell import require_shell
 from ui.tables import render_table
 
 require_shell()
+require_write_access()  # viewers and read-only mode get a notice, whatever the URL
 store = get_store()
 max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
@@ -60,6 +64,8 @@ if upload is not None:
             note = "" if "nothing was imported" in error.lower() else " Nothing was imported."
             st.error(escape_markdown(f"{error}{note}"), icon=":material/error:")
         else:
+            record_audit(store, get_actor_name(), "import", upload.name, result.added,
+                         result.summary())
             clear_data_caches()
             st.session_state["data_last_import"] = {"summary": result.summary(),
                                                     "skipped": result.skipped}

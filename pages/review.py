@@ -8,6 +8,7 @@ require_app_navigation()  # before the imports below: see ui/navigation.py
 import streamlit as st
 
 from conflict_monitor.model.schema import ACTIONS
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.review import EDITABLE
 from ui.loaders import clear_data_caches, get_store
 from ui.monitor import get_user_name
@@ -43,15 +44,18 @@ st.caption(f"{len(queue):,} {status} events (the 200 newest); {len(ids)} selecte
 left, middle, right = st.columns(3)
 if status != "rejected":
     if left.button(f"Accept selected ({len(ids)})", disabled=not ids, key="bulk_accept"):
-        store.accept_events(ids, who)
+        n = store.accept_events(ids, who)
+        record_audit(store, who, "review", "events", n, "accept (bulk)")
         clear_data_caches()
         st.rerun()
     if middle.button(f"Reject selected ({len(ids)})", disabled=not ids, key="bulk_reject"):
-        store.reject_events(ids, who)
+        n = store.reject_events(ids, who)
+        record_audit(store, who, "review", "events", n, "reject (bulk)")
         clear_data_caches()
         st.rerun()
 elif left.button(f"Restore selected ({len(ids)})", disabled=not ids, key="bulk_restore"):
-    store.restore_events(ids, who)
+    n = store.restore_events(ids, who)
+    record_audit(store, who, "review", "events", n, "restore (bulk)")
     clear_data_caches()
     st.rerun()
 
@@ -67,6 +71,7 @@ st.markdown(make_evidence_html(article, event), unsafe_allow_html=True)  # escap
 if status == "rejected":
     if st.button("Restore this event", key="restore_one"):
         store.restore_events([event_id], who)
+        record_audit(store, who, "review", event_id, 1, "restore")
         clear_data_caches()
         st.rerun()
 else:
@@ -87,6 +92,7 @@ else:
         accept, save, reject = st.columns(3)
         if accept.form_submit_button("Accept as coded", type="primary"):
             store.accept_events([event_id], who)
+            record_audit(store, who, "review", event_id, 1, "accept")
             clear_data_caches()
             st.rerun()
         if save.form_submit_button("Save my corrections"):
@@ -96,10 +102,12 @@ else:
             except (ValueError, KeyError) as exc:
                 st.error(f"Not saved: {exc}")
             else:
+                record_audit(store, who, "review", event_id, 1, "edit " + ", ".join(sorted(changes)))
                 clear_data_caches()
                 st.rerun()
         if reject.form_submit_button("Reject"):
             store.reject_events([event_id], who)
+            record_audit(store, who, "review", event_id, 1, "reject")
             clear_data_caches()
             st.rerun()
 

@@ -10,9 +10,10 @@ import streamlit as st
 from conflict_monitor.model.safety import compute_safe_url
 from conflict_monitor.monitor.background import SETTING
 from conflict_monitor.monitor.poller import Poller
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.feeds import compute_feed_name
 from ui.loaders import clear_data_caches, get_store
-from ui.monitor import get_background_poller
+from ui.monitor import get_background_poller, get_user_name
 from ui.shell import require_shell
 from ui.tables import render_table
 
@@ -34,7 +35,9 @@ with st.form("add_feed", clear_on_submit=True):
             st.error("Give an http(s) address.")
         else:
             try:
-                store.add_feed(name.strip() or compute_feed_name(url), url.strip(), kind)
+                feed_name = name.strip() or compute_feed_name(url)
+                store.add_feed(feed_name, url.strip(), kind)
+                record_audit(store, get_user_name(), "feed", feed_name, 1, f"add {kind} {url.strip()}")
                 clear_data_caches()
                 st.success("Added; it is polled on the next round.")
             except ValueError as exc:
@@ -53,6 +56,7 @@ else:
     gone = left.selectbox("Stop watching", list(feeds["name"]), index=None, key="feed_remove")
     if left.button("Remove", disabled=gone is None, key="feed_remove_button"):
         store.remove_feed(gone)
+        record_audit(store, get_user_name(), "feed", gone, 1, "remove")
         clear_data_caches()
         st.rerun()
     if right.button("Poll every source now", type="primary", icon=":material/sync:", key="poll_now"):
@@ -81,6 +85,7 @@ every = st.number_input("Every (minutes)", min_value=1, max_value=24 * 60, value
 wanted = int(every) if on else 0
 if wanted != minutes:
     store.set_setting(SETTING, wanted)
+    record_audit(store, get_user_name(), "feed", SETTING, None, f"background polling every {wanted} min")
     clear_data_caches()
     if wanted:
         get_background_poller().start()

@@ -78,14 +78,19 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(store_file: Path, log_dir: Path) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` on a free port over `store_file`; yield its URL."""
+def serve_app(store_file: Path, log_dir: Path, env: dict[str, str] | None = None,
+              secrets_file: Path | None = None) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` on a free port over `store_file`; yield its URL.
+
+    env: extra environment variables; secrets_file: a secrets.toml to use instead of the repo's.
+    """
     port = _free_port()
-    env = dict(os.environ, CONFLICT_MONITOR_DB=str(store_file))
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(store_file), **(env or {}))
     log = open(log_dir / "streamlit.log", "w")
+    extra = ["--secrets.files", str(secrets_file)] if secrets_file else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -21,9 +21,10 @@ CORE = "conflict_monitor"
 ALLOWED = {
     "model": set(),
     "geo": set(),
+    "access": set(),
     "exporters": {"model"},
     "extract": {"model", "geo"},
-    "store": {"model", "geo", "extract"},
+    "store": {"model", "geo", "extract", "access"},
     "importers": {"model", "geo", "store"},
     "metrics": {"model", "store"},
     "figures": {"model", "metrics"},
@@ -31,9 +32,9 @@ ALLOWED = {
     "control": {"model", "geo", "store", "metrics", "exporters"},
     "monitor": {"model", "geo", "extract", "store", "metrics"},
     "cli": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-            "control", "monitor"},
+            "control", "monitor", "access"},
     "bench": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-              "control", "cli", "monitor"},
+              "control", "cli", "monitor", "access"},
 }
 CLI_MAY_LOAD_BENCH = {"conflict_monitor.cli.bench"}
 

@@ -6,15 +6,13 @@ import streamlit as st
 
 from conflict_monitor.monitor.background import SETTING, BackgroundPoller
 from conflict_monitor.store.base import StoreError
+from ui.auth import get_actor_name
 from ui.loaders import get_data_version, get_store
 
 
 def get_user_name() -> str:
-    """Who is reviewing: the signed-in user's e-mail or name (OIDC), else 'dashboard user'."""
-    user = getattr(st, "user", None)
-    if user is not None and getattr(user, "is_logged_in", False):
-        return str(user.get("email") or user.get("name") or "signed-in user")
-    return "dashboard user"
+    """Who is acting: the signed-in account (as the audit trail names it), else 'anonymous'."""
+    return get_actor_name()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda poller: poller.stop())

@@ -1,7 +1,8 @@
 """The app's page list, and leaving Streamlit's legacy pages/ mode.
 
-Imports nothing but Streamlit: every page calls require_app_navigation() before its own
-imports, so on a cold server the right page list replaces the legacy one at once.
+Imports nothing but Streamlit and the light sign-in helpers: every page calls
+require_app_navigation() before its own imports, so on a cold server a page list replaces the
+legacy one at once (the same list dashboard.py sends: the pages this visitor may use).
 """
 
 from __future__ import annotations
@@ -10,29 +11,48 @@ import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
+# Every page's address (its file's stem), signed in or not.
+URL_PATHS = ("overview", "events", "timeline", "casualties", "map", "add_articles", "data", "audit")
 
-def make_pages() -> list:
+
+def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
     """One st.Page per real page; each page file only lays out what the package computes.
 
     url_path is the file's stem, so a cold server's first deep link (which Streamlit resolves
-    by file name before dashboard.py runs) lands on the same page.
+    by file name before dashboard.py runs) lands on the same page. Pages the visitor may not use
+    (Add articles and Data without write access, Audit for all but admins) are left out of the
+    list: their URLs lead to a hidden page that says why, and the page file never runs.
     """
+    from ui.access import render_admin_notice, render_read_only_notice  # noqa: PLC0415 - light
+
+    def page(path: str, title: str, icon: str, allowed: bool = True, notice=None, **kw) -> st.Page:
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+        if allowed:
+            return st.Page(path, title=title, icon=icon, url_path=stem, **kw)
+        return st.Page(notice, title=title, icon=icon, url_path=stem, visibility="hidden")
+
     return [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True,
-                url_path="overview"),
-        st.Page("pages/events.py", title="Events", icon=":material/table_rows:", url_path="events"),
-        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
-                url_path="timeline"),
-        st.Page("pages/casualties.py", title="Casualties", icon=":material/personal_injury:",
-                url_path="casualties"),
-        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-        st.Page("pages/add_articles.py", title="Add articles", icon=":material/post_add:",
-                url_path="add_articles"),
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"),
-        st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
-        st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"),
+        page("pages/overview.py", "Overview", ":material/dashboard:", default=True),
+        page("pages/events.py", "Events", ":material/table_rows:"),
+        page("pages/timeline.py", "Timeline", ":material/timeline:"),
+        page("pages/casualties.py", "Casualties", ":material/personal_injury:"),
+        page("pages/map.py", "Map", ":material/map:"),
+        page("pages/add_articles.py", "Add articles", ":material/post_add:", may_write,
+             render_read_only_notice),
+        page("pages/data.py", "Data", ":material/upload_file:", may_write, render_read_only_notice),
+        page("pages/audit.py", "Audit", ":material/history:", may_administer, render_admin_notice),
+        page("pages/sources.py", "Sources", ":material/rss_feed:", may_write, render_read_only_notice),
+        page("pages/review.py", "Review", ":material/fact_check:", may_write, render_read_only_notice),
+        page("pages/alerts.py", "Alerts", ":material/notifications:"),
     ]
+
+
+def make_sign_in_pages(render_login) -> list:
+    """The sign-in page at every page's address, so a shared link to /events signs in right
+    there (and then shows that page) instead of Streamlit's "page not found"."""
+    pages = [st.Page(render_login, title="Sign in", url_path="signin", default=True)]
+    return pages + [st.Page(render_login, title="Sign in", url_path=path, visibility="hidden")
+                    for path in URL_PATHS]
 
 
 def leave_legacy_pages_mode() -> bool:
@@ -61,5 +81,7 @@ def require_app_navigation() -> None:
     get the ids they will keep (a legacy run gives them others, and the first click is lost).
     """
     if leave_legacy_pages_mode():
-        st.navigation(make_pages())
+        from ui.access import may_administer, may_write  # noqa: PLC0415 - light: secrets, session
+
+        st.navigation(make_pages(may_write(), may_administer()))  # the list dashboard.py will send
         st.rerun()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from conflict_monitor.model.safety import escape_markdown
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import StoreBusyError, StoreConfigError, StoreError
 from conflict_monitor.store.factory import rebuild_store
-from ui.auth import render_logout, require_login
+from ui.access import may_write
+from ui.auth import get_actor_name, load_access_config, render_logout, require_login
 from ui.filters import render_sidebar_filters
 from ui.live import render_live_updates
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
@@ -30,10 +32,15 @@ def render_store_problem() -> None:
     if isinstance(exc, StoreConfigError):
         st.info("Fix or unset the CONFLICT_MONITOR_DB setting, then reload the page.")
         return
+    if not may_write():
+        st.info("Ask an editor or admin to rebuild it, or the operator to fix it.")
+        return
     if st.button("Rebuild the store from the shipped data", type="primary"):
         forget_store()
         try:
-            _, moved = rebuild_store()
+            store, moved = rebuild_store()
+            record_audit(store, get_actor_name(), "rebuild", store.location, store.count_events(),
+                         f"old file kept as {moved}" if moved else None)
         except StoreError as again:
             st.error(escape_markdown(again))
             return
@@ -57,6 +64,8 @@ def render_shell() -> bool:
         st.session_state[PROBLEM_KEY] = exc
         return False
     render_logout()
+    if load_access_config().read_only:
+        st.sidebar.caption(":material/lock: Read-only: nothing can be added here.")
     st.sidebar.caption(f"Store: `{store.location.rsplit('/', 1)[-1]}`")
     render_sidebar_filters(options)
     render_live_updates()

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from conflict_monitor.cli.args import parse_date_arg
+from conflict_monitor.cli.args import get_cli_actor, parse_date_arg
 from conflict_monitor.extract.errors import ExtractionError
 
 
@@ -61,6 +61,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm  # noqa: PLC0415
 
     from conflict_monitor.extract.fetch import expand_inputs  # noqa: PLC0415
+    from conflict_monitor.store.audit import record_audit  # noqa: PLC0415
     from conflict_monitor.store.factory import open_store  # noqa: PLC0415
 
     items = expand_inputs(args.inputs)
@@ -71,6 +72,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         try:
             result = _load(item, args.published)
             outcome = store.ingest_article(result.article, result.events)
+            record_audit(store, get_cli_actor(), "ingest", item, outcome.added,
+                         f"{outcome.already_present} already present; article {result.article.get('id')}")
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
             failures.append((item, f"{type(exc).__name__}: {exc}"))
             continue

@@ -8,8 +8,9 @@ import sys
 
 from tqdm import tqdm
 
-from conflict_monitor.cli.args import parse_date_arg
+from conflict_monitor.cli.args import get_cli_actor, parse_date_arg
 from conflict_monitor.importers import FORMATS, import_file
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import ImportRejected
 from conflict_monitor.store.factory import open_store
 
@@ -43,6 +44,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"The store is unchanged ({before} events).", file=sys.stderr)
         return 1
     close()
+    record_audit(store, get_cli_actor(), "import", str(args.file), result.added, result.summary())
     print(result.summary())
     for line, problem in result.skipped[:SHOW_SKIPPED]:
         print(f"  skipped line {line}: {problem}")
@@ -56,6 +58,8 @@ def run_link(args: argparse.Namespace) -> int:
     """Recompute incident ids (all dates, or --from/--to)."""
     store = open_store()
     changed = store.relink_incidents(args.date_from, args.date_to)
+    span = f"{args.date_from or 'start'} to {args.date_to or 'end'}"
+    record_audit(store, get_cli_actor(), "link", span, changed, "incident ids recomputed")
     print(f"{changed} incident ids changed.")
     return 0
 

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conflict_monitor.cli.args import parse_date_arg
+from conflict_monitor.cli.args import get_cli_actor, parse_date_arg
 from conflict_monitor.exporters.tables import make_csv_text, make_geojson_text
 from conflict_monitor.metrics.key_figures import compute_key_figures
 from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import ENV_VAR, EventStore, StoreError
 from conflict_monitor.store.factory import open_store, rebuild_store
 
@@ -23,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.imports",
     "conflict_monitor.cli.monitor",
     "conflict_monitor.cli.bench",
+    "conflict_monitor.cli.users",
 )
 
 
@@ -53,6 +55,8 @@ def filter_from_args(args: argparse.Namespace) -> EventFilter:
 def run_init_db(args: argparse.Namespace) -> int:
     if args.rebuild:
         store, moved = rebuild_store()
+        record_audit(store, get_cli_actor(), "rebuild", store.location, store.count_events(),
+                     f"old file kept as {moved}" if moved else None)
         if moved:
             print(f"Moved the old store to {moved}")
     else:

@@ -10,6 +10,7 @@ import sys
 import time
 
 from conflict_monitor.model.safety import compute_safe_url
+from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.feeds import compute_feed_name
 
 
@@ -20,11 +21,13 @@ def run_feeds_add(args: argparse.Namespace) -> int:
         print(f"error: {args.url!r} is not an http(s) URL", file=sys.stderr)
         return 2
     name = args.name or compute_feed_name(args.url)
+    store = open_store()
     try:
-        open_store().add_feed(name, args.url, "page" if args.page else "feed")
+        store.add_feed(name, args.url, "page" if args.page else "feed")
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    record_audit(store, getpass.getuser(), "feed", name, 1, f"add {args.url}")
     print(f"Watching {args.url} as {name!r}")
     return 0
 
@@ -47,9 +50,11 @@ def run_feeds_list(args: argparse.Namespace) -> int:
 def run_feeds_remove(args: argparse.Namespace) -> int:
     from conflict_monitor.store.factory import open_store  # noqa: PLC0415
 
-    if not open_store().remove_feed(args.name):
+    store = open_store()
+    if not store.remove_feed(args.name):
         print(f"error: no feed named {args.name!r} (see `feeds list`)", file=sys.stderr)
         return 2
+    record_audit(store, getpass.getuser(), "feed", args.name, 1, "remove")
     print(f"Stopped watching {args.name!r}; its stored articles stay.")
     return 0
 
@@ -129,12 +134,14 @@ def run_alerts_add(args: argparse.Namespace) -> int:
     if args.webhook and compute_safe_url(args.webhook) is None:
         print(f"error: --webhook {args.webhook!r} is not an http(s) URL", file=sys.stderr)
         return 2
+    store = open_store()
     try:
-        rule_id = create_rule(open_store(), args.name, args.kind, params, who=getpass.getuser(),
+        rule_id = create_rule(store, args.name, args.kind, params, who=getpass.getuser(),
                               webhook_url=args.webhook, email_to=args.email)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    record_audit(store, getpass.getuser(), "alert", rule_id, 1, f"add {args.kind} rule {args.name}")
     print(f"Saved rule {args.name!r} ({rule_id}); what it matches already is its baseline.")
     return 0
 

@@ -49,7 +49,9 @@ def cold_app(tmp_path_factory):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     store_file = tmp_path_factory.mktemp("cold") / "new.duckdb"
     assert not store_file.exists()
-    with serve_app(store_file, tmp_path_factory.mktemp("cold-log")) as url:
+    # The Add articles test fetches from a server of its own on 127.0.0.1: allowed here only.
+    with serve_app(store_file, tmp_path_factory.mktemp("cold-log"),
+                   env={"CONFLICT_MONITOR_ALLOW_PRIVATE_FETCH": "1"}) as url:
         yield url
 
 
@@ -113,7 +115,8 @@ def test_every_page_draws_its_content(cold_app, browser, name):
 
 
 def _cli(store: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CONFLICT_MONITOR_DB=str(store))
+    # The web address is this test's own server on 127.0.0.1: allowed here only.
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(store), CONFLICT_MONITOR_ALLOW_PRIVATE_FETCH="1")
     return subprocess.run([sys.executable, "-m", "conflict_monitor", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 

@@ -32,6 +32,10 @@ def test_feeds_commands_and_watch_once(local_site: LocalSite, store_path: Path, 
 
     assert main(["feeds", "remove", "wire"]) == 0
     assert main(["feeds", "remove", "wire"]) == 2
+    from conflict_monitor.store.audit import query_audit
+
+    audit = query_audit(open_store(str(store_path), seed_if_new=False), action="feed")
+    assert sorted(audit["detail"]) == [f"add {local_site.url('/rss')}", "remove"]
     articles = open_store(str(store_path), seed_if_new=False).query_articles()
     assert list(articles["url"]).count(page) == 1  # beside the seeded source article
 

@@ -71,6 +71,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def _allow_the_local_server(monkeypatch):
+    """The page server runs on 127.0.0.1, which fetching refuses unless the operator allows it
+    (test_fetch_safety.py checks the refusal)."""
+    monkeypatch.setenv("CONFLICT_MONITOR_ALLOW_PRIVATE_FETCH", "1")
+
+
 @pytest.fixture(scope="module")
 def site():
     """Base URL of a page server on 127.0.0.1 (a free port), stopped after the module."""

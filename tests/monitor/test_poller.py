@@ -138,3 +138,13 @@ def test_a_single_page_is_stored_once_and_again_when_it_changes(local_site: Loca
     _serve_story(local_site, "/a/taftanaz", at="/a/saraqib")
     assert Poller(store).poll_all().new_articles == 1
     assert len(store.query_articles()) == 2
+
+
+def test_a_feed_on_a_private_address_is_refused_unless_allowed(local_site: LocalSite, store,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    local_site.put("/rss", make_rss([]), content_type="application/rss+xml")
+    store.add_feed("local", local_site.url("/rss"))
+    monkeypatch.delenv("CONFLICT_MONITOR_ALLOW_PRIVATE_FETCH")
+    summary = Poller(store).poll_all()
+    assert "loopback" in summary.failures[0][2]
+    assert local_site.requests == []  # refused before connecting

@@ -75,6 +75,13 @@ def test_corrupt_store_offers_a_rebuild(store_path):
     at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "Overview"
+    from conflict_monitor.store.audit import query_audit
+    from conflict_monitor.store.factory import open_store
+
+    store = open_store(str(store_path), seed_if_new=False)
+    trail = query_audit(store)
+    assert list(trail["action"]) == ["rebuild"] and list(trail["who"]) == ["anonymous"]
+    assert "broken" in trail["detail"][0] and trail["row_count"][0] == store.count_events()
 
 
 def test_bad_config_explains_itself(monkeypatch):

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.monitor.alerts import check_rules, create_rule
+from conflict_monitor.store.audit import query_audit
 from conflict_monitor.store.factory import open_store
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
@@ -48,6 +49,7 @@ def test_sources_page_adds_and_lists_a_feed(store):
     _button(at, "Add").click().run()
     assert not at.exception, at.exception
     assert list(store.query_feeds()["name"]) == ["local wire"]
+    assert query_audit(store, action="feed")["target"].tolist() == ["local wire"]
     assert "local wire" in set(at.dataframe[0].value["name"])
 
 
@@ -67,7 +69,9 @@ def test_review_page_edits_rejects_and_restores(store):
     assert edited["actor1"] == "Syrian Arab Army"
     log = store.query_review_log(event_id)
     assert list(zip(log["field"], log["value_before"], log["who"], strict=True)) == [
-        ("actor1", "Syrian government forces", "dashboard user")]
+        ("actor1", "Syrian government forces", "anonymous")]  # no sign-in configured
+    audit = query_audit(store, action="review")
+    assert list(zip(audit["target"], audit["detail"], strict=True)) == [(event_id, "edit actor1")]
 
     other = at.selectbox(key="review_event").value
     _button(at, "Reject").click().run()

@@ -58,3 +58,21 @@ def test_password_check():
     assert not compute_password_ok("pW", None, digest)
     assert compute_password_ok("pw", "pw", None)
     assert not compute_password_ok("", None, None)
+
+
+def test_shared_password_as_a_scrypt_hash_and_the_old_sha256_warns(store_path, caplog):
+    from conflict_monitor.access.passwords import hash_password
+    from ui.auth import get_login_throttle
+
+    get_login_throttle.clear()
+    at = _app({"password_hash": hash_password("s3cret idlib", n=2**10)})
+    at.text_input[0].input("s3cret idlib")
+    at.button[0].click().run()
+    assert not at.exception and at.title[0].value == "Overview"
+    assert compute_password_ok("pw", None, None, hash_password("pw", n=2**10))
+    caplog.set_level("WARNING", logger="conflict_monitor.auth")
+    old = _app({"password_sha256": hashlib.sha256(b"pw").hexdigest()})
+    old.text_input[0].input("pw")
+    old.button[0].click().run()
+    assert old.title[0].value == "Overview"
+    assert any("unsalted SHA-256" in r.getMessage() for r in caplog.records)

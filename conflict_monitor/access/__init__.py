@@ -1,0 +1,1 @@
+"""Who may do what: roles, password hashing and login throttling (standard library only)."""
