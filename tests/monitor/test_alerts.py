@@ -9,13 +9,13 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from conflict_monitor.monitor.alerts import check_rules, compute_rule_params, create_rule
 from conflict_monitor.monitor.delivery import SMTP_ENV, deliver_due
 from conflict_monitor.store.factory import open_store
+from tests.store.test_backends import store_location  # noqa: F401 - the fixture
 
 SARAQIB = (35.8625, 36.8042)
 
@@ -34,8 +34,8 @@ def _event(location: str, lat: float, lon: float, **changes) -> dict:
 
 
 @pytest.fixture
-def store(store_path: Path):
-    return open_store(str(store_path), seed_if_new=False)
+def store(store_location: str):  # noqa: F811 - the imported fixture: DuckDB and PostgreSQL
+    return open_store(store_location, seed_if_new=False)
 
 
 def test_an_event_rule_fires_once_for_a_new_match_and_never_for_an_old_one(store):

@@ -4,13 +4,13 @@ failures listed and retried, one bad feed never stopping the others."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from conflict_monitor.monitor.poller import Poller, compute_backoff
 from conflict_monitor.store.factory import open_store
 from tests.local_site import LocalSite, make_article_html, make_atom, make_rss
+from tests.store.test_backends import store_location  # noqa: F401 - the fixture
 
 STORIES = {
     "/a/saraqib": ("Shelling near Saraqib", [
@@ -31,8 +31,8 @@ def _serve_story(site: LocalSite, path: str, at: str | None = None) -> str:
 
 
 @pytest.fixture
-def store(store_path: Path):
-    return open_store(str(store_path), seed_if_new=False)
+def store(store_location: str):  # noqa: F811 - the imported fixture: DuckDB and PostgreSQL
+    return open_store(store_location, seed_if_new=False)
 
 
 def test_a_feed_updated_between_two_polls_adds_only_its_new_items(local_site: LocalSite, store):
