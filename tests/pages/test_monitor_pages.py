@@ -95,3 +95,22 @@ def test_alerts_page_lists_alerts_and_marks_them_read(store):
     _button(at, "Mark all read").click().run()
     assert not at.exception, at.exception
     assert store.count_unread_alerts() == 0
+
+
+def test_new_data_from_another_writer_widens_an_unchosen_date_range(store_path: Path):
+    """The sidebar's dates at the data's edges mean all dates; once another process stores
+    later events they must show, not be cut off at the old last day (fails before the fix)."""
+    from tests.conftest import metric_value, run_dashboard
+
+    store = open_store(str(store_path), seed_if_new=False)
+    store.upsert_events([{"origin": "manual", "event_date": "2020-02-01", "action": "attack",
+                          "actor1": "A", "location": "Idlib"}])
+    store.ingest_article({"id": "seeded", "text": "stands in for the source article"}, [])
+    at = run_dashboard()
+    assert not at.exception, at.exception
+    assert metric_value(at, "Events") == "1"
+    store.upsert_events([{"origin": "manual", "event_date": "2020-03-01", "action": "attack",
+                          "actor1": "B", "location": "Ariha"}])
+    at.run()
+    assert not at.exception, at.exception
+    assert metric_value(at, "Events") == "2"
