@@ -12,7 +12,8 @@ import streamlit as st
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.fetch import check_article_bytes, compute_looks_like_html, fetch_url
 from conflict_monitor.extract.pipeline import ExtractionResult, extract_article
-from conflict_monitor.extract.preview import highlight_evidence, preview_frame
+from conflict_monitor.extract.preview import apply_actor_aliases, highlight_evidence, new_actor_frame, preview_frame
+from conflict_monitor.model.actors import all_actors
 from conflict_monitor.model.safety import escape_markdown
 from conflict_monitor.store.audit import record_audit
 from conflict_monitor.store.base import ImportRejected, StoreError
@@ -78,31 +79,53 @@ for label, raw, is_html, link in inputs:
     except ExtractionError as exc:
         st.error(escape_markdown(f"{label}: {exc}"))
 
+store_actors = get_store().list_actors() if results else []
+aliases = get_store().load_actor_aliases() if results else {}
+known_actors = sorted({a.canonical for a in all_actors()} | set(store_actors))
+choices: dict[str, str] = {}  # new actor -> the known actor the user maps it to
+reviewed: list[tuple[ExtractionResult, list[dict]]] = []
 for label, result in results:
     article = result.article
+    events, new_actors = apply_actor_aliases(result.events, result.new_actors, aliases, store_actors)
+    reviewed.append((result, events))
     st.subheader(escape_markdown(article.get("title") or label))
     st.caption(escape_markdown(" · ".join(str(v) for v in (article.get("source"), article.get("published"),
                                                            article.get("dateline")) if v))
                or "No outlet or date found")
     for warning in result.warnings:
         st.warning(escape_markdown(warning))
-    if result.events:
-        render_table(preview_frame(result.events), key=f"add_table_{article['id']}")
+    if events:
+        render_table(preview_frame(events), key=f"add_table_{article['id']}")
     else:
         st.info("No events found in this article.")
-    with st.expander("Article text, evidence highlighted", expanded=not result.events):
-        st.markdown(highlight_evidence(article["text"], result.events), unsafe_allow_html=True)
+    if new_actors:
+        st.caption("Actors new to the store, with the country and kind read from the text. Map one to a "
+                   "known actor to store it under that name; the choice is remembered for later articles.")
+        render_table(new_actor_frame(new_actors), key=f"add_new_actors_{article['id']}")
+        for i, actor in enumerate(new_actors):
+            pick = st.selectbox(f"Map new actor {i + 1} to", ["Keep as a new actor", *known_actors],
+                                key=f"add_map_{article['id']}_{i}",
+                                help="The row of the same number in the table of new actors.")
+            if pick != "Keep as a new actor":
+                choices[actor["name"]] = pick
+    with st.expander("Article text, evidence highlighted", expanded=not events):
+        st.markdown(highlight_evidence(article["text"], events), unsafe_allow_html=True)
 
-total = sum(len(r.events) for _, r in results)
+total = sum(len(events) for _, events in reviewed)
 if results and st.button(f"Store {total} events from {len(results)} article(s)", type="primary",
                          key="add_store", icon=":material/save:"):
     store = get_store()
     added = present = 0
     try:
-        for label, result in results:
-            outcome = store.ingest_article(result.article, result.events)
+        for alias, actor in choices.items():
+            store.save_actor_alias(alias, actor)
+            record_audit(store, get_actor_name(), "alias", alias, 1, f"mapped to {actor}")
+        for result, events in reviewed:
+            events, _ = apply_actor_aliases(events, [], choices)
+            outcome = store.ingest_article(result.article, events)
             added, present = added + outcome.added, present + outcome.already_present
-            record_audit(store, get_actor_name(), "ingest", result.article.get("url") or label,
+            label = result.article.get("url") or result.article.get("title") or "pasted article"
+            record_audit(store, get_actor_name(), "ingest", label,
                          outcome.added, f"{outcome.already_present} already present; article "
                          f"{result.article.get('id')}")
     except (ImportRejected, StoreError) as exc:  # each article is all or nothing

@@ -22,6 +22,14 @@ from conflict_monitor.maps.sites import (
     make_map_geojson,
 )
 from conflict_monitor.model.safety import compute_safe_url, escape_markdown
+from ui.control import (
+    load_control_as_of,
+    load_control_claims,
+    make_control_caption,
+    make_control_map_layers,
+    render_control_click,
+    render_control_download,
+)
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_events, load_key_figures, load_sites
 from ui.shell import require_shell
@@ -95,6 +103,8 @@ posts = compute_site_status_as_of(sites, statuses, as_of)
 in_view = compute_as_of_filter(flt, as_of, window)
 in_view_total = load_key_figures(in_view, version).events
 shown = load_events(in_view, version, limit=MAP_EVENT_LIMIT)
+control_claims = load_control_claims(flt, version)
+control = load_control_as_of(flt, version, as_of)
 counts = posts["status"].value_counts()
 unplaced = int(shown["latitude"].isna().sum()) if not shown.empty else 0
 post_text = (f"{len(posts)} posts — " + ", ".join(
@@ -103,12 +113,15 @@ st.caption(f"On {as_of}: {post_text}. {len(shown) - unplaced:,} events on the ma
            + (f" ({unplaced} more have no coordinates)." if unplaced else ".")
            + (f" Only the newest {MAP_EVENT_LIMIT:,} of {in_view_total:,} are drawn: narrow the "
               "filters or the window to see the rest." if in_view_total > len(shown) else ""))
+st.caption(make_control_caption(control))
 
 
 def render_clicked(clicked: dict | None) -> None:
     """Details of the post or event clicked on the map, and the events there."""
     if not clicked:
         st.info("Click a post or an event on the map: its details and the events there show here.")
+        return
+    if render_control_click(clicked, control, control_claims, posts):
         return
     post, here = find_clicked(clicked["lat"], clicked["lng"], posts, shown)
     if post is None and here.empty:
@@ -139,7 +152,8 @@ def render_map_panel() -> None:
     """The map and the details beside it; a click reruns only this part, panning nothing."""
     left, right = st.columns([2, 1])
     with left:
-        m = build_idlib_map(posts, statuses, shown, as_of, tiles=tiles, colour_by=colour_by)
+        m = build_idlib_map(posts, statuses, shown, as_of, tiles=tiles, colour_by=colour_by,
+                            extra_layers=make_control_map_layers(control, control_claims))
         out = st_folium(m, key="idlib_map", height=640, use_container_width=True,
                         returned_objects=["last_object_clicked"])
     with right:
@@ -151,3 +165,4 @@ geojson = json.dumps(make_map_geojson(posts, shown, as_of), ensure_ascii=False)
 st.download_button("Download the visible layers (GeoJSON)", geojson, on_click="ignore",
                    file_name=f"idlib_map_{as_of}.geojson", mime="application/geo+json",
                    icon=":material/download:")
+render_control_download(control, as_of)

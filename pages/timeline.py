@@ -17,6 +17,7 @@ from conflict_monitor.figures.timeline import (
 from conflict_monitor.metrics import timeline as tm
 from conflict_monitor.metrics.event_sql import NOT_RUNNING
 from conflict_monitor.model.safety import escape_markdown
+from ui.control import render_control_strip
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version
 from ui.metrics_loaders import (
@@ -126,3 +127,5 @@ st.plotly_chart(make_pairs_figure(pairs, period, caption), key="tl_pairs_chart",
                 config=chart_config("escalation-by-actor-pair"))
 st.caption(escape_markdown(caption) + " Pairs are unordered (A ↔ B: either acted on the other), ranked by their "
            "total index over the view; each panel has its own scale.")
+
+render_control_strip(flt, version, caption)

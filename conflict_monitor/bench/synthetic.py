@@ -157,6 +157,7 @@ def make_synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
         "confidence": np.round(rng.uniform(0.5, 1.0, n), 2),
         "deadline": deadline.dt.date.where(deadline.notna(), None),
         "is_running_total": running,
+        "revised_at": pd.Series([pd.NaT] * n, dtype="datetime64[us]"),
     })
     # Events without deaths carry no fatality figure (null, not 0), as the extractor leaves them.
     frame.loc[~has_deaths, ["fatalities", "fatalities_high"]] = pd.NA

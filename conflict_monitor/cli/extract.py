@@ -91,6 +91,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
     """Score the extractor against gold files."""
     from conflict_monitor.extract.evaluate import evaluate_dirs, format_table  # noqa: PLC0415
 
+    if args.gold_dir is None and args.articles_dir is None:
+        return _evaluate_all(args)
+    if args.gold_dir is None or args.articles_dir is None:
+        print("error: give both GOLD_DIR and ARTICLES_DIR, or neither for every development set", file=sys.stderr)
+        return 2
     scores, total = evaluate_dirs(Path(args.gold_dir), Path(args.articles_dir))
     if not scores:
         print(f"error: no <name>.gold.json in {args.gold_dir} with an article in {args.articles_dir}",
@@ -102,6 +107,37 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(format_table(scores, total))
         print(f"fatality figures found with their source: {total.fig_with_source}/{total.fig_gold}")
     return 0
+
+
+def _evaluate_all(args: argparse.Namespace) -> int:
+    """Every development set: a table per set and per conflict (per article with --articles)."""
+    from conflict_monitor.extract.evaluate import format_table  # noqa: PLC0415
+    from conflict_monitor.extract.evaluate_sets import evaluate_sets  # noqa: PLC0415
+
+    result = evaluate_sets()
+    if not result["sets"]:
+        print("error: no development set found (data/seeds, tests/articles, tests/articles/world)", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({key: [s.row() for s in (val.values() if isinstance(val, dict) else val)]
+                          for key, val in result.items()}, indent=2))
+        return 0
+    if getattr(args, "articles", False):
+        print(format_table(result["articles"], _sum("all articles", result["articles"])) + "\n")
+    print(format_table(result["sets"], label="set"))
+    print("\n" + format_table(list(result["conflicts"].values()), label="conflict"))
+    print("\nP/R/F1: events; figP/figR: fatality figures; attr: reported_by agrees; loc: location agrees "
+          "(matched events)")
+    return 0
+
+
+def _sum(name: str, scores: list):
+    from conflict_monitor.extract.evaluate import Score  # noqa: PLC0415
+
+    total = Score(name)
+    for s in scores:
+        total.add(s)
+    return total
 
 
 def register(subparsers) -> None:
@@ -126,7 +162,9 @@ def register(subparsers) -> None:
                     + " Also reports precision/recall of fatality figures and agreement on reported_by. "
                     "Publication dates come from <name>.meta.json, the article, or a date in the file name.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("gold_dir", metavar="GOLD_DIR")
-    p.add_argument("articles_dir", metavar="ARTICLES_DIR")
+    p.add_argument("gold_dir", metavar="GOLD_DIR", nargs="?",
+                   help="omit both directories to score every development set, per set and per conflict")
+    p.add_argument("articles_dir", metavar="ARTICLES_DIR", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--articles", action="store_true", help="with no directories: also list every article")
     p.set_defaults(func=run_evaluate)

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.imports",
     "conflict_monitor.cli.monitor",
     "conflict_monitor.cli.bench",
+    "conflict_monitor.cli.control",
     "conflict_monitor.cli.users",
 )
 

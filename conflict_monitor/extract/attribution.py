@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.extract.scope import SAY_VERBS
+from conflict_monitor.model.actors import resolve_actor
 
 _CUT = r"(?=,|;|\.(?:\s|$)|\s+(?:which|who|that|on|in|after|as|while|and said)\b|$)"
 PATTERNS = (
@@ -21,6 +21,13 @@ PATTERNS = (
 )
 _LEAD = re.compile(r"^(?:the |a |an )?(?:(?:official|state|monitoring group|war monitor|monitor|"
                    r"britain-based|uk-based|news agency|state-run|semi-official)\s+(?:the\s+)?)*", re.IGNORECASE)
+# "Information Minister Michael Makuei", "security official Mohamed Abdikadir": the person, by name.
+_TITLED_NAME = re.compile(r"^.*?\b(?:minister|governor|president|spokes(?:wo)?man|spokesperson|official|officer|"
+                          r"activist|commander|general|colonel|lieutenant|captain|major|admiral|mayor|director|"
+                          r"chief|secretary|envoy|father|priest|leader|coordinator|administrator|commissioner|"
+                          r"ambassador|senator|lawmaker|chairman|head|police officer|journalist|resident)s?\s+"
+                          r"(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)$", re.IGNORECASE)
+_STATE_MEDIA = re.compile(r"^(?:the )?state(?:-run| run)? (?:media|television|tv|radio)$", re.IGNORECASE)
 GENERIC_MONITOR = re.compile(r"^(?:the |a )?(?:war )?monitor(?:ing group)?$", re.IGNORECASE)
 
 
@@ -29,13 +36,31 @@ def canonical_reporter(phrase: str | None) -> str | None:
     if not phrase:
         return None
     phrase = phrase.strip(" \"'“”‘’()")
+    if _STATE_MEDIA.match(phrase):
+        return "state media"
     actor = resolve_actor(phrase)
-    if actor is not None and actor.kind in ("monitor", "news agency"):
+    if actor is not None and actor.kind in ("monitor", "news agency") and not _longer_name(phrase, actor):
         return actor.canonical
     tidy = _LEAD.sub("", phrase).strip()
+    titled = _TITLED_NAME.match(tidy)
+    if titled and all(w[:1].isupper() for w in titled.group("name").split()):
+        tidy = titled.group("name")
     if not tidy or len(tidy) > 80 or tidy.lower() in ("him", "her", "them", "it", "he", "she", "they"):
         return None
     return tidy
+
+
+def _longer_name(phrase: str, actor) -> bool:
+    """True when the table's alias is only the start of a longer name ("the Observatory for Peace"
+    is not "the Observatory")."""
+    low = phrase.lower()
+    for alias in sorted((actor.canonical, *actor.aliases), key=len, reverse=True):
+        at = low.find(alias.lower())
+        if at >= 0:
+            rest = phrase[at + len(alias):].split()
+            return bool(rest) and (rest[0][:1].isupper() or (rest[0] in ("for", "of", "on") and len(rest) > 1
+                                                              and rest[1][:1].isupper()))
+    return False
 
 
 def regex_attribution(text: str) -> str | None:
@@ -67,9 +92,9 @@ def speaker_of(verb):
     """The subject (or agent) token of a say-verb, or None ("accused ... and said" shares it)."""
     while verb.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         verb = verb.head
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return subjects[-1]  # two subjects is a parse slip (a dateline); the later one is nearer the verb
     for c in verb.children:
         if c.dep_ == "agent":
             for g in c.children:

@@ -95,6 +95,8 @@ RULES = [
      lambda m, p: (_since(m, p), "month", "since")),
     ("wd", r"\bsince\s+(?:last\s+)?" + _WD + r"\b",
      lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p - dt.timedelta(days=1)), "month", "since")),
+    ("mon", r"\bsince\s+the\s+(?:start|beginning)\s+of\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?\b",
+     lambda m, p: (_since(m, p), "month", "since")),
     ("year", r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b",
      lambda m, p: (dt.date(p.year, 1, 1), "month", "since")),
     ("month", r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b",
@@ -107,6 +109,11 @@ RULES = [
      lambda m, p: (dt.date.fromisoformat(m.group("iso")), "day", "event")),
     ("wd", r"\b(?:on\s+|last\s+|this\s+|early\s+|late\s+|overnight\s+)?" + _WD + _PART + r"\b",
      lambda m, p: (_on_or_before(WEEKDAYS[m.group("wd").lower()], p), "day", "event")),
+    # "killed 36 in the last two weeks": a period's tally starts that long before the report
+    ("day week", r"\b(?:in|over|during|within)\s+the\s+(?:past|last)\s+(?:" + _NUMW + r"\s+)?"
+     r"(?P<unit>days?|weeks?)\b",
+     lambda m, p: (p - dt.timedelta(days=(parse_number(m.group("n")) or 1 if m.group("n") else 1)
+                                    * (7 if m.group("unit").startswith("week") else 1)), "month", "since")),
     ("yesterday", r"\bthe\s+day\s+before\s+yesterday\b", lambda m, p: (p - dt.timedelta(days=2), "day", "event")),
     ("yesterday", r"\byesterday\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
     ("night", r"\blast\s+night\b", lambda m, p: (p - dt.timedelta(days=1), "day", "event")),
@@ -124,7 +131,15 @@ RULES = [
      lambda m, p: ((p.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month", "event")),
     ("mon", r"\b(?:in|during|throughout)\s+(?:(?:early|mid|late)[- ])?" + _MON + r"(?:\s+" + _YEAR + r")?\b",
      lambda m, p: (_since(m, p), "month", "event")),
-    ("yyyy", r"\b(?:in|since)\s+" + _YEAR + r"\b",
+    ("yyyy", r"\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|and|until)\s+" + _YEAR + r"\b",  # "a war from 2013 to 2018"
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
+                "background" if int(m.group("year")) < p.year else "event")),
+    ("yyyy", r"\bsince\s+" + _YEAR + r"\b",  # "has killed 40,000 since 2009": a running total's start
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month", "since")),
+    ("yyyy", r"\b(?:in|during|since|after|before)\s+the\s+" + _YEAR + r"\s+(?!to\b)[a-z]",  # "in the 2019 offensive"
+     lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
+                "background" if int(m.group("year")) < p.year else "event")),
+    ("yyyy", r"\bin\s+" + _YEAR + r"\b",
      lambda m, p: (dt.date(int(m.group("year")), 1, 1), "month",
                 "background" if int(m.group("year")) < p.year else "event")),
 ]

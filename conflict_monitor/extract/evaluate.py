@@ -6,19 +6,25 @@ Matching rule: a predicted event matches a gold event when
     two precisions applies; two null dates agree);
   * actor1 is the same canonical actor (names resolved through actors.csv; a parenthetical such
     as "Syrian rebels (radicals)" is ignored; two nulls agree).
-Pairs are matched one to one, best first (same sentence, then same actor2, then closest date).
+Pairs are matched one to one, best first (same sentence, then same actor2, same figure, same
+place, then closest date).
 Fatality figures: precision/recall of exact figures over matched events that state one.
 Attribution: share of matched pairs whose reported_by agrees (canonical names; two nulls agree).
+Location: share of matched pairs whose location agrees: the same string once normalised (case,
+accents, "the", punctuation), or both resolve in the gazetteer to the same place; two nulls agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conflict_monitor.extract.groups import find_acronyms
 from conflict_monitor.model.actors import resolve_actor
 from conflict_monitor.model.schema import PRECISION_WINDOW_DAYS
 
@@ -26,11 +32,17 @@ VIOLENCE = {"attack": "violence", "kill": "violence"}
 MATCH_RULE = __doc__.split("Matching rule:")[1].split("Fatality figures")[0].strip()
 
 
-def canonical(name: str | None) -> str | None:
-    """Canonical actor (or reporter) name for comparison."""
+def canonical(name: str | None, acronyms: dict[str, str] | None = None) -> str | None:
+    """Canonical actor (or reporter) name for comparison: the table's name, else the name without a
+    leading article or possessive, lower-cased. `acronyms` (the article's own "Full Name (ACR)"
+    definitions) lets a defined short form equal its full name, and nothing else."""
     if name is None or not str(name).strip():
         return None
     base = re.sub(r"\s*\(.*?\)\s*", " ", str(name)).strip()
+    base = re.sub(r"^(?:the|a|an)\s+", "", base.replace("\u2019", "'"), flags=re.IGNORECASE)
+    base = re.sub(r"'s?$", "", base).strip()
+    if acronyms and base in acronyms:
+        base = acronyms[base]
     actor = resolve_actor(base)
     if actor is not None and len(actor.canonical) >= 2:
         return actor.canonical
@@ -43,12 +55,12 @@ def _date(value) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def is_match(pred: dict, gold: dict) -> bool:
+def is_match(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> bool:
     """True when `pred` satisfies the matching rule for `gold`."""
     pa, ga = pred.get("action"), gold.get("action")
     if VIOLENCE.get(pa, pa) != VIOLENCE.get(ga, ga):
         return False
-    if canonical(pred.get("actor1")) != canonical(gold.get("actor1")):
+    if canonical(pred.get("actor1"), acronyms) != canonical(gold.get("actor1"), acronyms):
         return False
     pd_, gd = _date(pred.get("event_date") or pred.get("date")), _date(gold.get("date") or gold.get("event_date"))
     if pd_ is None or gd is None:
@@ -58,12 +70,44 @@ def is_match(pred: dict, gold: dict) -> bool:
     return abs((pd_ - gd).days) <= window
 
 
-def _pair_score(pred: dict, gold: dict) -> tuple:
+def _norm_place(name: str) -> str:
+    """Lower-case ASCII letters and digits of a place name, without a parenthetical note, "the" or
+    a relative position ("south of Idlib city", "near Saraqib")."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()
+    text = re.sub(r"^(?:the\s+)?(?:(?:north|south|east|west)(?:ern|-?(?:east|west))?\s+of|near|outside|around)\s+",
+                  "", text)
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_place(name: str) -> tuple | None:
+    from conflict_monitor.extract.places import geocode  # noqa: PLC0415 - the gazetteer loads on demand
+
+    geo = geocode(name)
+    if not geo or geo.get("latitude") is None:
+        return None
+    return geo["location"], geo["country"]
+
+
+def same_location(pred: str | None, gold: str | None) -> bool:
+    """True when two location strings name the same place (see the module docstring)."""
+    if not pred or not gold:
+        return not pred and not gold
+    if _norm_place(pred) == _norm_place(gold):
+        return True
+    a, b = _resolve_place(re.sub(r"\s*\(.*?\)", "", pred)), _resolve_place(re.sub(r"\s*\(.*?\)", "", gold))
+    return a is not None and a == b
+
+
+def _pair_score(pred: dict, gold: dict, acronyms: dict[str, str] | None = None) -> tuple:
     same_sentence = (pred.get("evidence") or "").strip() == (gold.get("evidence") or "").strip()
-    same_target = canonical(pred.get("actor2")) == canonical(gold.get("actor2"))
+    same_target = canonical(pred.get("actor2"), acronyms) == canonical(gold.get("actor2"), acronyms)
     pd_, gd = _date(pred.get("event_date")), _date(gold.get("date") or gold.get("event_date"))
     gap = abs((pd_ - gd).days) if pd_ and gd else 0
-    return (same_sentence, same_target, pred.get("fatalities") == gold.get("fatalities"), -gap)
+    same_place = same_location(pred.get("location"), gold.get("location"))
+    return (same_sentence, same_target, pred.get("fatalities") == gold.get("fatalities"), same_place, -gap)
 
 
 @dataclass
@@ -79,6 +123,8 @@ class Score:
     fig_correct: int = 0
     fig_with_source: int = 0
     attr_agree: int = 0
+    loc_agree: int = 0
+    conflict: str | None = None
     missed: list[dict] = field(default_factory=list)
     spurious: list[dict] = field(default_factory=list)
 
@@ -99,8 +145,13 @@ class Score:
     def attribution(self) -> float:
         return self.attr_agree / self.tp if self.tp else 1.0
 
+    @property
+    def location(self) -> float:
+        return self.loc_agree / self.tp if self.tp else 1.0
+
     def add(self, other: "Score") -> None:
-        for name in ("tp", "fp", "fn", "fig_pred", "fig_gold", "fig_correct", "fig_with_source", "attr_agree"):
+        for name in ("tp", "fp", "fn", "fig_pred", "fig_gold", "fig_correct", "fig_with_source", "attr_agree",
+                     "loc_agree"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def row(self) -> dict:
@@ -110,13 +161,16 @@ class Score:
                 "precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
                 "fatalities_precision": round(fig_p, 3), "fatalities_recall": round(fig_r, 3),
                 "figures_with_source": f"{self.fig_with_source}/{self.fig_gold}",
-                "attribution_agreement": round(self.attribution, 3)}
+                "attribution_agreement": round(self.attribution, 3),
+                "location_agreement": round(self.location, 3)}
 
 
-def score_events(name: str, predicted: list[dict], gold: list[dict]) -> Score:
-    """Match one article's predictions to its gold events and count."""
-    pairs = sorted(((_pair_score(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)
-                    if is_match(p, g)), reverse=True)
+def score_events(name: str, predicted: list[dict], gold: list[dict],
+                 acronyms: dict[str, str] | None = None) -> Score:
+    """Match one article's predictions to its gold events and count; `acronyms` are the article's
+    own definitions ("Arakan Army (AA)")."""
+    pairs = sorted(((_pair_score(p, g, acronyms), i, j) for i, p in enumerate(predicted)
+                    for j, g in enumerate(gold) if is_match(p, g, acronyms)), reverse=True)
     used_p, used_g, matched = set(), set(), []
     for _, i, j in pairs:
         if i not in used_p and j not in used_g:
@@ -131,8 +185,10 @@ def score_events(name: str, predicted: list[dict], gold: list[dict]) -> Score:
     for p, g in matched:
         if g.get("fatalities") is not None and p.get("fatalities") == g.get("fatalities"):
             s.fig_correct += 1
-            s.fig_with_source += canonical(p.get("reported_by")) == canonical(g.get("reported_by"))
-        s.attr_agree += canonical(p.get("reported_by")) == canonical(g.get("reported_by"))
+            s.fig_with_source += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"),
+                                                                                          acronyms)
+        s.attr_agree += canonical(p.get("reported_by"), acronyms) == canonical(g.get("reported_by"), acronyms)
+        s.loc_agree += same_location(p.get("location"), g.get("location"))
     return s
 
 
@@ -163,8 +219,10 @@ def published_from_name(name: str) -> dt.date | None:
     return dt.date.fromisoformat(m.group(1)) if m else None
 
 
-def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None) -> tuple[list[Score], Score]:
-    """Score every article; returns per-article scores and the total."""
+def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None,
+                  default_conflict: str | None = None) -> tuple[list[Score], Score]:
+    """Score every article; returns per-article scores (each with its meta's `conflict`, else
+    `default_conflict`) and the total."""
     if extract is None:
         from conflict_monitor.extract.pipeline import extract_article as extract  # noqa: PLC0415
     scores, total = [], Score("TOTAL")
@@ -176,19 +234,21 @@ def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None) -> tuple[lis
         if result.article.get("published") is None and published_from_name(name):
             result = extract(raw, published=published_from_name(name), source=meta.get("source"))
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        score = score_events(name, result.events, gold)
+        score = score_events(name, result.events, gold, find_acronyms(result.article.get("text") or ""))
+        score.conflict = meta.get("conflict") or default_conflict
         scores.append(score)
         total.add(score)
     return scores, total
 
 
-def format_table(scores: list[Score], total: Score) -> str:
-    """A plain-text table of per-article and total scores."""
-    head = f"{'article':40} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'figP':>5} {'figR':>5} {'attr':>5}"
+def format_table(scores: list[Score], total: Score | None = None, label: str = "article") -> str:
+    """A plain-text table of per-article (or per-set, per-conflict) scores and their total."""
+    head = (f"{label:40} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'figP':>5} {'figR':>5} "
+            f"{'attr':>5} {'loc':>5}")
     lines = [head, "-" * len(head)]
-    for s in [*scores, total]:
+    for s in [*scores, *([total] if total is not None else [])]:
         r = s.row()
         lines.append(f"{s.name[:40]:40} {r['gold']:>4} {r['predicted']:>4} {r['precision']:>6.3f} {r['recall']:>6.3f} "
                      f"{r['f1']:>6.3f} {r['fatalities_precision']:>5.2f} {r['fatalities_recall']:>5.2f} "
-                     f"{r['attribution_agreement']:>5.2f}")
+                     f"{r['attribution_agreement']:>5.2f} {r['location_agreement']:>5.2f}")
     return "\n".join(lines)

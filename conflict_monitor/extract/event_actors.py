@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conflict_monitor.extract import roles
+from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.lexicon import Trigger, lookup
 
 if TYPE_CHECKING:
@@ -26,6 +26,10 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if ref is None and lookup(trigger).action in ("deploy", "displace"):
             of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
+        if ref is None and ctx.sent_speaker and any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
+            # "The AA said fighting with junta troops was continuing": the speaker is the other side
+            ref = roles.ActorRef(ctx.sent_speaker, roles.actor_country_of(ctx.sent_speaker),
+                                 roles.actor_kind(ctx.sent_speaker) or "?", trigger.i, trigger.i + 1)
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
         anchor_verb = anchor
@@ -36,13 +40,18 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
         poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
-        if poss and not roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country):
+        named = roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country) if poss else None
+        if poss and (named is None or named.generic and named.start == subj.i):  # "its forces": the owner
             return [_pronoun(poss[0], ctx)]
         refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
                 if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in roles.subjects(subj)]
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
+        if subj.lemma_.lower() in CLAIMED_ACTS and ctx.sent_speaker and \
+                groups.article_state(doc)["names"].get(ctx.sent_speaker) in groups.ARMED_KINDS:
+            # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
+            return [_pronoun(subj, ctx)]
     for noun in absorbed:
         ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
         if ref:
@@ -55,9 +64,17 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
     return [None]
 
 
+CLAIMED_ACTS = frozenset("attack assault raid ambush offensive operation bombing".split())
+
+
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
     """"it said it had ...", "its forces": the speaker of this sentence, else the last speaker."""
     who = ctx.sent_speaker or (ctx.speaker if tok.lower_ in ("he", "she", "we", "i", "his", "her", "our") else None)
+    if who is None and tok.lower_ in ("it", "its", "they", "their"):
+        last = groups.article_state(tok.doc)["last_group"]  # "The group ... It also claimed"
+        if last is not None:
+            return roles.ActorRef(last[0], roles.actor_country_of(last[0]) or ctx.main_country,
+                                  roles.actor_kind(last[0]) or last[1], tok.i, tok.i + 1)
     if who is None:
         return None
     return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from conflict_monitor.extract import roles
 from conflict_monitor.extract.dates import DateRef
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
-from conflict_monitor.extract.locate import pick_place
+from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
 from conflict_monitor.extract.scope import clause_tokens
 
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from conflict_monitor.extract.events import Context
 
 REGION_RE = re.compile(r"\bthe (?:region|area|province|enclave|governorate)\b", re.IGNORECASE)
-RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative)\b", re.IGNORECASE)
+RUNNING_RE = re.compile(r"\b(?:so far|to date|in total|overall toll|cumulative|since the (?:fighting|war|conflict|"
+                        r"offensive|clashes|violence|insurgency|crisis|siege) (?:began|started|erupted|broke out))\b",
+                        re.IGNORECASE)
 INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in (
     (r"air ?strike|air-strike|warplane|jet|aircraft|bomb|drone|helicopter|aerial", "Explosions/Remote violence",
      "Air/drone strike"),
@@ -29,11 +31,32 @@ INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in
      "Remote explosive/landmine/IED"),
 ))
 YEAR_RE = re.compile(r"\d{4}")
+# Running totals (ANNOTATION.md, Scope) count deaths or displaced people over a period.
+TALLY_ACTIONS = frozenset({"kill", "displace"})
+TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
+# "bringing the toll to 74", "the toll stood at 60", "the toll rose to 33": a toll as it stands
+TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
+WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
+TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
 def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
-    """The date expression inside the anchor's own clause; conjuncts and participles inherit."""
+    """The date expression inside the anchor's own clause; conjuncts and participles inherit, and
+    the first of two coordinated verbs takes the date the second ends on ("killed 12 and displaced
+    3,000 on Monday")."""
+    found = _own_or_inherited_date(anchor, dates, sent_offset)
+    if found is None:
+        for conj in (c for c in anchor.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+            chars = {t.idx - sent_offset for t in clause_tokens(conj)}
+            found = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
+            if found:
+                break
+    return found
+
+
+def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
     tok = anchor
     for _ in range(4):
         chars = {t.idx - sent_offset for t in clause_tokens(tok)}
@@ -41,32 +64,94 @@ def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
             if ref.start in chars or any(ref.start <= c < ref.end for c in chars):
                 return ref
         marked = any(c.dep_ == "mark" for c in tok.children)
-        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
+        if tok.dep_ in ("conj", "xcomp", "relcl") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
             tok = tok.head
             continue
         break
     return None
 
 
+def _wounded(fig: Figure, sent: Span, base: int, trigger: Token) -> bool:
+    """True when the figure counts the wounded: "wounding 12 civilians", "12 people were wounded",
+    "five wounded soldiers" (not "killed five soldiers and wounded five others")."""
+    toks = [t for t in sent if fig.start <= t.idx - base < fig.end]
+    if not toks:
+        return False
+    noun = toks[-1]
+    if any(t.lemma_.lower() in WOUND for t in toks if t.i != trigger.i):
+        return True
+    if noun.head.i != trigger.i and noun.head.lemma_.lower() in WOUND:
+        return True
+    after = sent.doc[noun.i + 1] if noun.i + 1 < sent.end else None
+    if after is not None and after.i != trigger.i and (after.lemma_.lower() in WOUND or after.lower_ in WOUND):
+        return True
+    before = [sent.doc[i] for i in range(max(sent.start, toks[0].i - 3), toks[0].i)]
+    return any(t.lemma_.lower() in WOUND and t.i != trigger.i for t in before)
+
+
+def _in_other_clause(fig: Figure, sent: Span, base: int, trigger: Token) -> bool:
+    """True when the figure sits in a clause of its own under the trigger's arguments ("the attack,
+    in which 300 fighters took part, killed 9"): troop numbers, populations and the like."""
+    toks = [t for t in sent if fig.start <= t.idx - base < fig.end]
+    tok = toks[-1] if toks else None
+    for _ in range(12):
+        if tok is None or tok.i == trigger.i or tok.head is tok:
+            return False
+        if tok.dep_ in ("relcl", "acl", "advcl", "ccomp") and tok.pos_ in ("VERB", "AUX"):
+            return trigger.i not in {t.i for t in tok.subtree}
+        tok = tok.head
+    return False
+
+
+def _sum_listed(first: Figure, figures: list[Figure], text: str) -> Figure:
+    """"seven Turkish soldiers and a civilian contractor": one toll of eight."""
+    total, end, nouns = first.value, first.end, first.noun
+    for fig in figures:
+        if fig.start >= end and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", text[end:fig.start]):
+            total += fig.value
+            end = fig.end
+        elif fig.start >= end:
+            break
+    if total == first.value:
+        return first
+    return Figure(total, total + first.high - first.value, first.qualifier, nouns, first.start, end)
+
+
+def _tally_figure(trigger: Token, sent: Span, text: str) -> Figure | None:
+    """The number a toll is put at or brought to ("bringing the toll ... to at least 74")."""
+    start = trigger.idx - sent.start_char + len(trigger.text)
+    m = TALLY_FIGURE_RE.match(text[start:])
+    if not m:
+        return None
+    rest = start + m.end()
+    for fig in [*find_figures(text[rest:]), *find_bare_numbers(text[rest:])]:
+        if fig.start == 0:
+            return Figure(fig.value, fig.high, fig.qualifier, fig.noun, rest + fig.start, rest + fig.end)
+    return None
+
+
 def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str) -> Figure | None:
     """(value, high, qualifier, victims noun, char span) of the death toll in this clause."""
+    if trigger.lemma_.lower() in TALLY_NOUNS:
+        counted = [g for c in trigger.children if c.lower_ == "of" for g in c.children]
+        if any(g.lemma_.lower() in WOUND or g.lower_ in WOUND for g in counted):
+            return None  # "put the number of wounded at 16"
+        return _tally_figure(trigger, sent, text)
     base = sent.start_char
     chars = {t.idx - base for t in tokens}
-    wounded = {t.idx - base for t in sent if t.lemma_.lower() in ("wound", "injure", "hurt", "injury")
-               and t.i != trigger.i}
-    for fig in find_figures(text):
+    figures = find_figures(text)
+    for i, fig in enumerate(figures):
         if fig.start not in chars and fig.end - 1 - len(fig.noun or "") + 1 not in chars:
             continue
-        if any(fig.start < w < fig.end + 25 or (fig.start - 12 < w < fig.start) for w in wounded):
+        if _wounded(fig, sent, base, trigger) or _in_other_clause(fig, sent, base, trigger):
             continue
-        return fig
+        return _sum_listed(fig, [f for f in figures[i + 1:] if not _wounded(f, sent, base, trigger)], text)
     for fig in find_bare_numbers(text):
         tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
                                                                          + len(t.text))), None)
         if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
             return fig
     return None
-
 
 
 def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -> tuple[str | None, str | None]:
@@ -83,6 +168,19 @@ def _types(row: Trigger, action: str, sent_text: str, actor1, actor2, victims) -
     return row.event_type, row.sub_event_type
 
 
+def _country(name: str | None, ref: roles.ActorRef | None) -> str | None:
+    """ISO3 of an actor: the table's, else what the text gave an actor no table knows."""
+    if name is None:
+        return None
+    return roles.actor_country_of(name) or (ref.country if ref is not None and ref.canonical == name else None)
+
+
+def _kind(name: str | None, ref: roles.ActorRef | None) -> str | None:
+    if name is None:
+        return None
+    return roles.actor_kind(name) or (ref.kind if ref is not None and ref.canonical == name else None)
+
+
 def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nominal: bool, action: str,
                      actor1: roles.ActorRef | None, actor2: roles.ActorRef | None, tokens: list[Token],
                      fig: Figure | None, dates: list[DateRef], places: list, reporter: str | None,
@@ -94,49 +192,62 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         actor2 = roles.actor_in_tokens([t for t in tokens if t.dep_ != "nsubj"
                                         and (actor1 is None or not actor1.start <= t.i < actor1.end)],
                                        doc, ctx.main_country)
+    if actor2 is None and action in ("capture", "encircle") and actor1 is not None and \
+            actor1.kind in ("armed group", "militia") and roles.main_country_military(ctx.main_country):
+        # A group that takes or surrounds a place in the country takes it from the state's forces
+        military = roles.main_country_military(ctx.main_country)
+        actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
     a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
-    if a1 is not None and a1 == a2:
-        a2 = None
+    if a1 is not None and (a1 == a2 or roles.same_state(a1, a2)):
+        a2 = None  # an actor is never on both sides of its own act
     if roles.is_reporter(a1):
         return []
     if roles.is_reporter(a2):
         a2 = None
-    if a1 is None and action in VERBAL:
-        return []  # a statement needs someone who made it
+    if a1 is None and action in VERBAL and action != "ceasefire":
+        return []  # a statement needs someone who made it; a truce that took effect is a fact
     ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
     deadline = None
     if ref is not None and ref.kind == "deadline":
         deadline = ref.date if action in ("ultimatum", "threaten") else None
         ref = None
-    if ref is not None and (ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
+    tally = action in TALLY_ACTIONS and (fig is not None or action == "displace")
+    if ref is not None and ref.kind != "since" and (
+            ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
-    running = ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text) and fig)
-    if running:
-        event_date, precision, period_start = ctx.published, "month", ref.date if ref else None
+    if ref is not None and ref.kind == "since" and not tally and ref.date < ctx.published - dt.timedelta(
+            days=BACKGROUND_DAYS):
+        ref = None  # "the worst fighting since 2011": no date of this act
+    running = tally and (ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text))
+                         or (tok.lemma_.lower() in TALLY_NOUNS and anchor.lemma_.lower() in TALLY_VERBS))
+    if ref is not None and ref.kind == "since":  # reported as of the article's date
+        event_date, precision, period_start = ctx.published, "month", ref.date if running else None
+    elif running:
+        event_date, precision, period_start = ctx.published, "month", None
     elif ref is not None:
         event_date, precision, period_start = ref.date, ref.precision, None
     else:
         event_date, precision, period_start = ctx.published, "week", None
-    place = pick_place(places, tokens, verbal, {tok.i, anchor.i})
-    own_place = place is not None
-    if place is None and action in VIOLENT:
-        place = pick_place(places, list(sent), False)
-        own_place = place is not None
-        if place is None and ctx.main_place and (REGION_RE.search(ctx.sent_text) or action in VIOLENT):
-            place = (ctx.main_text, ctx.main_place)
-    location, geo = place if place else (None, {})
+    violent = action in VIOLENT
+    found = pick_places(places, tokens, verbal, {tok.i, anchor.i}, objects=violent)
+    own_place = bool(found)
+    if not found and violent:
+        found = pick_places(places, list(sent), False)[:1]
+        own_place = bool(found)
+    if not found and ctx.main_place and (violent or REGION_RE.search(ctx.sent_text)):
+        found = [(ctx.main_text, ctx.main_place)]
+    if len(found) > 1 and action == "kill" and fig is not None:
+        found = found[:1]  # one toll over several places is not split between them
     victims = victims_of(fig.noun) if fig else None
     etype, sub = _types(row, action, ctx.sent_text, actor1, actor2, victims)
     confidence = 0.45 + 0.2 * (a1 is not None) + 0.1 * (ref is not None) + 0.1 * (not nominal) \
         + 0.1 * (tok.dep_ == "ROOT") - 0.15 * (anchor.dep_ == "advcl" and any(c.dep_ == "mark" for c in anchor.children))
-    return [{
+    base = {
         "event_date": event_date.isoformat(), "date_precision": precision, "action": action,
         "cameo_code": row.cameo_code, "goldstein": row.goldstein, "event_type": etype, "sub_event_type": sub,
-        "actor1": a1, "actor1_country": roles.actor_country_of(a1), "actor2": a2,
-        "actor2_country": roles.actor_country_of(a2), "country": geo.get("country"), "admin1": geo.get("admin1"),
-        "location": location, "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
-        "geo_precision": geo.get("geo_precision"),
+        "actor1": a1, "actor1_country": _country(a1, actor1), "actor2": a2,
+        "actor2_country": _country(a2, actor2), "_actor1_kind": _kind(a1, actor1), "_actor2_kind": _kind(a2, actor2),
         "fatalities": fig.value if fig and action == "kill" else None,
         "fatalities_high": fig.high if fig and action == "kill" else None,
         "fatalities_qualifier": fig.qualifier if fig and action == "kill" else None,
@@ -146,6 +257,10 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "origin": "extracted", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
         "deadline": deadline.isoformat() if deadline else None, "is_running_total": running,
         "period_start": period_start.isoformat() if period_start else None,
-        "_explicit_date": ref is not None, "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place, "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
-    }]
+    }
+    # One event per place ("strikes on A, B and C"); no place: one event without.
+    return [{**base, "location": location, "country": geo.get("country"), "admin1": geo.get("admin1"),
+             "latitude": geo.get("latitude"), "longitude": geo.get("longitude"),
+             "geo_precision": geo.get("geo_precision")} for location, geo in (found or [(None, {})])]

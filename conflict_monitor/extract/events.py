@@ -7,16 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from conflict_monitor.extract import roles
-from conflict_monitor.extract.attribution import find_reporter
+from conflict_monitor.extract import groups, roles
+from conflict_monitor.extract.attribution import find_reporter, regex_attribution
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
-from conflict_monitor.extract.event_record import build_event_rows, find_death_figure
+from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
 from conflict_monitor.extract.lexicon import VERBAL, lookup
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.scope import clause_tokens, governing_verb, is_blocked
+from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
 
-VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer"})
+# Verbs that report a toll or an act named by a noun rather than commit it.
+REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
+VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer", "fall"})
 SYMMETRIC = frozenset({"consult", "ceasefire"})
 
 
@@ -38,7 +40,19 @@ class Context:
     url: str | None = None
     article_id: str | None = None
     places_cache: dict = field(default_factory=dict)
+    country_hint: tuple = ()  # the article's countries, most likely first (dateline, places named)
+    places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
     offset: int = 0  # offset of the paragraph being read
+
+
+# Things seized that are not places (ANNOTATION.md: capture is a place taken).
+GOODS = frozenset("vehicle truck tank weapon arm ammunition equipment gun rifle mortar tanker motorcycle drone "
+                  "cache fuel cattle livestock money cash hostage loot supply food aid document".split())
+
+
+def _takes_goods(verb) -> bool:
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return bool(objects) and all(o.lemma_.lower() in GOODS for o in objects)
 
 
 def _warns_of_own_act(verb) -> bool:
@@ -66,16 +80,26 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     stripped = evidence.strip()
     start_char += len(evidence) - len(evidence.lstrip())
     evidence = stripped
-    reporter, speaker_tok = ctx.sent_reporter = find_reporter(sent, text=text)
+    reporter, speaker_tok = find_reporter(sent, text=text)
+    reporter = groups.own_reporter(reporter, text, doc)
+    speaker_toks = list(speaker_tok.subtree) if speaker_tok is not None else []
+    if speaker_tok is not None and offset + speaker_tok.idx < ctx.dateline_end:
+        # "DAKAR, May 15 (Reuters) - JNIM ... said": the parse took the dateline for the subject
+        speaker_toks = [t for t in speaker_toks if offset + t.idx >= ctx.dateline_end]
+        ref = roles.actor_in_tokens(speaker_toks, doc, ctx.main_country)
+        reporter = regex_attribution(text) or (ref.canonical if ref else None)
+    ctx.sent_reporter = (reporter, speaker_tok)
     ctx.sent_speaker = None
     if speaker_tok is not None and speaker_tok.lower_ not in roles.PRONOUNS:
-        ref = roles.actor_in_tokens(list(speaker_tok.subtree), doc, ctx.main_country)
+        ref = roles.actor_in_tokens(speaker_toks, doc, ctx.main_country)
         if ref and not roles.is_reporter(ref.canonical):
             ctx.speaker = ctx.sent_speaker = ref.canonical
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
     dates = find_dates(text, ctx.published)
-    places = place_spans(sent, ctx, offset)
+    places = ctx.places_by_sent.get((offset, sent.start))
+    if places is None:
+        places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}
@@ -88,6 +112,10 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue
         if row.action in VERBAL and tok.dep_ in ("acl", "amod", "relcl") and not nominal:
             continue  # "troops, backed by Russian air power": a description
+        if any(a.lemma_.lower() in TALLY_NOUNS for a in list(tok.ancestors)[:3]):
+            continue  # "the number of troops killed by Turkish fire": the tally's own words
+        if row.action == "capture" and _takes_goods(tok):
+            continue  # "seized 12 vehicles and four tanks": loot, not a place taken
         if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
         if nominal and anchor.i in verb_idx and anchor is not tok:
@@ -108,8 +136,14 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action == "kill" or any(load.lemma_ == "killing" for load in own_absorbed)) else None
         if action == "attack" and fig is not None and fig.noun is not None and tok.lemma_.lower() in ("kill",):
             action = "kill"
+        if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
+            continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
+        if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
+            # "the broadcaster reports a death toll of 43": who reports a toll did not kill
+            actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],
+                                             doc, ctx.main_country)]
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
             actor2, actors1 = actors1[0] or actor2, [None]  # "Turkey lost 59 soldiers": Turkey is the victim
@@ -117,7 +151,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
             subj, _ = roles.subject_token(anchor)
-            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.DEMONYMS]
+            others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.demonyms()]
             for t in others:
                 ref = roles.actor_in_tokens([t], doc, ctx.main_country)
                 if ref and ref.canonical != actors1[0].canonical:

@@ -68,6 +68,8 @@ def lookup(token) -> Trigger | None:
     rows = (*lex.get(lemma, ()), *(lex.get(text, ()) if text != lemma else ()))
     is_verb = token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
     around = {c.lemma_.lower() for c in token.children} | {token.head.lemma_.lower()}
+    if token.dep_ == "pobj":  # "agreed to a truce": the verb the preposition hangs on
+        around.add(token.head.head.lemma_.lower())
     for row in rows:
         if row.pos == "VERB" and not is_verb or row.pos == "NOUN" and is_verb:
             continue

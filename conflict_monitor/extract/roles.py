@@ -10,13 +10,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from conflict_monitor.model.actors import load_actors
+from conflict_monitor.extract import groups
 from conflict_monitor.extract.lexicon import VIOLENT
+from conflict_monitor.model.actors import all_actors
 
-DEMONYMS = {"syrian": "SYR", "turkish": "TUR", "russian": "RUS", "ukrainian": "UKR", "israeli": "ISR",
-            "sudanese": "SDN", "iranian": "IRN", "american": "USA", "palestinian": "PSE", "lebanese": "LBN",
-            "iraqi": "IRQ", "saudi": "SAU", "yemeni": "YEM", "congolese": "COD", "french": "FRA", "british": "GBR"}
-GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta".split())
+GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
 REPORTER_KINDS = frozenset({"monitor", "news agency"})
 
@@ -34,15 +32,26 @@ class ActorRef:
 
 
 @functools.lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Lower-case one-word demonym -> ISO3 ("malian" -> MLI), from the all-states table."""
+    from conflict_monitor.model.states import load_states  # noqa: PLC0415
+
+    return {d.lower(): s.iso3 for s in load_states() for d in s.demonyms if " " not in d}
+
+
+@functools.lru_cache(maxsize=1)
 def _actors_by_name() -> dict[str, tuple[str | None, str]]:
-    return {a.canonical: (a.country, a.kind) for a in load_actors()}
+    out: dict[str, tuple[str | None, str]] = {}
+    for a in all_actors():
+        out.setdefault(a.canonical, (a.country, a.kind))
+    return out
 
 
 @functools.lru_cache(maxsize=1)
 def _by_country() -> dict[tuple[str, str], str]:
     """(ISO3, 'state'|'military') -> canonical actor; the first row of the table wins."""
     out: dict[tuple[str, str], str] = {}
-    for actor in load_actors():
+    for actor in all_actors():
         if actor.country and actor.kind in ("state", "military"):
             out.setdefault((actor.country, actor.kind), actor.canonical)
     return out
@@ -71,6 +80,32 @@ def counterpart(canonical: str | None, action: str) -> str | None:
     return _by_country().get((country, want), canonical) if want != kind else canonical
 
 
+def article_kind(doc, name: str) -> str:
+    """The kind the article's text gave a group (armed group unless it said otherwise)."""
+    kind = groups.article_state(doc)["names"].get(name)
+    if kind is None:
+        words = [w.lower() for w in name.replace("-", " ").split()]
+        kind = next((groups.GROUP_WORDS[w] for w in reversed(words) if w in groups.GROUP_WORDS), "armed group")
+    return kind
+
+
+def _in_apposition(tok) -> bool:
+    """"Its leader, former police officer X": a word inside an apposition describes, it does not act."""
+    for _ in range(3):
+        if tok.dep_ in ("appos", "acl", "relcl"):
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def same_state(a: str | None, b: str | None) -> bool:
+    """True for a state and its own forces ("Somalia", "Somali forces")."""
+    ka, kb = _actors_by_name().get(a or ""), _actors_by_name().get(b or "")
+    return bool(ka and kb and ka[0] and ka[0] == kb[0] and {ka[1], kb[1]} <= {"state", "military"})
+
+
 def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
@@ -85,6 +120,10 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
     if head is not None:  # the name that heads the phrase beats a possessive ("Sudan's army")
         ents.sort(key=lambda e: not e.start <= head.i < e.end)
     for ent in ents:
+        full = groups.defined_here(ent)
+        if full is not None:  # the article's own "Arakan Army (AA)" beats the table's AA
+            kind = article_kind(doc, full)
+            return ActorRef(full, main_country, kind, ent.start, ent.end)
         if True:
             country, kind = _actors_by_name().get(ent.ent_id_, (None, "?"))
             alias = ent.text.lower()
@@ -97,28 +136,61 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
                 canonical = main_country_military(main_country)
                 country = actor_country_of(canonical)
             return ActorRef(canonical, country, kind, ent.start, ent.end, generic)
+    loyal = groups.loyal_to(tokens, doc)
+    if loyal:
+        ref = actor_in_tokens(loyal, doc, main_country)
+        if ref is not None:
+            return ref
+    found = groups.group_in_tokens(tokens, doc)
+    if found is not None:
+        name, kind, start, end = found
+        return ActorRef(name, main_country, kind, start, end)
     for t in tokens:
-        country = DEMONYMS.get(t.lower_)
+        country = demonyms().get(t.lower_)
+        if country and t.dep_ in ("amod", "compound") and (t.head.pos_ == "PROPN" or
+                                                          t.head.lemma_.lower() in PLACE_NOUNS):
+            continue  # part of a name ("Dominican Republic"), or a place ("the Somali capital")
         if country and t.dep_ in ("amod", "compound", "nsubj", "poss"):
             canonical = _by_country().get((country, "state")) or _by_country().get((country, "military"))
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
-        if t.lemma_.lower() in GENERIC_MILITARY and main_country and t.pos_ in ("NOUN", "ADJ", "PROPN"):
+        if (t.lemma_.lower() in GENERIC_MILITARY or t.lower_ == "troops") and main_country \
+                and t.pos_ in ("NOUN", "ADJ", "PROPN") \
+                and not _in_apposition(t):
             canonical = main_country_military(main_country)
             if canonical:
                 return ActorRef(canonical, main_country, "military", t.i, t.i + 1, True)
+    found = groups.coreferent_group(tokens, doc)
+    if found is not None:
+        name, kind, start, end = found
+        country = actor_country_of(name) or main_country
+        return ActorRef(name, country, actor_kind(name) or kind, start, end, True)
     return None
 
 
+PLACE_NOUNS = frozenset("border frontier region province state district town city village area capital territory "
+                        "coast side north south east west centre center part".split())
 LOC_PREPS = frozenset("in near at inside outside around across into from towards toward".split())
 
 
 def _is_venue(ent) -> bool:
-    """"in Ankara", "from Damascus": a capital named as a place is not the actor."""
+    """"in Ankara", "from Damascus", "in Mali", "the border with Niger", "Somalia's Shabelle region":
+    a capital or country named as a place is not the actor."""
     root = ent.root
-    return root.dep_ == "pobj" and root.head.lower_ in LOC_PREPS and bool(
-        [s for s in ent.doc.spans.get("places", []) if s.start <= root.i < s.end])
+    if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
+        if root.dep_ in ("compound", "nmod", "amod") and root.head.lemma_.lower() in PLACE_NOUNS:
+            return True  # "the northern Burkina Faso town of Djibo"
+        if root.dep_ == "poss" and (root.head.pos_ == "PROPN" or root.head.lemma_.lower() in PLACE_NOUNS):
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ in ("with", "of", "to") and \
+                root.head.head.lemma_.lower() in PLACE_NOUNS:
+            return True
+    if root.dep_ != "pobj" or root.head.lower_ not in LOC_PREPS:
+        return False
+    if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
+        return True
+    return bool([s for s in ent.doc.spans.get("places", []) if s.start <= root.i < s.end])
 
 
 def modifier_tokens(noun) -> list:
@@ -149,7 +221,7 @@ def subjects(tok) -> list:
     return out
 
 
-def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRef | None":
+def nearest_actor_before(verb, doc, main_country: str | None = None) -> ActorRef | None:
     """Fallback when the parser found no subject: the closest actor named in the few words
     before the verb ("a Russian missile strike on Saturday killed ...")."""
     start = max(verb.sent.start, verb.i - 8)
@@ -158,7 +230,7 @@ def nearest_actor_before(verb, doc, main_country: str | None = None) -> "ActorRe
             break
         ref = actor_in_tokens([doc[i]], doc, main_country)
         if ref is not None and doc[i].dep_ not in ("dobj", "pobj", "attr", "dative", "conj") \
-                and not doc[i].head.dep_ in ("dobj", "pobj"):
+                and doc[i].head.dep_ not in ("dobj", "pobj"):
             return ref
     return None
 

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from conflict_monitor.model.actors import load_actors, resolve_actor
+from conflict_monitor.model.actors import all_actors, resolve_actor
 from conflict_monitor.model.schema import EVENT_FIELDS, SchemaError, validate_event
 from conflict_monitor.store.base import ImportRejected
 
@@ -26,13 +26,17 @@ HEAD_BYTES = 64 * 1024
 
 # --- safe reading ----------------------------------------------------------------------------
 def check_head(head: bytes, name: str) -> None:
-    """Refuse empty, compressed, binary or non-UTF-8 input with a message that says which."""
+    """Refuse empty, compressed, HTML, binary or non-UTF-8 input with a message that says which
+    (judged by the content, whatever the file is called)."""
     if not head.strip():
         raise ImportRejected(f"{name} is empty: there is nothing to import.")
     if head.startswith(b"PK\x03\x04"):
         raise ImportRejected(f"{name} is a zip archive. Unzip it and import the CSV inside.")
     if head.startswith(b"\x1f\x8b"):
         raise ImportRejected(f"{name} is gzip-compressed. Decompress it and import the CSV.")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise ImportRejected(f"{name} is an HTML page, not a CSV or tab-separated export (a "
+                             "download link saved instead of the file?). Articles go on Add articles.")
     if b"\x00" in head:
         line = head[: head.index(b"\x00")].count(b"\n") + 1
         raise ImportRejected(f"{name} is a binary file (a NUL byte on line {line}), "
@@ -226,11 +230,11 @@ _UNKNOWN = re.compile(r"^(Unidentified|Unknown)\b", re.IGNORECASE)
 
 @functools.lru_cache(maxsize=1024)
 def forces_of(iso3: str | None, kind: str = "military") -> tuple[str, str | None] | None:
-    """The canonical actor of a country and kind (actors.csv), e.g. TUR → Turkish forces,
-    (TUR, state) → Turkey."""
+    """The canonical actor of a country and kind (actors.csv, else states.csv), e.g. TUR → Turkish
+    forces, (TUR, state) → Turkey, MLI → Malian forces."""
     if not iso3:
         return None
-    for actor in load_actors():
+    for actor in all_actors():  # curated first, then every state and its forces
         if actor.country == iso3 and actor.kind == kind:
             return actor.canonical, actor.country
     return None

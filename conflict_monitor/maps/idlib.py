@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -96,10 +97,12 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
 
 def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame,
                     as_of: dt.date, *, tiles: str = "none", colour_by: str = "action",
-                    admin1: gpd.GeoDataFrame | None = None, detail_limit: int = DETAIL_LIMIT
-                    ) -> folium.Map:
+                    admin1: gpd.GeoDataFrame | None = None, detail_limit: int = DETAIL_LIMIT,
+                    extra_layers: Sequence[folium.Element] = ()) -> folium.Map:
     """The whole map. `posts` come from compute_site_status_as_of; `events` are those to show.
-    tiles="none" starts on a plain background (offline), "osm" on OpenStreetMap tiles."""
+    tiles="none" starts on a plain background (offline), "osm" on OpenStreetMap tiles.
+    `extra_layers` (e.g. territorial control and its legend) go above the events and below
+    the posts."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_start=9,
                    location=[35.8, 36.6])
     m.options.update(max_zoom=18, min_zoom=4)  # markercluster needs maxZoom; no tile layer sets it
@@ -113,6 +116,8 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     build_boundaries_layer(admin1).add_to(m)
     layer = build_events_layer(events, colour_by, detail_limit)
     layer.add_to(m)
+    for extra in extra_layers:
+        extra.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
     MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # hover the layers icon to switch

@@ -25,6 +25,16 @@ CONFIDENCE_TEXT = {"HIGH": "surveyed or published coordinate", "MEDIUM": "placed
                    "could be several km off (dashed circle)"}
 
 
+_BASIS_RE = re.compile(r"Coordinate basis:\s*(.+?\))", re.IGNORECASE)
+
+
+def compute_coord_basis(notes: str | None) -> str:
+    """The basis of a post's position as its notes state it ('named village (MEDIUM)',
+    'published satellite-derived point (MEDIUM-HIGH, ~0.5 km)'); empty when the notes say none."""
+    match = _BASIS_RE.search(notes or "")
+    return match.group(1).strip() if match else ""
+
+
 def _fmt_date(value: Any) -> str:
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return "unknown"
@@ -51,7 +61,8 @@ def make_post_popup_html(post: dict[str, Any], history: list[dict[str, Any]], as
         f"<small>Also: {escape_html(post.get('alt_names') or '—')}</small><br>"
         f"Established: {escape_html(_fmt_date(post.get('established')))}<br>"
         f"Position: <b>{escape_html(conf)}</b> confidence ({escape_html(CONFIDENCE_TEXT.get(conf, ''))})"
-        f"{approx}<br>Status history:<ul style='margin:2px 0 4px 16px;padding:0'>{rows}</ul>"
+        f"{approx}<br>Coordinate basis: {escape_html(compute_coord_basis(post.get('notes')) or 'not stated')}"
+        f"<br>Status history:<ul style='margin:2px 0 4px 16px;padding:0'>{rows}</ul>"
         + ("" if per_status else f"<small>Sources: {make_source_links(next(iter(sources), ''))}</small>")
         + "</div>")
 

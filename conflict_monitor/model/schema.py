@@ -103,6 +103,12 @@ ARTICLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("ingested_at", "TIMESTAMP", "when it entered the store (UTC)"),
 )
 
+ACTOR_ALIAS_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("alias", "VARCHAR", "an actor name as the extractor gave it"),
+    ("canonical", "VARCHAR", "the known actor the user mapped it to"),
+    ("created_at", "TIMESTAMP", "when the user chose it (UTC)"),
+)
+
 SITE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("site_id", "VARCHAR", "slug of the name"),
     ("name", "VARCHAR", "name"),

@@ -134,6 +134,14 @@ class EventStore(abc.ABC):
         """Sorted distinct non-null values of an event column (for filter widgets)."""
 
     @abc.abstractmethod
+    def save_actor_alias(self, alias: str, canonical: str) -> None:
+        """Remember that the extracted name `alias` stands for the known actor `canonical`."""
+
+    @abc.abstractmethod
+    def load_actor_aliases(self) -> dict[str, str]:
+        """Every remembered alias -> its canonical actor."""
+
+    @abc.abstractmethod
     def list_actors(self) -> list[str]:
         """Sorted distinct actors over actor1 and actor2."""
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.schema import (
+    ACTOR_ALIAS_COLUMNS,
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
     EVENT_FIELDS,
@@ -131,6 +132,7 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
             ddl("articles", ARTICLE_COLUMNS, "id"),
             ddl("sites", SITE_COLUMNS, "site_id"),
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
+            ddl("actor_aliases", ACTOR_ALIAS_COLUMNS, "alias"),
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)",
             "INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING",
             *FEED_SCHEMA,
@@ -251,6 +253,19 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
 
         self._write(write)
         return len(sites)
+
+    def save_actor_alias(self, alias: str, canonical: str) -> None:
+        alias, canonical = alias.strip(), canonical.strip()
+        if not alias or not canonical or alias == canonical:
+            raise ValueError("An alias needs a name and a different known actor to stand for.")
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self._transaction() as con:
+            self._execute(con, _upsert_sql("actor_aliases", ACTOR_ALIAS_COLUMNS, ("alias",)),
+                          [alias, canonical, now])
+
+    def load_actor_aliases(self) -> dict[str, str]:
+        with self._connect() as con:
+            return dict(self._fetch(con, "SELECT alias, canonical FROM actor_aliases ORDER BY alias"))
 
     def delete_events(self, origin: str, article_id: str | None = None) -> int:
         where, params = "origin = ?", [origin]

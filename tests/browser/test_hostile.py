@@ -70,7 +70,7 @@ def test_hostile_text_is_shown_inert(hostile_app, browser, path):
         for i in range(25):  # open popups: posts and the hostile events
             if i >= markers.count():  # a click on a cluster redraws the markers: count again
                 break
-            markers.nth(i).click(force=True, timeout=5000)
+            markers.nth(i).dispatch_event("click")  # a marker mid-animation is "not visible" to click()
     if path == "/timeline":
         chart = page.locator("[data-testid=stPlotlyChart]").first
         chart.wait_for(timeout=60000)

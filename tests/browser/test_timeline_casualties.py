@@ -27,7 +27,8 @@ def test_timeline_draws_plotly_charts(app_url, page):
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
     charts = page.locator(".js-plotly-plot")
-    assert charts.count() == 3
+    assert charts.count() == 4  # escalation, incidents, actor pairs, control changes (issue 15)
+    assert "Control changes" in charts.nth(3).text_content()
     escalation = charts.nth(0)
     assert escalation.locator(".barlayer .point").count() > 10  # weekly bars of the index
     legend = escalation.locator(".legend").text_content()  # SVG: text_content, not inner_text

@@ -93,3 +93,10 @@ def test_every_command_line_write_is_audited(store, capsys):
     assert by_action.loc["import", "target"].endswith("acled_sample.csv")
     assert f"{by_action.loc['import', 'row_count']} events added" in out
     assert by_action.loc["link", "target"] == "2020-02-01 to end"
+
+
+def test_init_db_rebuild_is_audited(store, capsys):
+    assert main(["init-db", "--rebuild"]) == 0
+    trail = _trail(store)
+    assert list(trail["action"]) == ["rebuild"] and list(trail["who"]) == ["opsuser (command line)"]
+    assert "old file kept as" in trail["detail"][0]

@@ -12,15 +12,17 @@ from conflict_monitor.extract.evaluate import evaluate_dirs, format_table, is_ma
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "data" / "seeds"
 ARTICLES = REPO / "tests" / "articles"
-# Measured before tuning on these articles: 0.506. After general rules: 0.855. The threshold
-# leaves a margin for model noise without hiding a real regression.
-ARTICLES_F1_THRESHOLD = 0.80
+# Measured before tuning on these articles: 0.506. After general rules: 0.855, measured again on
+# 29 Nov 2026 before issue 12's open-vocabulary work: this set must not drop below it (issue 12, CI
+# gates). The pipeline is deterministic (same model, same rules), so no margin is needed.
+ARTICLES_F1_THRESHOLD = 0.855
+SEED_F1_THRESHOLD = 0.95  # issue 12: the source article stays >= 0.95
 
 
 def test_seed_article_f1_and_every_fatality_figure_with_its_source():
     scores, total = evaluate_dirs(SEEDS, SEEDS)
     print("\n" + format_table(scores, total))
-    assert total.f1 >= 0.9
+    assert total.f1 >= SEED_F1_THRESHOLD
     assert total.fig_gold > 0 and total.fig_with_source == total.fig_gold
 
 

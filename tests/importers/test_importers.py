@@ -130,6 +130,12 @@ def test_malformed_file_changes_nothing(store, name, words):
     assert store.data_version() == version
 
 
+def test_an_html_page_named_csv_is_refused_by_its_content(store):
+    page = io.BytesIO(b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>Your download</body></html>\n")
+    with pytest.raises(ImportRejected, match="is an HTML page, not a CSV"):
+        import_file(store, page)
+
+
 def test_unrecognised_header_names_what_was_found(store):
     data = io.BytesIO(b"name,when,where\nx,2020-01-01,y\n")
     with pytest.raises(ImportRejected, match="not a recognised export.*name, when, where"):

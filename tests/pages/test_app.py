@@ -84,6 +84,15 @@ def test_corrupt_store_offers_a_rebuild(store_path):
     assert "broken" in trail["detail"][0] and trail["row_count"][0] == store.count_events()
 
 
+def test_read_only_mode_offers_no_rebuild(store_path, monkeypatch):
+    monkeypatch.setenv("CONFLICT_MONITOR_READ_ONLY", "1")
+    store_path.write_bytes(b"\x00garbage" * 500)
+    at = _run()
+    assert not at.exception
+    assert "cannot be used" in at.error[0].value
+    assert not at.button and "Ask an editor or admin" in at.info[0].value
+
+
 def test_bad_config_explains_itself(monkeypatch):
     monkeypatch.setenv("CONFLICT_MONITOR_DB", "ftp://example.org/db")
     at = _run()

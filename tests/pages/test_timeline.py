@@ -45,7 +45,8 @@ def test_timeline_draws_index_events_and_pairs(store_path):
     at = _run()  # the shipped data: the AFP article's ultimatum runs to the end of February 2020
     assert not at.exception
     assert at.title[0].value == "Timeline"
-    escalation, events, pairs = _figures(at)
+    escalation, events, pairs, control = _figures(at)  # control: the strip of issue 15
+    assert any(t["name"] == "Syrian government gained" for t in control["data"])
     bars = escalation["data"][0]
     # the peak of the index is in February 2020 (the weeks of the Idlib escalation)
     ys = _values(bars["y"])

@@ -1,0 +1,229 @@
+"""Who holds each place on any day, from claims (see reference.CLAIM_COLUMNS).
+
+Per place, 'taken' claims for one side within CLAIM_WINDOW_DAYS of each other are one change of
+hands, effective from the earliest report. The place is **contested** on the days where the
+sources disagree: reports of one change on different days (contested until the last of them),
+an unconfirmed 'claimed' change (contested on its days, the holder stays), a 'disputed' report
+that the losing side still holds or fights on, and changes to different sides within the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# Reports of one change of hands spread over up to three days: the monitor reports first and
+# the army announces the next day (Khan Shaykhun 21/22 Aug 2019, Saraqib 5/6 Feb 2020), or
+# an entry and the declared full control follow a day or two apart (Maarat al-Numan 28/29 Jan 2020).
+CLAIM_WINDOW_DAYS = 3
+RECENT_DAYS = 7  # "changed hands recently": within the seven days up to and including the day
+
+
+@dataclass
+class _Change:
+    side: str
+    first: dt.date
+    last: dt.date
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    confirmed: bool = False
+    from_side: str | None = None
+
+
+@dataclass
+class Period:
+    """One stretch of a place's history: [start, end) held by `side`, or contested."""
+
+    start: dt.date | None
+    end: dt.date | None
+    status: str  # 'held' | 'contested' | 'unknown'
+    side: str | None
+    sides: tuple[str, ...]
+    changed_on: dt.date | None
+    claims: list[dict[str, Any]]
+
+
+def _group_changes(claims: list[dict[str, Any]]) -> list[_Change]:
+    changes: list[_Change] = []
+    for claim in claims:
+        if claim["claim"] == "disputed":
+            continue
+        same = [c for c in changes if c.side == claim["side"]
+                and (claim["date"] - c.first).days <= CLAIM_WINDOW_DAYS]
+        change = same[-1] if same else None
+        if change is None:
+            change = _Change(claim["side"], claim["date"], claim["date"])
+            changes.append(change)
+        change.last = max(change.last, claim["date"])
+        change.claims.append(claim)
+        change.confirmed |= claim["claim"] == "taken"
+        change.from_side = change.from_side or claim.get("from_side")
+    return changes
+
+
+def _holder(changes: list[_Change], initial: str | None, day: dt.date) -> tuple[str | None, _Change | None]:
+    held, by = initial, None
+    for change in changes:
+        if change.confirmed and change.first <= day:
+            held, by = change.side, change
+    return held, by
+
+
+def _contested_spans(changes: list[_Change], disputes: list[dict[str, Any]], initial: str | None
+                     ) -> list[tuple[dt.date, dt.date, set[str], list[dict[str, Any]]]]:
+    """(start, end exclusive, sides, claims) for each stretch the sources disagree on."""
+    spans = []
+    confirmed = [c for c in changes if c.confirmed]
+    for change in changes:
+        before, _ = _holder(changes, initial, change.first - dt.timedelta(days=1))
+        sides = {change.side} | ({before} if before else set())
+        taken_days = [c["date"] for c in change.claims if c["claim"] == "taken"]
+        if not change.confirmed:
+            spans.append((change.first, change.last + dt.timedelta(days=1), sides, change.claims))
+        elif max(taken_days) > change.first:
+            spans.append((change.first, max(taken_days), sides, change.claims))
+    for a, b in itertools.pairwise(confirmed):
+        if a.side != b.side and (b.first - a.first).days <= CLAIM_WINDOW_DAYS:
+            spans.append((a.first, b.first, {a.side, b.side}, a.claims + b.claims))
+    for dispute in disputes:
+        day = dispute["date"]
+        near = [c for c in changes if c.side != dispute["side"] and c.first <= day
+                and (day - c.first).days <= CLAIM_WINDOW_DAYS]
+        if near:
+            spans.append((near[-1].first, day + dt.timedelta(days=1), {near[-1].side, dispute["side"]},
+                          near[-1].claims + [dispute]))
+    return spans
+
+
+def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
+    """A place's history as consecutive periods, from the claims about it."""
+    claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
+    changes = _group_changes(claims)
+    disputes = [c for c in claims if c["claim"] == "disputed"]
+    first_confirmed = next((c for c in changes if c.confirmed), None)
+    initial = first_confirmed.from_side if first_confirmed else (changes[0].from_side if changes else None)
+    spans = _contested_spans(changes, disputes, initial)
+    cuts = sorted({c.first for c in changes if c.confirmed} | {s[0] for s in spans} | {s[1] for s in spans})
+    periods: list[Period] = []
+    bounds: list[dt.date | None] = [None, *cuts]
+    for start, end in zip(bounds, [*cuts, None], strict=True):
+        probe = start or (cuts[0] - dt.timedelta(days=1) if cuts else dt.date.min)
+        held, by = _holder(changes, initial, probe)
+        inside = [s for s in spans if s[0] <= probe < s[1]]
+        if inside:
+            sides = tuple(sorted(set().union(*(s[2] for s in inside))))
+            evidence = [c for s in inside for c in s[3]]
+            period = Period(start, end, "contested", None, sides, by.first if by else None, evidence)
+        else:
+            # Before the first change the holder is the side that change took the place from,
+            # so that change's reports are the evidence.
+            basis = by.claims if by else (first_confirmed.claims if first_confirmed and held else [])
+            period = Period(start, end, "held" if held else "unknown", held, (held,) if held else (),
+                            by.first if by else None, basis)
+        last = periods[-1] if periods else None
+        if last and (last.status, last.side, last.sides, last.changed_on) == (
+                period.status, period.side, period.sides, period.changed_on):
+            last.end = end
+        else:
+            periods.append(period)
+    return periods
+
+
+def compute_place_changes(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The confirmed changes of hands of one place: date, side gained, side lost, claims."""
+    claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
+    changes = [c for c in _group_changes(claims) if c.confirmed]
+    first = changes[0].from_side if changes else None
+    out, held = [], first
+    for change in changes:
+        if change.side != held:
+            out.append({"date": change.first, "gained": change.side, "lost": held, "claims": change.claims})
+        held = change.side
+    return out
+
+
+def _by_place(claims: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims.to_dict("records"):
+        claim["date"] = pd.Timestamp(claim["date"]).date()
+        groups.setdefault(claim["place_id"], []).append(claim)
+    return groups
+
+
+CONTROL_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country", "status", "side",
+                   "sides", "since", "changed_recently", "claims")
+
+
+def compute_control_as_of(claims: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Each place on `as_of`: status ('held', 'contested', 'unknown'), the side holding it, since
+    when (the day it changed hands; None when it is held by the side a later change took it
+    from), whether it changed hands in the RECENT_DAYS up to as_of, and the claims behind it.
+
+    All the claims given count, later ones too: a report on the 22nd that the town fell 'this
+    morning' makes an earlier report of the 21st a disagreement (narrow the claims to see only
+    what was known on a day)."""
+    if not isinstance(as_of, dt.date):
+        raise ValueError(f"as_of must be a date, not {as_of!r}")
+    rows = []
+    for place_claims in _by_place(claims).values():
+        period = next(p for p in compute_place_periods(place_claims)
+                      if (p.start is None or p.start <= as_of) and (p.end is None or as_of < p.end))
+        recent = [c for c in compute_place_changes(place_claims)
+                  if 0 <= (as_of - c["date"]).days < RECENT_DAYS]
+        head = place_claims[-1]
+        rows.append({
+            "place_id": head["place_id"], "place": head["place"], "latitude": head["latitude"],
+            "longitude": head["longitude"], "admin1": head["admin1"], "country": head["country"],
+            "status": period.status, "side": period.side, "sides": " / ".join(period.sides),
+            "since": period.changed_on, "changed_recently": bool(recent), "claims": period.claims})
+    frame = pd.DataFrame(rows, columns=list(CONTROL_COLUMNS))
+    return frame.sort_values("place", key=lambda s: s.str.lower()).reset_index(drop=True)
+
+
+def compute_contested_days(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per place and contested day: the sides in dispute and the claims on each side."""
+    rows = []
+    for place_claims in _by_place(claims).values():
+        for period in compute_place_periods(place_claims):
+            if period.status != "contested":
+                continue
+            day = period.start
+            while period.end is None or day < period.end:
+                rows.append({"place": place_claims[0]["place"], "date": day, "sides": " / ".join(period.sides),
+                             "claims": period.claims})
+                day += dt.timedelta(days=1)
+                if period.end is None:
+                    break
+    return pd.DataFrame(rows, columns=["place", "date", "sides", "claims"])
+
+
+def compute_changes_per_week(claims: pd.DataFrame) -> pd.DataFrame:
+    """Places gained and lost per week (weeks start on Monday) by each side, with the places."""
+    rows = []
+    for place_claims in _by_place(claims).values():
+        for change in compute_place_changes(place_claims):
+            week = change["date"] - dt.timedelta(days=change["date"].weekday())
+            place = place_claims[0]["place"]
+            rows.append({"week": week, "side": change["gained"], "gained": 1, "lost": 0, "place": place})
+            if change["lost"]:
+                rows.append({"week": week, "side": change["lost"], "gained": 0, "lost": 1, "place": place})
+    if not rows:
+        return pd.DataFrame(columns=["week", "side", "gained", "lost", "places_gained", "places_lost"])
+    frame = pd.DataFrame(rows)
+    return (frame.groupby(["week", "side"])
+            .apply(lambda g: pd.Series({
+                "gained": int(g["gained"].sum()), "lost": int(g["lost"].sum()),
+                "places_gained": ", ".join(sorted(g.loc[g["gained"] == 1, "place"])),
+                "places_lost": ", ".join(sorted(g.loc[g["lost"] == 1, "place"]))}), include_groups=False)
+            .reset_index())
+
+
+def compute_place_history(claims: pd.DataFrame, place_id: str) -> pd.DataFrame:
+    """Every claim about one place, oldest first: who took it, when, per which source, evidence."""
+    mine = claims[claims["place_id"] == place_id]
+    cols = ["date", "claim", "side", "from_side", "reported_by", "source", "source_url", "evidence",
+            "origin", "event_id", "date_approx"]
+    return mine.sort_values(["date", "claim"])[cols].reset_index(drop=True)

@@ -1,0 +1,128 @@
+"""Sentence-level coding: several events in one sentence, ceasefires and ultimatums as nouns,
+numbers that are not deaths of the incident, running totals with their start."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conflict_monitor.extract.pipeline import extract_article
+
+DAY = dt.date(2024, 5, 16)  # a Thursday: "on Monday" is 13 May
+
+
+def _events(text: str, action: str | None = None) -> list[dict]:
+    events = extract_article(text, published=DAY).events
+    return [e for e in events if action is None or e["action"] == action]
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("A Russian missile strike on Monday killed three civilians and wounded at least 12.", 3),
+    ("Syrian shelling killed five Turkish soldiers and wounded five others on Monday.", 5),
+    ("Syrian shelling killed seven Turkish soldiers and a civilian contractor on Monday.", 8),
+    ("Troops killed nine terrorists in Borno on Monday.", 9),
+    ("The attack on Monday, in which 300 fighters took part, killed 9 soldiers.", 9),
+    ("Gunmen killed 12 people in the town of 20,000 residents on Monday.", 12),
+    ("A drone strike killed five people 20 km from Goma on Monday.", 5),
+])
+def test_the_death_figure_of_the_incident_not_other_numbers(text, deaths):
+    assert [e["fatalities"] for e in _events(text, "kill")] == [deaths]
+
+
+def test_kill_plus_displace_are_two_events_on_the_shared_date():
+    kill = _events("The strike killed 12 people and displaced 3,000 residents on Monday.", "kill")
+    displace = _events("The strike killed 12 people and displaced 3,000 residents on Monday.", "displace")
+    assert [(e["fatalities"], e["event_date"]) for e in kill] == [(12, "2024-05-13")]
+    assert [e["event_date"] for e in displace] == ["2024-05-13"] and displace[0]["fatalities"] is None
+
+
+def test_attack_plus_capture_are_two_events():
+    events = _events("Russian forces captured the town of Avdiivka on Monday and killed 20 Ukrainian soldiers.")
+    assert {e["action"] for e in events} == {"capture", "kill"}
+
+
+def test_seizing_equipment_is_not_capturing_a_place():
+    assert _events("Syrian rebels seized 12 vehicles and four tanks on Monday.", "capture") == []
+
+
+def test_toll_brought_to_a_number_is_a_running_total_beside_the_incident():
+    text = ("The Syrian Observatory for Human Rights says Turkish drone strikes killed 19 Syrian soldiers on Monday, "
+            "bringing the number of government troops killed by Turkish fire since Thursday to at least 74.")
+    kills = sorted(_events(text, "kill"), key=lambda e: e["fatalities"])
+    assert [(e["fatalities"], e["is_running_total"]) for e in kills] == [(19, False), (74, True)]
+    assert kills[1]["period_start"] == "2024-05-09" and kills[1]["fatalities_qualifier"] == "at_least"
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("Radio Okapi reports a death toll of 43 in Komanda.", 43),
+    ("Security sources had put the toll from the assault at around 60 dead.", 60),
+])
+def test_a_toll_put_at_a_number_is_a_kill(text, deaths):
+    assert [e["fatalities"] for e in _events(text, "kill")] == [deaths]
+
+
+def test_a_toll_without_a_number_is_no_event():
+    assert _events("The police said a full toll would be released later. Sudan's RSF presses on as the toll mounts.",
+                   "kill") == []
+
+
+@pytest.mark.parametrize("text,start", [
+    ("The insurgency has killed more than 40,000 people in northeastern Nigeria since 2009.", "2009-01-01"),
+    ("Troops of the Armed Forces of Nigeria killed 36 terrorists across the country in the last two weeks.",
+     "2024-05-02"),
+])
+def test_period_tallies_are_running_totals_with_their_start(text, start):
+    kill = _events(text, "kill")[0]
+    assert kill["is_running_total"] and kill["period_start"] == start
+    assert (kill["event_date"], kill["date_precision"]) == ("2024-05-16", "month")
+
+
+def test_an_earlier_years_offensive_is_background():
+    kills = _events("About 1,000 troops were killed in the 2019 offensive, and on Monday rebels killed 4 soldiers.",
+                    "kill")
+    assert [e["fatalities"] for e in kills] == [4]
+
+
+@pytest.mark.parametrize("text", [
+    "Russia and Turkey agreed on Monday to a ceasefire in Idlib.",
+    "A truce brokered by Qatar came into force in Gaza on Monday.",
+    "Hamas and Israel agreed a ceasefire on Monday.",
+])
+def test_ceasefires_as_nouns(text):
+    events = _events(text, "ceasefire")
+    assert len(events) == 1 and events[0]["event_date"] == "2024-05-13"
+
+
+def test_a_call_for_a_ceasefire_or_its_collapse_is_not_one():
+    assert _events("The UN called for a ceasefire on Monday. The ceasefire collapsed on Tuesday.", "ceasefire") == []
+
+
+def test_giving_hours_to_comply_is_an_ultimatum():
+    events = _events("Turkey gave Syrian forces 48 hours to withdraw from the town on Monday.", "ultimatum")
+    assert [e["actor1"] for e in events] == ["Turkey"]
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("At least six people were beheaded on Monday.", 6),
+    ("A boy was beaten to death by a crowd on Monday.", 1),
+    ("Seven soldiers fell with honour during the fighting on Monday, the statement added.", 7),
+    ("An air strike on Monday killed a teacher and wounded five people.", 1),
+    ("An Islamic State statement on Monday put the number killed in Nguida at three.", 3),
+])
+def test_other_ways_of_telling_deaths(text, deaths):
+    assert [e["fatalities"] for e in _events(text, "kill")] == [deaths]
+
+
+def test_the_number_of_wounded_is_no_toll():
+    assert _events("Early reports had put the number of wounded at 16.", "kill") == []
+
+
+def test_who_reports_a_toll_did_not_kill():
+    events = _events("Radio Okapi, the UN-backed broadcaster, reports a death toll of 43 on Monday.", "kill")
+    assert [(e["fatalities"], e["actor1"]) for e in events] == [(43, None)]
+
+
+def test_a_toll_as_it_stands_is_a_running_total():
+    kill = _events("Saturday's toll stood at 60.", "kill")[0]
+    assert (kill["fatalities"], kill["is_running_total"]) == (60, True)

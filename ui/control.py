@@ -1,0 +1,120 @@
+"""Territorial control in the app: cached claims under the filter, the map's control layers,
+the clicked place's history, the Timeline's weekly strip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from conflict_monitor.control.export import make_control_geojson, make_control_table
+from conflict_monitor.control.model import (
+    compute_changes_per_week,
+    compute_control_as_of,
+    compute_place_history,
+)
+from conflict_monitor.control.select import (
+    EVENT_COLUMNS,
+    compute_all_claims,
+    compute_control_filter,
+)
+from conflict_monitor.control.sides import list_conflict_sides, load_sides
+from conflict_monitor.figures.common import chart_config
+from conflict_monitor.figures.control import make_control_changes_figure
+from conflict_monitor.geo.admin import load_admin1
+from conflict_monitor.maps.control_layer import (
+    ControlLegend,
+    build_control_area_layer,
+    build_control_layer,
+    compute_control_areas,
+    compute_side_colours,
+    find_clicked_control_place,
+    make_control_legend_html,
+)
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.model.safety import compute_safe_url, escape_markdown
+from ui.loaders import get_store
+from ui.tables import render_table
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_claims(flt: EventFilter, version: str) -> pd.DataFrame:
+    """Every control claim under the filter's dates, countries, origins and sources."""
+    del version  # only a cache key
+    events = get_store().query_events(compute_control_filter(flt), columns=list(EVENT_COLUMNS))
+    return compute_all_claims(events, flt)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_side_colours() -> dict[str, str]:
+    """Side -> colour, in sides.csv order."""
+    return compute_side_colours(list_conflict_sides(load_sides()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_as_of(flt: EventFilter, version: str, as_of: dt.date) -> pd.DataFrame:
+    """Each place's status on the day."""
+    return compute_control_as_of(load_control_claims(flt, version), as_of)
+
+
+def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> list[folium.Element]:
+    """The area and place layers and their legend, for build_idlib_map."""
+    colours = load_side_colours()
+    areas = build_control_area_layer(compute_control_areas(control, load_admin1()), colours)
+    histories = {pid: compute_place_history(claims, pid) for pid in control["place_id"]}
+    places = build_control_layer(control, histories, colours)
+    return [areas, places, ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
+
+
+def make_control_caption(control: pd.DataFrame) -> str:
+    """One line: how many places each side holds, contested, changed hands lately."""
+    if control.empty:
+        return "No control claims under these filters."
+    held = control[control["status"] == "held"]["side"].value_counts()
+    parts = [f"{n} held by {escape_markdown(side)}" for side, n in held.items()]
+    contested = int((control["status"] == "contested").sum())
+    recent = int(control["changed_recently"].sum())
+    return (f"Control of {len(control)} places: " + ", ".join(parts)
+            + (f", {contested} contested" if contested else "")
+            + (f"; {recent} changed hands in the last 7 days" if recent else "")
+            + ". Shaded areas are approximate (Voronoi cells).")
+
+
+def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims: pd.DataFrame,
+                         posts: pd.DataFrame) -> bool:
+    """The clicked place's history (who took it, when, per which source, the evidence);
+    False when the click was not on a place, or was on an observation post (drawn on top:
+    al-Eis, Tal Tuqan and Jabal Shahshabu share their post's point)."""
+    place = find_clicked_control_place(clicked["lat"], clicked["lng"], control, posts)
+    if place is None:
+        return False
+    st.subheader(escape_markdown(place["place"]))
+    state = ("contested: " + place["sides"]) if place["status"] == "contested" else (place["side"] or "holder unknown")
+    st.markdown(f"**{escape_markdown(state)}**" + (f" since {place['since']}" if place.get("since") else ""))
+    history = compute_place_history(claims, place["place_id"])
+    history["source_url"] = [compute_safe_url(str(u or "").split(" | ")[0].strip()) for u in history["source_url"]]
+    render_table(history[["date", "claim", "side", "reported_by", "source_url", "evidence"]],
+        column_config={"date": st.column_config.DateColumn("Date"),
+                       "source_url": st.column_config.LinkColumn("Source")}, key="control_history")
+    return True
+
+
+def render_control_strip(flt: EventFilter, version: str, caption: str) -> None:
+    """The Timeline's weekly strip of places gained and lost by each side."""
+    weekly = compute_changes_per_week(load_control_claims(flt, version))
+    st.subheader("Control changes")
+    st.plotly_chart(make_control_changes_figure(weekly, load_side_colours(), caption), key="tl_control",
+                    config=chart_config("control-changes"))
+    st.caption(escape_markdown(caption) + " Territorial control: places gained and lost per week by each side, from "
+               "capture reports and the sourced reference of control changes (an encirclement is not "
+               "a change; days the sources disagree on are not counted as changes). Hover for the places.")
+
+
+def render_control_download(control: pd.DataFrame, as_of: dt.date) -> None:
+    """Download of each place's status on the day with the claims behind it."""
+    st.download_button("Download control on the date (GeoJSON)", make_control_geojson(make_control_table(control)),
+                       on_click="ignore", file_name=f"control_{as_of}.geojson", mime="application/geo+json",
+                       icon=":material/download:")
