@@ -12,6 +12,7 @@ from conflict_monitor.model.schema import ACTIONS
 from conflict_monitor.monitor.alerts import create_rule
 from conflict_monitor.monitor.delivery import deliver_due
 from conflict_monitor.store.audit import record_audit
+from ui.access import may_write
 from ui.loaders import clear_data_caches, get_data_version, get_store, load_filter_options
 from ui.monitor import get_user_name
 from ui.shell import require_shell
@@ -36,6 +37,12 @@ else:
     shown = alerts.assign(read=alerts["read_at"].notna())
     render_table(shown[["raised_at", "rule", "kind", "title", "detail", "delivery", "read"]],
                  hide_index=True, key="alerts_table")
+if not may_write():
+    # Viewers read the alerts; marking, delivering and the rules (with their webhook addresses,
+    # which may carry tokens) are for editors.
+    st.caption("Editors mark alerts read, retry deliveries and manage the rules.")
+    st.stop()
+if not alerts.empty:
     left, right = st.columns(2)
     if left.button("Mark all read", disabled=not unread, key="alerts_read"):
         store.mark_alerts_read()

@@ -12,7 +12,21 @@ from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
 # Every page's address (its file's stem), signed in or not.
-URL_PATHS = ("overview", "events", "timeline", "casualties", "map", "add_articles", "data", "audit")
+# Every page once: (file, title, icon, who may use it: "all", "write" or "admin").
+PAGE_SPECS: tuple[tuple[str, str, str, str], ...] = (
+    ("pages/overview.py", "Overview", ":material/dashboard:", "all"),
+    ("pages/events.py", "Events", ":material/table_rows:", "all"),
+    ("pages/timeline.py", "Timeline", ":material/timeline:", "all"),
+    ("pages/casualties.py", "Casualties", ":material/personal_injury:", "all"),
+    ("pages/map.py", "Map", ":material/map:", "all"),
+    ("pages/add_articles.py", "Add articles", ":material/post_add:", "write"),
+    ("pages/data.py", "Data", ":material/upload_file:", "write"),
+    ("pages/audit.py", "Audit", ":material/history:", "admin"),
+    ("pages/sources.py", "Sources", ":material/rss_feed:", "write"),
+    ("pages/review.py", "Review", ":material/fact_check:", "write"),
+    ("pages/alerts.py", "Alerts", ":material/notifications:", "all"),
+)
+URL_PATHS = tuple(path.rsplit("/", 1)[-1].removesuffix(".py") for path, *_ in PAGE_SPECS)
 
 
 def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
@@ -31,20 +45,10 @@ def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
             return st.Page(path, title=title, icon=icon, url_path=stem, **kw)
         return st.Page(notice, title=title, icon=icon, url_path=stem, visibility="hidden")
 
-    return [
-        page("pages/overview.py", "Overview", ":material/dashboard:", default=True),
-        page("pages/events.py", "Events", ":material/table_rows:"),
-        page("pages/timeline.py", "Timeline", ":material/timeline:"),
-        page("pages/casualties.py", "Casualties", ":material/personal_injury:"),
-        page("pages/map.py", "Map", ":material/map:"),
-        page("pages/add_articles.py", "Add articles", ":material/post_add:", may_write,
-             render_read_only_notice),
-        page("pages/data.py", "Data", ":material/upload_file:", may_write, render_read_only_notice),
-        page("pages/audit.py", "Audit", ":material/history:", may_administer, render_admin_notice),
-        page("pages/sources.py", "Sources", ":material/rss_feed:", may_write, render_read_only_notice),
-        page("pages/review.py", "Review", ":material/fact_check:", may_write, render_read_only_notice),
-        page("pages/alerts.py", "Alerts", ":material/notifications:"),
-    ]
+    rules = {"all": (True, None), "write": (may_write, render_read_only_notice),
+             "admin": (may_administer, render_admin_notice)}
+    return [page(path, title, icon, *rules[access], **({"default": True} if i == 0 else {}))
+            for i, (path, title, icon, access) in enumerate(PAGE_SPECS)]
 
 
 def make_sign_in_pages(render_login) -> list:

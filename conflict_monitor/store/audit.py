@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.side_tables import ensure_side_table
 
 # What writes are called in the trail (free text is allowed; these keep the page's filter tidy).
 ACTIONS = ("ingest", "import", "review", "feed", "alert", "rebuild", "link", "user")
@@ -25,15 +26,10 @@ AUDIT_COLUMNS = ("recorded_at", "who", "action", "target", "row_count", "detail"
 _DDL = ("CREATE TABLE IF NOT EXISTS audit (id VARCHAR PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, "
         "who VARCHAR NOT NULL, action VARCHAR NOT NULL, target VARCHAR, row_count BIGINT, "
         "detail VARCHAR)")
-_READY = "_audit_table_ready"  # set on the store object once the table is known to exist
 
 
 def _ensure_table(store: Any) -> None:
-    if getattr(store, _READY, False):
-        return
-    with store._connect() as con:
-        store._execute(con, _DDL)
-    setattr(store, _READY, True)
+    ensure_side_table(store, "audit", _DDL)
 
 
 def record_audit(store: EventStore, who: str, action: str, target: str | None, rows: int | None,

@@ -15,11 +15,11 @@ import pandas as pd
 
 from conflict_monitor.access.roles import check_role
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.side_tables import ensure_side_table
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _DDL = ("CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, "
         "password_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)")
-_READY = "_users_table_ready"
 
 
 class UserError(ValueError):
@@ -27,11 +27,7 @@ class UserError(ValueError):
 
 
 def _ensure_table(store: Any) -> None:
-    if getattr(store, _READY, False):
-        return
-    with store._connect() as con:
-        store._execute(con, _DDL)
-    setattr(store, _READY, True)
+    ensure_side_table(store, "users", _DDL)
 
 
 def check_user_name(name: str) -> str:

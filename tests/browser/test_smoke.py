@@ -8,16 +8,16 @@ articles page.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, REPO, serve_app, wait_for_app
+from tests.conftest import CHROMIUM, REPO, serve_app, serve_http, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -66,16 +66,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def article_site():
     """The fixtures folder served on 127.0.0.1 (a free port)."""
-    handler = lambda *a, **kw: _Quiet(*a, directory=str(ARTICLE.parent), **kw)  # noqa: E731
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_http(functools.partial(_Quiet, directory=str(ARTICLE.parent))) as url:
+        yield url
 
 
 def _wait_idle(page) -> None:

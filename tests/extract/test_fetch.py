@@ -4,8 +4,7 @@ goes through fetch.py and the `ingest URL` command into a store of the test's ow
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -14,6 +13,7 @@ from conflict_monitor.extract import fetch
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.pipeline import extract_article
 from conflict_monitor.store.factory import open_store
+from tests.conftest import serve_http
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -81,15 +81,8 @@ def _allow_the_local_server(monkeypatch):
 @pytest.fixture(scope="module")
 def site():
     """Base URL of a page server on 127.0.0.1 (a free port), stopped after the module."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_http(_Handler) as url:
+        yield url
 
 
 def test_fetch_url_reads_the_page_in_its_charset(site):

@@ -8,13 +8,14 @@ import json
 import socketserver
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from conflict_monitor.monitor.alerts import check_rules, compute_rule_params, create_rule
 from conflict_monitor.monitor.delivery import SMTP_ENV, deliver_due
 from conflict_monitor.store.factory import open_store
+from tests.conftest import serve_http
 from tests.store.test_backends import store_location  # noqa: F401 - the fixture
 
 SARAQIB = (35.8625, 36.8042)
@@ -159,11 +160,8 @@ def webhook() -> Iterator[tuple[str, list, list]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received, statuses
-    server.shutdown()
-    server.server_close()
+    with serve_http(Handler) as url:
+        yield f"{url}/hook", received, statuses
 
 
 def test_webhook_and_email_delivery_with_a_failure_retried(store, webhook, smtp_server, monkeypatch):
