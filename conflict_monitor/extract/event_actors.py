@@ -121,3 +121,25 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
     return ref
 
+
+
+BLAME_VERBS = frozenset({"blame", "attribute"})
+ATTACK_NOUNS = frozenset("attack raid assault ambush offensive strike bombing".split())
+
+
+def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:
+    """The side a sentence blames for deaths it tells without a killer: "killed in a raid that
+    officials blamed on X", "gives a toll of 38 and blames X rebels", "an attack by X"."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in BLAME_VERBS and tok.pos_ == "VERB":
+            tokens = [t for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in roles.noun_phrase(c)]
+            tokens += [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "to") for t in c.subtree]
+        elif lemma in ATTACK_NOUNS and tok.pos_ == "NOUN":
+            tokens = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for t in c.subtree]
+        else:
+            continue
+        ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)
+        if ref is not None:
+            return ref
+    return None

@@ -126,3 +126,30 @@ def test_who_reports_a_toll_did_not_kill():
 def test_a_toll_as_it_stands_is_a_running_total():
     kill = _events("Saturday's toll stood at 60.", "kill")[0]
     assert (kill["fatalities"], kill["is_running_total"]) == (60, True)
+
+
+def test_a_toll_after_an_attack_is_that_attackers_act_on_its_day():
+    text = ("Military jets bombed a hospital in Sittwe on Monday, the Arakan Army said. "
+            "It said 17 people were killed and 10 others were wounded.")
+    kills = _events(text, "kill")
+    assert [(e["actor1"], e["fatalities"], e["event_date"]) for e in kills] == [(kills[0]["actor1"], 17, "2024-05-13")]
+    assert kills[0]["actor1"] is not None and kills[0]["actor1"] == _events(text, "attack")[0]["actor1"]
+
+
+def test_an_armed_group_telling_a_toll_claims_the_act():
+    kills = _events("Islamic State said in a statement that four soldiers were killed in Macomia on Monday.", "kill")
+    assert [(e["actor1"], e["fatalities"]) for e in kills] == [("Islamic State", 4)]
+
+
+def test_deaths_without_a_killer_take_no_attacker_from_before():
+    text = "Rebels shelled the town of Saraqib on Monday. Five members of one family died when their house collapsed."
+    assert [e["actor1"] for e in _events(text, "kill")] == [None]
+
+
+@pytest.mark.parametrize("text", [
+    "At least 12 people were killed in a night raid on Oicha on Monday that officials blamed on the Allied "
+    "Democratic Forces.",
+    "A local NGO gave a toll of 12 dead in Oicha on Monday and blamed the Allied Democratic Forces.",
+])
+def test_deaths_blamed_on_a_side_are_its_act(text):
+    assert [e["actor1"] for e in _events(text, "kill")] == ["Allied Democratic Forces"]
