@@ -153,3 +153,16 @@ def test_deaths_without_a_killer_take_no_attacker_from_before():
 ])
 def test_deaths_blamed_on_a_side_are_its_act(text):
     assert [e["actor1"] for e in _events(text, "kill")] == ["Allied Democratic Forces"]
+
+
+@pytest.mark.parametrize("text,action", [
+    ("The army drove the rebels out of the town of Bulo Burde during a 2019 offensive.", "attack"),
+    ("Rwandan troops have been deployed in Cabo Delgado since July 2021.", "deploy"),
+])
+def test_background_of_earlier_years_is_no_event(text, action):
+    assert _events(text, action) == []
+
+
+def test_a_year_in_a_sentence_with_its_own_day_keeps_the_act():
+    events = _events("Rebels attacked the town of Bulo Burde on Monday, breaking a 2019 truce.", "attack")
+    assert [e["event_date"] for e in events] == ["2024-05-13"]
