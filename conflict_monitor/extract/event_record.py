@@ -210,6 +210,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
     a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
+    if action == "displace" and a1 is not None and _kind(a1, actor1) == "civilians":
+        a1, a2, actor1, actor2 = None, a2 or a1, None, actor2 or actor1  # "civilians fled": the displaced
     if a1 is not None and (a1 == a2 or roles.same_state(a1, a2)):
         a2 = None  # an actor is never on both sides of its own act
     if roles.is_reporter(a1):

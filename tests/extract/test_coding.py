@@ -166,3 +166,9 @@ def test_background_of_earlier_years_is_no_event(text, action):
 def test_a_year_in_a_sentence_with_its_own_day_keeps_the_act():
     events = _events("Rebels attacked the town of Bulo Burde on Monday, breaking a 2019 truce.", "attack")
     assert [e["event_date"] for e in events] == ["2024-05-13"]
+
+
+def test_people_who_fled_are_the_displaced_not_the_displacer():
+    events = _events("Most residents of Sittwe had already fled on Monday when the fighting began.", "displace")
+    assert [(e["actor1"], e["actor2"]) for e in events] == [(None, events[0]["actor2"])]
+    assert events[0]["actor2"] is not None
