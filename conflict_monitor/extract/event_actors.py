@@ -48,6 +48,9 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
+        state = _titled_leader(subj, ctx)
+        if state is not None:
+            return [state]
         if subj.lemma_.lower() in CLAIMED_ACTS and ctx.sent_speaker and \
                 groups.article_state(doc)["names"].get(ctx.sent_speaker) in groups.ARMED_KINDS:
             # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
@@ -143,3 +146,22 @@ def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:
         if ref is not None:
             return ref
     return None
+
+
+# Titles of a state's head or commander: "President Gustavo Petro", "the commander of the armed forces".
+LEADER_TITLES = frozenset({"president", "commander"})
+
+
+def _titled_leader(subj: Token, ctx: Context) -> roles.ActorRef | None:
+    """"President Gustavo Petro condemned": a leader named by title alone (no country named in the
+    phrase) speaks for the state of the article's main country."""
+    phrase = roles.noun_phrase(subj)
+    if not ctx.main_country or not any(t.lower_ in LEADER_TITLES and (t is subj or t.dep_ == "compound")
+                                       for t in phrase):
+        return None
+    if any(t.lower_ in roles.demonyms() or t.ent_type_ == "ACTOR" for t in phrase):
+        return None  # "French President Emmanuel Macron": another state's leader
+    state = roles.main_country_state(ctx.main_country)
+    if state is None:
+        return None
+    return roles.ActorRef(state, ctx.main_country, "state", subj.i, subj.i + 1)

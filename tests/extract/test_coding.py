@@ -172,3 +172,15 @@ def test_people_who_fled_are_the_displaced_not_the_displacer():
     events = _events("Most residents of Sittwe had already fled on Monday when the fighting began.", "displace")
     assert [(e["actor1"], e["actor2"]) for e in events] == [(None, events[0]["actor2"])]
     assert events[0]["actor2"] is not None
+
+
+def test_a_leader_named_by_title_speaks_for_the_state():
+    text = ("Two soldiers were killed in a bombing at a base in Puerto Jordan, Colombia, on Tuesday. "
+            "President Gustavo Petro condemned the bombing.")
+    assert [e["actor1"] for e in _events(text, "accuse")] == ["Colombia"]
+
+
+def test_a_title_with_another_country_is_not_the_main_state():
+    text = ("Two soldiers were killed in a bombing at a base in Puerto Jordan, Colombia, on Tuesday. "
+            "French President Emmanuel Macron condemned the bombing.")
+    assert "Colombia" not in [e["actor1"] for e in _events(text, "accuse")]
