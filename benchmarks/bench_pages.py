@@ -1,7 +1,11 @@
 """Benchmark: server-side time for a filter change to recompute the Timeline and Casualties
 figures on a synthetic store (target < 0.5 s each at 1,000,000 events).
 
-    python benchmarks/bench_pages.py [--events N] [--db PATH] [--repeat R]
+    python benchmarks/bench_pages.py [--events N] [--db PATH] [--repeat R] [--writer SECONDS]
+
+--writer runs a CLI-style writer process beside it (issue 14: readers and writers at once):
+every SECONDS it opens the store, adds one event and closes it, so the page's store (kept open
+as the dashboard keeps it) steps aside and reopens for each write.
 
 It does what each page does on a cache miss (queries, pandas, plotly figures and their JSON,
 which Streamlit sends), without the browser. The store is built once with
@@ -14,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -76,11 +81,35 @@ def compute_casualties(store, flt: EventFilter) -> list:
     return [f.to_json() for f in figures] + [len(reports)]
 
 
+# The writer: a separate interpreter, as `python -m conflict_monitor ingest` would be.
+WRITER = """
+import sys, time
+from conflict_monitor.store.factory import open_store
+store, pause, n = open_store(sys.argv[1], seed_if_new=False), float(sys.argv[2]), 0
+while True:
+    store.upsert_events([{"origin": "manual", "event_date": "2020-03-01", "action": "other",
+                          "actor1": "bench writer", "location": f"write {time.time_ns()}"}])
+    n += 1
+    print(n, flush=True)
+    time.sleep(pause)  # the writer's own pace
+"""
+
+
+def start_writer(db: Path, pause: float) -> subprocess.Popen:
+    """The writer process; it has written once when this returns."""
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(pause)],
+                            cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    return proc
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None, help="store file to build or reuse")
     parser.add_argument("--repeat", type=int, default=3, help="runs per filter (median reported)")
+    parser.add_argument("--writer", type=float, default=None, metavar="SECONDS",
+                        help="a writer process adds an event every SECONDS meanwhile")
     args = parser.parse_args()
     db = args.db or Path(tempfile.mkdtemp(prefix="bench_pages_")) / "synthetic.duckdb"
     store = open_store(str(db), seed_if_new=False, keep_open=True) if db.exists() else None
@@ -90,6 +119,12 @@ def main() -> int:
         t0 = time.perf_counter()
         store = load_synthetic_store(db, args.events)
         print(f"built {args.events:,} synthetic events in {time.perf_counter() - t0:.1f} s at {db}")
+    writer = None
+    if args.writer is not None:
+        store.close()
+        writer = start_writer(db, args.writer)
+        store = open_store(str(db), seed_if_new=False, keep_open=True)
+        print(f"a writer process adds an event every {args.writer} s meanwhile")
     print(f"store: {store.count_events():,} events; server-side wall time (and CPU time of all "
           f"threads), median of {args.repeat}; every run is a cache miss, as after a filter change")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
@@ -110,6 +145,10 @@ def main() -> int:
                         for page, (w, c) in med.items())
         print(f"{name:<28}{store.count_events(flt):>10,}{cells}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if writer is not None:
+        writer.terminate()
+        writes = len(writer.communicate()[0].split())
+        print(f"the writer wrote {writes + 1} times meanwhile")
     verdict = all(v < 0.5 for v in worst.values())
     print(f"worst median wall time: timeline {worst['timeline']:.3f} s, casualties {worst['casualties']:.3f} s "
           f"-> {'within' if verdict else 'ABOVE'} the 0.5 s target")

@@ -29,10 +29,14 @@ if total == 0:
 else:
     render_event_table(load_events(flt, version, limit=ROW_LIMIT), key="events_table", height=560)
     left, right = st.columns(2)
-    # The files are built only when asked for, from the store, with every matching row.
-    left.download_button("Download CSV", lambda: make_csv_text(get_store().query_events(flt)),
+    # The files are built only when asked for, from the store, with every matching row and its
+    # review status.
+    def export_frame():
+        return get_store().attach_review_status(get_store().query_events(flt))
+
+    left.download_button("Download CSV", lambda: make_csv_text(export_frame()),
                          file_name="events.csv", mime="text/csv", icon=":material/download:")
     right.download_button("Download GeoJSON",
-                          lambda: make_geojson_text(get_store().query_events(flt)),
+                          lambda: make_geojson_text(export_frame()),
                           file_name="events.geojson", mime="application/geo+json",
                           icon=":material/map:")

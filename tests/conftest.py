@@ -51,6 +51,16 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def local_site(monkeypatch: pytest.MonkeyPatch):
+    """A local web server (tests/local_site.py); the fetch guard lets loopback through."""
+    from tests.local_site import serve_local_site
+
+    monkeypatch.setenv("CONFLICT_MONITOR_ALLOW_PRIVATE_FETCH", "1")
+    with serve_local_site() as site:
+        yield site
+
+
 @pytest.fixture(scope="session")
 def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store built from the shipped data, shared read-only by tests that only read."""

@@ -30,10 +30,11 @@ ALLOWED = {
     "figures": {"model", "metrics"},
     "maps": {"model", "geo", "exporters", "metrics"},
     "control": {"model", "geo", "store", "metrics", "exporters"},
+    "monitor": {"model", "geo", "extract", "store", "metrics"},
     "cli": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-            "control", "access"},
+            "control", "monitor", "access"},
     "bench": {"model", "geo", "exporters", "extract", "store", "importers", "metrics", "figures", "maps",
-              "control", "cli", "access"},
+              "control", "cli", "monitor", "access"},
 }
 CLI_MAY_LOAD_BENCH = {"conflict_monitor.cli.bench"}
 

@@ -41,6 +41,9 @@ def make_pages(may_write: bool = False, may_administer: bool = False) -> list:
              render_read_only_notice),
         page("pages/data.py", "Data", ":material/upload_file:", may_write, render_read_only_notice),
         page("pages/audit.py", "Audit", ":material/history:", may_administer, render_admin_notice),
+        page("pages/sources.py", "Sources", ":material/rss_feed:", may_write, render_read_only_notice),
+        page("pages/review.py", "Review", ":material/fact_check:", may_write, render_read_only_notice),
+        page("pages/alerts.py", "Alerts", ":material/notifications:"),
     ]
 
 

@@ -12,11 +12,12 @@ import streamlit as st
 
 from conflict_monitor.model.safety import escape_markdown
 from conflict_monitor.store.audit import record_audit
-from conflict_monitor.store.base import StoreConfigError, StoreError
+from conflict_monitor.store.base import StoreBusyError, StoreConfigError, StoreError
 from conflict_monitor.store.factory import rebuild_store
 from ui.access import may_write
 from ui.auth import get_actor_name, load_access_config, render_logout, require_login
 from ui.filters import render_sidebar_filters
+from ui.live import render_live_updates
 from ui.loaders import clear_data_caches, forget_store, get_data_version, get_store, load_filter_options
 
 SHELL_FLAG = "_shell_ran_this_run"
@@ -54,6 +55,10 @@ def render_shell() -> bool:
     try:
         store = get_store()
         options = load_filter_options(get_data_version())
+    except StoreBusyError as exc:
+        st.warning(str(exc))  # transient: another process is writing; nothing to rebuild
+        st.button("Try again")
+        st.stop()
     except StoreError as exc:
         forget_store()
         st.session_state[PROBLEM_KEY] = exc
@@ -63,6 +68,7 @@ def render_shell() -> bool:
         st.sidebar.caption(":material/lock: Read-only: nothing can be added here.")
     st.sidebar.caption(f"Store: `{store.location.rsplit('/', 1)[-1]}`")
     render_sidebar_filters(options)
+    render_live_updates()
     return True
 
 

@@ -22,6 +22,7 @@ from conflict_monitor.store.factory import open_store, rebuild_store
 COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.extract",
     "conflict_monitor.cli.imports",
+    "conflict_monitor.cli.monitor",
     "conflict_monitor.cli.bench",
     "conflict_monitor.cli.control",
     "conflict_monitor.cli.users",
@@ -40,13 +41,16 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", dest="event_type", action="append", default=[],
                         help="ACLED event type (repeatable)")
     parser.add_argument("--origin", action="append", default=[], help="origin (repeatable)")
+    parser.add_argument("--reviewed-only", action="store_true",
+                        help="extracted events only once an analyst accepted or corrected them")
 
 
 def filter_from_args(args: argparse.Namespace) -> EventFilter:
     """EventFilter from parsed filter options."""
     return EventFilter().with_changes(
         date_from=args.date_from, date_to=args.date_to, actors=args.actor, countries=args.country,
-        actions=args.action, event_types=args.event_type, origins=args.origin)
+        actions=args.action, event_types=args.event_type, origins=args.origin,
+        reviewed_only=args.reviewed_only)
 
 
 def run_init_db(args: argparse.Namespace) -> int:
@@ -100,7 +104,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    frame = open_store().query_events(filter_from_args(args), order_by="event_date ASC")
+    store = open_store()
+    frame = store.attach_review_status(store.query_events(filter_from_args(args), order_by="event_date ASC"))
     text = make_csv_text(frame) if args.format == "csv" else make_geojson_text(frame)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

@@ -20,6 +20,7 @@ import os
 import socket
 import ssl
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -210,6 +211,84 @@ def compute_looks_like_html(data: bytes | str) -> bool:
     """True when the start of the content is HTML markup, whatever the file is called."""
     head = (data.encode("utf-8", "replace") if isinstance(data, str) else data)[:4096].lower()
     return any(mark in head for mark in _HTML_MARKS)
+
+
+MONITOR_USER_AGENT = "conflict-monitor/1.0 (+feed monitor; polls feeds its analysts listed)"
+
+
+@dataclass
+class FetchedResource:
+    """What a conditional GET brought: status 304 means unchanged (body empty)."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def _get_resource_once(url: str, timeout: float, headers: dict[str, str], max_bytes: int,
+                       allow_private: bool | None, resolver: Resolver
+                       ) -> tuple[int, str | None, bytes, dict[str, str]]:
+    """(status, Location, body, headers) of one GET with `headers`, checked as _get_once is."""
+    scheme, host, port, address = check_url_target(url, allow_private, resolver)
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    conn = cls(host, port, address, timeout)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        got = {k.lower(): v for k, v in response.getheaders()}
+        if response.status in _REDIRECTS or response.status == 304:
+            return response.status, got.get("location"), b"", got
+        if response.status >= 400:
+            raise ExtractionError(f"Could not fetch {url}: HTTP {response.status} {response.reason}")
+        body = response.read(max_bytes + 1)
+        if len(body) > max_bytes:
+            raise ExtractionError(f"{url} is larger than {max_bytes // 1024} KB; not fetched.")
+        return response.status, None, body, got
+    except (OSError, http.client.HTTPException) as exc:
+        raise ExtractionError(f"Could not fetch {url}: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def fetch_resource(url: str, *, etag: str | None = None, last_modified: str | None = None,
+                   timeout: float = 20.0, max_bytes: int = MAX_BYTES,
+                   allow_private: bool | None = None, resolver: Resolver = resolve_host
+                   ) -> FetchedResource:
+    """A feed or page for the monitor, guarded as fetch_url is (never this server's network
+    unless allowed, every redirect checked, size cap, timeout), as a conditional request
+    (If-None-Match / If-Modified-Since, RFC 9110 section 13.1): an unchanged feed costs a 304
+    and no body. Raises ExtractionError (FetchRefused for a refused address) on any failure."""
+    current = compute_safe_url(url)
+    if current is None:
+        raise FetchRefused(f"Not an http(s) URL: {url!r}")
+    headers = {"User-Agent": MONITOR_USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    for _ in range(MAX_REDIRECTS + 1):
+        status, location, body, got = _get_resource_once(current, timeout, headers, max_bytes,
+                                                         allow_private, resolver)
+        if status not in _REDIRECTS:
+            break
+        target = compute_safe_url(urljoin(current, (location or "").strip())) if location else None
+        if target is None:
+            raise FetchRefused(f"Refused to follow a redirect from {current} to {location!r}.")
+        current = target
+    else:
+        raise ExtractionError(f"Could not fetch {url}: more than {MAX_REDIRECTS} redirects.")
+    if status == 304:
+        return FetchedResource(current, 304, etag=etag, last_modified=last_modified, headers=got)
+    return FetchedResource(current, status, body, got.get("etag"), got.get("last-modified"), got)
 
 
 def read_meta(path: Path) -> dict:

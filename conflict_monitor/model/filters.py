@@ -23,7 +23,14 @@ MULTI_KEYS: dict[str, str] = {
     "sources": "source",
 }
 DATE_KEYS: dict[str, str] = {"date_from": "from", "date_to": "to"}
-QUERY_KEYS: frozenset[str] = frozenset(MULTI_KEYS.values()) | frozenset(DATE_KEYS.values())
+# On/off filters: the key is present with value "1" when on.
+FLAG_KEYS: dict[str, str] = {"reviewed_only": "reviewed"}
+QUERY_KEYS: frozenset[str] = (frozenset(MULTI_KEYS.values()) | frozenset(DATE_KEYS.values())
+                              | frozenset(FLAG_KEYS.values()))
+# Extracted events an analyst accepted or corrected (store/review.py); rows of curated datasets
+# (ACLED, UCDP, GDELT, reference) count as reviewed by their curators.
+REVIEWED_SQL = ("({p}origin <> 'extracted' OR {p}event_id IN "
+                "(SELECT event_id FROM event_reviews WHERE status IN ('accepted', 'edited')))")
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class EventFilter:
     event_types: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    reviewed_only: bool = False
 
     def with_changes(self, **changes: Any) -> EventFilter:
         """Return a copy with some fields replaced (lists become sorted tuples)."""
@@ -63,6 +71,8 @@ class EventFilter:
             values = getattr(self, name)
             if values:
                 parts.append(f"{label}: {', '.join(values)}")
+        if self.reviewed_only:
+            parts.append("reviewed events only")
         return "; ".join(parts) if parts else "no filters"
 
 
@@ -97,6 +107,8 @@ def compute_where(flt: EventFilter, table_alias: str = "") -> tuple[str, list[An
     in_list(("event_type",), flt.event_types)
     in_list(("origin",), flt.origins)
     in_list(("source",), flt.sources)
+    if flt.reviewed_only:
+        clauses.append(REVIEWED_SQL.format(p=p))
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 
@@ -137,6 +149,12 @@ def parse_filter_params(
     if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
         notices.append("Ignored the date range: 'from' is after 'to'.")
         values.pop("date_from"), values.pop("date_to")
+    for name, key in FLAG_KEYS.items():
+        raw = list(params.get(key, []))
+        if raw and raw[-1] in ("1", "true"):
+            values[name] = True
+        elif raw:
+            notices.append(f"Ignored '{key}={raw[-1]}': expected {key}=1.")
     for name, key in MULTI_KEYS.items():
         raw = [v for v in params.get(key, []) if v is not None and str(v).strip()]
         if not raw:
@@ -164,6 +182,9 @@ def compute_query_params(flt: EventFilter) -> dict[str, list[str]]:
         value = getattr(flt, name)
         if value:
             out[key] = list(value)
+    for name, key in FLAG_KEYS.items():
+        if getattr(flt, name):
+            out[key] = ["1"]
     return out
 
 

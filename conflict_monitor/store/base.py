@@ -28,6 +28,11 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says why and what to do."""
 
 
+class StoreBusyError(StoreError):
+    """Another process has been writing to the store for longer than a reader waits; a moment
+    later it works again (nothing is wrong with the store)."""
+
+
 class StoreConfigError(StoreError):
     """CONFLICT_MONITOR_DB names something we cannot use."""
 

@@ -19,13 +19,17 @@ import pandas as pd
 import psycopg
 
 from conflict_monitor.model.schema import coerce_date
+from conflict_monitor.store.alerts import ALERT_TABLES
 from conflict_monitor.store.base import StoreError, redact_url
+from conflict_monitor.store.feeds import FEED_TABLES
+from conflict_monitor.store.review import REVIEW_TABLES
 from conflict_monitor.store.sql import BUMP_VERSION, Columns, SqlStore
 
 _TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 _SCHEMA_LOCK = 748_221_001  # advisory lock key: one process creates the tables at a time
 _HAS_SCHEMA = ("SELECT " + " AND ".join(f"to_regclass('{t}') IS NOT NULL" for t in
-                                        ("events", "articles", "sites", "site_status", "meta")))
+                                        ("events", "articles", "sites", "site_status", "meta",
+                                         *FEED_TABLES, *REVIEW_TABLES, *ALERT_TABLES)))
 # PostgreSQL type oids -> how a result column becomes a pandas column (as DuckDB's .df() gives).
 _INT_OIDS = {21: "int32", 23: "int32", 20: "int64"}
 _FLOAT_OIDS = {700, 701, 1700}

@@ -30,8 +30,11 @@ from conflict_monitor.model.schema import (
     validate_event,
 )
 from conflict_monitor.store import incident_counts
+from conflict_monitor.store.alerts import ALERT_SCHEMA, AlertTablesMixin
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
+from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
+from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
 from conflict_monitor.store.revisions import RevisionMixin
 
 Columns = Sequence[tuple[str, str, str]]
@@ -39,6 +42,8 @@ SORTABLE = frozenset({"event_date", "fatalities", "fatalities_high", "goldstein"
                       "event_id"})
 BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'data_version'"
 _EVENT_COLS = ", ".join(EVENT_FIELDS)
+# An analyst's rejection holds: the same report arriving again is not stored again (review.py).
+NOT_REJECTED = "event_id NOT IN (SELECT event_id FROM rejected_events)"
 T = TypeVar("T")
 # Article columns a later store of the same text may fill in when the stored one lacks them.
 _ARTICLE_METADATA = ("title", "source", "url", "published", "dateline")
@@ -72,7 +77,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentWriteMixin, RevisionMixin, EventStore):
+class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin,
+               EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -129,6 +135,10 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, EventStore):
             ddl("actor_aliases", ACTOR_ALIAS_COLUMNS, "alias"),
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)",
             "INSERT INTO meta VALUES ('data_version', 0) ON CONFLICT DO NOTHING",
+            *FEED_SCHEMA,
+            *REVIEW_SCHEMA,
+            ddl("rejected_events", EVENT_COLUMNS, "event_id"),
+            *ALERT_SCHEMA,
         ]
 
     def _create_schema(self, con: Any) -> None:
@@ -157,7 +167,7 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, EventStore):
             return 0
         with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
             return self._execute(con, f"INSERT INTO events ({_EVENT_COLS}) SELECT {_EVENT_COLS} "
-                                      "FROM incoming_events ORDER BY event_id "
+                                      f"FROM incoming_events WHERE {NOT_REJECTED} ORDER BY event_id "
                                       "ON CONFLICT (event_id) DO NOTHING")
 
     def upsert_events(self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, *,

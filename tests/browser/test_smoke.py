@@ -33,12 +33,15 @@ new MutationObserver(() => {
     window.__building = true;
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-APP_PAGES = ["Overview", "Events", "Timeline", "Casualties", "Map", "Add articles", "Data"]
+APP_PAGES = ["Overview", "Events", "Timeline", "Casualties", "Map", "Add articles", "Data",
+             "Sources", "Review", "Alerts"]
 # What each page must have drawn, beyond its title.
 PAGE_CONTENT = {
     "Overview": "[data-testid=stMetric]", "Events": "[data-testid=stDataFrame]",
     "Timeline": ".js-plotly-plot", "Casualties": ".js-plotly-plot", "Map": "iframe",
     "Add articles": "[data-testid=stRadio]", "Data": "[data-testid=stFileUploader]",
+    "Sources": "[data-testid=stForm]", "Review": "[data-testid=stDataFrame]",
+    "Alerts": "[data-testid=stMetric]",
 }
 
 
