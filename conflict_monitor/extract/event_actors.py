@@ -139,7 +139,8 @@ def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:
             tokens = [t for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in roles.noun_phrase(c)]
             tokens += [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "to") for t in c.subtree]
         elif lemma in ATTACK_NOUNS and tok.pos_ == "NOUN":
-            tokens = [t for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for t in c.subtree]
+            tokens = [t for c in tok.children if (c.dep_ == "prep" and c.lower_ == "by") or c.dep_ == "poss"
+                      for t in c.subtree]  # "an attack by X", "the X terrorists' attack"
         else:
             continue
         ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)

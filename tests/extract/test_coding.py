@@ -184,3 +184,8 @@ def test_a_title_with_another_country_is_not_the_main_state():
     text = ("Two soldiers were killed in a bombing at a base in Puerto Jordan, Colombia, on Tuesday. "
             "French President Emmanuel Macron condemned the bombing.")
     assert "Colombia" not in [e["actor1"] for e in _events(text, "accuse")]
+
+
+def test_deaths_in_a_sides_attack_are_its_act():
+    text = "We lost six soldiers in the ISWAP fighters' attack on the base in Damboa on Monday, an officer said."
+    assert [e["actor1"] for e in _events(text, "kill")] == ["ISWAP"]
