@@ -48,6 +48,9 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
+        state = _titled_leader(subj, ctx)
+        if state is not None:
+            return [state]
         if subj.lemma_.lower() in CLAIMED_ACTS and ctx.sent_speaker and \
                 groups.article_state(doc)["names"].get(ctx.sent_speaker) in groups.ARMED_KINDS:
             # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
@@ -121,3 +124,45 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
     return ref
 
+
+
+BLAME_VERBS = frozenset({"blame", "attribute"})
+ATTACK_NOUNS = frozenset("attack raid assault ambush offensive strike bombing".split())
+
+
+def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:
+    """The side a sentence blames for deaths it tells without a killer: "killed in a raid that
+    officials blamed on X", "gives a toll of 38 and blames X rebels", "an attack by X"."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in BLAME_VERBS and tok.pos_ == "VERB":
+            tokens = [t for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in roles.noun_phrase(c)]
+            tokens += [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "to") for t in c.subtree]
+        elif lemma in ATTACK_NOUNS and tok.pos_ == "NOUN":
+            tokens = [t for c in tok.children if (c.dep_ == "prep" and c.lower_ == "by") or c.dep_ == "poss"
+                      for t in c.subtree]  # "an attack by X", "the X terrorists' attack"
+        else:
+            continue
+        ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)
+        if ref is not None:
+            return ref
+    return None
+
+
+# Titles of a state's head or commander: "President Gustavo Petro", "the commander of the armed forces".
+LEADER_TITLES = frozenset({"president", "commander"})
+
+
+def _titled_leader(subj: Token, ctx: Context) -> roles.ActorRef | None:
+    """"President Gustavo Petro condemned": a leader named by title alone (no country named in the
+    phrase) speaks for the state of the article's main country."""
+    phrase = roles.noun_phrase(subj)
+    if not ctx.main_country or not any(t.lower_ in LEADER_TITLES and (t is subj or t.dep_ == "compound")
+                                       for t in phrase):
+        return None
+    if any(t.lower_ in roles.demonyms() or t.ent_type_ == "ACTOR" for t in phrase):
+        return None  # "French President Emmanuel Macron": another state's leader
+    state = roles.main_country_state(ctx.main_country)
+    if state is None:
+        return None
+    return roles.ActorRef(state, ctx.main_country, "state", subj.i, subj.i + 1)

@@ -175,6 +175,17 @@ def _country(name: str | None, ref: roles.ActorRef | None) -> str | None:
     return roles.actor_country_of(name) or (ref.country if ref is not None and ref.canonical == name else None)
 
 
+def _older_year(tokens: list[Token], published: dt.date, fig: Figure | None) -> bool:
+    """True when the act's clause names a year before the publication's (not "since 2009", not
+    the death figure): an act of that year."""
+    base = tokens[0].sent.start_char if tokens else 0
+    for t in tokens:
+        if len(t.text) == 4 and t.text.isdigit() and 1900 <= int(t.text) < published.year \
+                and t.head.lower_ != "since" and not (fig and fig.start <= t.idx - base < fig.end):
+            return True
+    return False
+
+
 def _kind(name: str | None, ref: roles.ActorRef | None) -> str | None:
     if name is None:
         return None
@@ -199,6 +210,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
     a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
+    if action == "displace" and a1 is not None and _kind(a1, actor1) == "civilians":
+        a1, a2, actor1, actor2 = None, a2 or a1, None, actor2 or actor1  # "civilians fled": the displaced
     if a1 is not None and (a1 == a2 or roles.same_state(a1, a2)):
         a2 = None  # an actor is never on both sides of its own act
     if roles.is_reporter(a1):
@@ -216,8 +229,12 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
     if ref is not None and ref.kind != "since" and (
             ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
+    if ref is None and _older_year(tokens, ctx.published, fig):
+        return []  # "drove them out during a 2022 offensive": background older than the story
     if ref is not None and ref.kind == "since" and not tally and ref.date < ctx.published - dt.timedelta(
             days=BACKGROUND_DAYS):
+        if any(t.dep_ == "aux" and t.lower_ in ("has", "have") for t in tokens):
+            return []  # "has been deployed since 2021": a standing state, not an act of this story
         ref = None  # "the worst fighting since 2011": no date of this act
     running = tally and (ref is not None and ref.kind == "since" or bool(RUNNING_RE.search(ctx.sent_text))
                          or (tok.lemma_.lower() in TALLY_NOUNS and anchor.lemma_.lower() in TALLY_VERBS))

@@ -8,7 +8,7 @@ from conflict_monitor.extract import groups, roles
 from conflict_monitor.extract.attribution import find_reporter, regex_attribution
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
-from conflict_monitor.extract.event_actors import find_actor1_refs, find_actor2_ref
+from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
 from conflict_monitor.extract.lexicon import VERBAL, lookup
 from conflict_monitor.extract.locate import place_spans
@@ -124,6 +124,10 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
             actor2, actors1 = actors1[0] or actor2, [None]  # "Turkey lost 59 soldiers": Turkey is the victim
+        if action in ("kill", "attack") and actors1 == [None]:
+            blamed = blamed_actor(sent, doc, ctx)
+            if blamed is not None and (actor2 is None or blamed.canonical != actor2.canonical):
+                actors1 = [blamed]
         if action in SYMMETRIC and len(actors1) > 1:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:

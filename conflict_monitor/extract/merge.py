@@ -7,7 +7,11 @@ traded accusations") is the same act. Different figures or sources stay separate
 
 from __future__ import annotations
 
+import re
+
 from conflict_monitor.extract.lexicon import VIOLENT
+
+KILLED = re.compile(r"\b(?:were|was|been|being) killed\b", re.IGNORECASE)
 
 
 def _vague_violence(e: dict) -> bool:
@@ -91,3 +95,34 @@ def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
         if nxt["reporter"] and nxt["speaker_state"] and nxt["speaker_state"] == e["_actor1_state"] \
                 and not nxt["has_events"]:
             e["reported_by"] = nxt["reporter"]
+
+
+def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2) -> None:
+    """A death toll told without its attacker ("17 people were killed", "one person was killed
+    there") is the act of the side named as attacker in the sentences just before, or of the armed
+    group whose words frame the sentence (a group's claim of its own act). The victims' side is
+    never their own attacker; an act already undated-vague elsewhere keeps None."""
+    order = {s["key"]: i for i, s in enumerate(sentences)}
+    last: tuple[int, dict] | None = None
+    for e in events:
+        pos = order.get(e["_sentence"], -1)
+        if e["action"] not in ("attack", "kill"):
+            continue
+        if e["actor1"] is not None:
+            last = (pos, e)
+            continue
+        if e["action"] != "kill" or not KILLED.search(e.get("evidence") or ""):
+            continue  # "died when their house collapsed": no attacker to carry
+        claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
+        source = None
+        if claimant and claimant[0] != e["actor2"]:
+            e["actor1"], e["actor1_country"] = claimant
+            continue
+        if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
+                and last[1].get("_actor1_kind") not in ("civilians", "other"):
+            source = last[1]
+        if source is not None:
+            e["actor1"], e["actor1_country"] = source["actor1"], source.get("actor1_country")
+            if source["_explicit_date"] and not e["_explicit_date"]:  # the toll of the act just told
+                for key in ("event_date", "date_precision", "_absolute"):
+                    e[key] = source.get(key)

@@ -13,7 +13,7 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import sentence_events
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.merge import inherit_attribution, merge_events
+from conflict_monitor.extract.merge import carry_attacker, inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
 from conflict_monitor.extract.places import geocode
 from conflict_monitor.model.schema import SchemaError, compute_article_id, validate_event
@@ -143,11 +143,13 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
                 else None
             sentences.append({"key": (offset, sent.start_char), "reporter": reporter, "has_events": bool(found),
                               "speaker_state": roles.counterpart(speaker_ref.canonical, "other")
-                              if speaker_ref else None})
+                              if speaker_ref else None,
+                              "speaker_group": _armed_speaker(ctx.sent_speaker, doc)})
             for e in found:
                 e["_actor1_state"] = roles.counterpart(e["actor1"], "other")
             raw_events.extend(found)
     new_actors = _new_actors(raw_events)
+    carry_attacker(raw_events, sentences)
     merged = merge_events(raw_events)
     inherit_attribution(merged, sentences)
     events = []
@@ -188,3 +190,12 @@ def _new_actors(raw_events: list[dict]) -> list[dict]:
             if name and roles.actor_kind(name) is None and name not in out:
                 out[name] = {"name": name, "country": e.get(f"{side}_country"), "kind": e.get(f"_{side}_kind")}
     return list(out.values())
+
+
+def _armed_speaker(speaker: str | None, doc) -> tuple[str, str | None] | None:
+    """(name, country) of the sentence's speaker when it is an armed group: its death tolls are
+    claims of its own acts."""
+    if speaker is None:
+        return None
+    kind = roles.actor_kind(speaker) or groups.article_state(doc)["names"].get(speaker)
+    return (speaker, roles.actor_country_of(speaker)) if kind in groups.ARMED_KINDS else None

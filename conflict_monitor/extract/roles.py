@@ -119,6 +119,10 @@ def main_country_military(country: str | None) -> str | None:
     return _by_country().get((country, "military")) if country else None
 
 
+def main_country_state(country: str | None) -> str | None:
+    return _by_country().get((country, "state")) if country else None
+
+
 def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> ActorRef | None:
     """The canonical actor named in these tokens: a table alias first, then a demonym ("Russian
     jets") or a generic military noun ("government shelling") for the article's main country."""

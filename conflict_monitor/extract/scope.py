@@ -28,8 +28,12 @@ def _has_modal(tok) -> bool:
         any(c.lower_ == "going" for c in tok.head.children if tok.dep_ == "xcomp") and tok.head.lower_ == "going")
 
 
+# Adverbs of a habit ("frequently attacks officials"): a description of the actor, not an act.
+HABITUAL = frozenset({"frequently", "often", "regularly", "routinely", "usually", "habitually"})
+
+
 def _negated(tok) -> bool:
-    return any(c.dep_ == "neg" for c in tok.children)
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in HABITUAL) for c in tok.children)
 
 
 def _infinitive(tok) -> bool:

@@ -126,3 +126,66 @@ def test_who_reports_a_toll_did_not_kill():
 def test_a_toll_as_it_stands_is_a_running_total():
     kill = _events("Saturday's toll stood at 60.", "kill")[0]
     assert (kill["fatalities"], kill["is_running_total"]) == (60, True)
+
+
+def test_a_toll_after_an_attack_is_that_attackers_act_on_its_day():
+    text = ("Military jets bombed a hospital in Sittwe on Monday, the Arakan Army said. "
+            "It said 17 people were killed and 10 others were wounded.")
+    kills = _events(text, "kill")
+    assert [(e["actor1"], e["fatalities"], e["event_date"]) for e in kills] == [(kills[0]["actor1"], 17, "2024-05-13")]
+    assert kills[0]["actor1"] is not None and kills[0]["actor1"] == _events(text, "attack")[0]["actor1"]
+
+
+def test_an_armed_group_telling_a_toll_claims_the_act():
+    kills = _events("Islamic State said in a statement that four soldiers were killed in Macomia on Monday.", "kill")
+    assert [(e["actor1"], e["fatalities"]) for e in kills] == [("Islamic State", 4)]
+
+
+def test_deaths_without_a_killer_take_no_attacker_from_before():
+    text = "Rebels shelled the town of Saraqib on Monday. Five members of one family died when their house collapsed."
+    assert [e["actor1"] for e in _events(text, "kill")] == [None]
+
+
+@pytest.mark.parametrize("text", [
+    "At least 12 people were killed in a night raid on Oicha on Monday that officials blamed on the Allied "
+    "Democratic Forces.",
+    "A local NGO gave a toll of 12 dead in Oicha on Monday and blamed the Allied Democratic Forces.",
+])
+def test_deaths_blamed_on_a_side_are_its_act(text):
+    assert [e["actor1"] for e in _events(text, "kill")] == ["Allied Democratic Forces"]
+
+
+@pytest.mark.parametrize("text,action", [
+    ("The army drove the rebels out of the town of Bulo Burde during a 2019 offensive.", "attack"),
+    ("Rwandan troops have been deployed in Cabo Delgado since July 2021.", "deploy"),
+])
+def test_background_of_earlier_years_is_no_event(text, action):
+    assert _events(text, action) == []
+
+
+def test_a_year_in_a_sentence_with_its_own_day_keeps_the_act():
+    events = _events("Rebels attacked the town of Bulo Burde on Monday, breaking a 2019 truce.", "attack")
+    assert [e["event_date"] for e in events] == ["2024-05-13"]
+
+
+def test_people_who_fled_are_the_displaced_not_the_displacer():
+    events = _events("Most residents of Sittwe had already fled on Monday when the fighting began.", "displace")
+    assert [(e["actor1"], e["actor2"]) for e in events] == [(None, events[0]["actor2"])]
+    assert events[0]["actor2"] is not None
+
+
+def test_a_leader_named_by_title_speaks_for_the_state():
+    text = ("Two soldiers were killed in a bombing at a base in Puerto Jordan, Colombia, on Tuesday. "
+            "President Gustavo Petro condemned the bombing.")
+    assert [e["actor1"] for e in _events(text, "accuse")] == ["Colombia"]
+
+
+def test_a_title_with_another_country_is_not_the_main_state():
+    text = ("Two soldiers were killed in a bombing at a base in Puerto Jordan, Colombia, on Tuesday. "
+            "French President Emmanuel Macron condemned the bombing.")
+    assert "Colombia" not in [e["actor1"] for e in _events(text, "accuse")]
+
+
+def test_deaths_in_a_sides_attack_are_its_act():
+    text = "We lost six soldiers in the ISWAP fighters' attack on the base in Damboa on Monday, an officer said."
+    assert [e["actor1"] for e in _events(text, "kill")] == ["ISWAP"]
