@@ -35,6 +35,14 @@ def compute_label(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def compute_is_day_column(values: pd.Series) -> bool:
+    """True for timestamps that are all at midnight: days, shown without a time of day."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        return False
+    present = values.dropna()
+    return not present.empty and bool((present == present.dt.normalize()).all())
+
+
 def compute_display_frame(frame: pd.DataFrame, keep: frozenset[str] = frozenset()) -> pd.DataFrame:
     """A copy for display: missing text is blank (not "None"/"nan"); numbers and dates keep
     their missing marker, which the grid draws as an empty cell. Columns in `keep` (links,
@@ -56,6 +64,9 @@ def render_table(frame: pd.DataFrame, *, column_config: dict[str, Any] | None = 
     shared one.
     """
     config: dict[str, Any] = {c: compute_label(c) for c in frame.columns}
+    for column in frame.columns:
+        if compute_is_day_column(frame[column]):
+            config[column] = st.column_config.DateColumn(compute_label(column), format="YYYY-MM-DD")
     for column, setting in (column_config or {}).items():
         if isinstance(setting, dict) and not setting.get("label"):
             setting = {**setting, "label": compute_label(column)}
@@ -63,6 +74,7 @@ def render_table(frame: pd.DataFrame, *, column_config: dict[str, Any] | None = 
     links = frozenset(c for c, setting in config.items() if isinstance(setting, dict)
                       and (setting.get("type_config") or {}).get("type") == "link")
     kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "")  # a missing number or date is a blank cell, not "None"
     return st.dataframe(compute_display_frame(frame, links), column_config=config, **kwargs)
 
 

@@ -34,3 +34,19 @@ def test_events_page_table_has_no_none_text():
     assert (frame["actor2"] == "").any()              # the shipped data has events with no target
     for column in text_columns:
         assert not frame[column].map(lambda v: v is None or str(v) in ("None", "nan")).any(), column
+
+
+def test_days_are_told_from_times():
+    from ui.tables import compute_is_day_column
+
+    assert compute_is_day_column(pd.Series(pd.to_datetime(["2020-02-13", None])))
+    assert not compute_is_day_column(pd.Series(pd.to_datetime(["2020-02-13 10:30"])))
+    assert not compute_is_day_column(pd.Series(["2020-02-13"]))
+
+
+def test_review_table_shows_days_and_blank_numbers(store_path):
+    at = run_dashboard(page="pages/review.py")
+    assert not at.exception
+    table = at.dataframe[0]
+    assert table.proto.HasField("placeholder") and table.proto.placeholder == ""  # blank, not "None"
+    assert '"format": "YYYY-MM-DD"' in table.proto.columns or "YYYY-MM-DD" in table.proto.columns
