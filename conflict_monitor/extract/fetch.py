@@ -125,14 +125,20 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _get_once(url: str, timeout: float, allow_private: bool | None,
-              resolver: Resolver) -> tuple[int, str | None, bytes, str]:
-    """(status, Location, body, charset) of one GET, after checking where it goes."""
+def _connect_checked(url: str, timeout: float, allow_private: bool | None,
+                     resolver: Resolver) -> tuple[http.client.HTTPConnection, str]:
+    """A connection to the address `url` was checked to resolve to, and the request path."""
     scheme, host, port, address = check_url_target(url, allow_private, resolver)
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    conn = cls(host, port, address, timeout)
+    return cls(host, port, address, timeout), path
+
+
+def _get_once(url: str, timeout: float, allow_private: bool | None,
+              resolver: Resolver) -> tuple[int, str | None, bytes, str]:
+    """(status, Location, body, charset) of one GET, after checking where it goes."""
+    conn, path = _connect_checked(url, timeout, allow_private, resolver)
     try:
         conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain"})
         response = conn.getresponse()
@@ -236,11 +242,7 @@ def _get_resource_once(url: str, timeout: float, headers: dict[str, str], max_by
                        allow_private: bool | None, resolver: Resolver
                        ) -> tuple[int, str | None, bytes, dict[str, str]]:
     """(status, Location, body, headers) of one GET with `headers`, checked as _get_once is."""
-    scheme, host, port, address = check_url_target(url, allow_private, resolver)
-    parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    conn = cls(host, port, address, timeout)
+    conn, path = _connect_checked(url, timeout, allow_private, resolver)
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
