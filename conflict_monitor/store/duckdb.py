@@ -208,6 +208,25 @@ class DuckDBStore(SqlStore):
         events never hold part of a file. A big file spanning years is linked afterwards, a
         year per transaction (_link_slice_by_slice), so memory does not grow with the file.
         """
+        cols = ", ".join(EVENT_FIELDS)
+
+        def fill(con: duckdb.DuckDBPyConnection, staging: str) -> None:
+            for frame in batches:
+                if frame.empty:
+                    continue
+                frame = frame.reindex(columns=list(EVENT_FIELDS))
+                with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
+                    con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
+
+        return self.import_staged(fill, relink=relink)
+
+    def import_staged(self, fill: Callable[[duckdb.DuckDBPyConnection, str], None], *,
+                      relink: bool = True, stage: Callable[[str], None] | None = None) -> ImportResult:
+        """fill(con, table) writes validated event rows into the empty staging table `table`
+        on this store's own connection (a DuckDB query over the file, or frames); then ONE
+        transaction applies revisions, adds the new rows (not those already stored or
+        rejected) and links them. An exception from fill leaves the store as it was.
+        `stage` hears "storing" and "linking" as the import reaches them."""
         staging = f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         cols = ", ".join(EVENT_FIELDS)
         with self._connect() as con:
@@ -217,12 +236,9 @@ class DuckDBStore(SqlStore):
             con.execute("SET preserve_insertion_order = false")
             con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
             try:
-                for frame in batches:
-                    if frame.empty:
-                        continue
-                    frame = frame.reindex(columns=list(EVENT_FIELDS))
-                    with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
-                        con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
+                fill(con, staging)
+                if stage:
+                    stage("storing")
                 seen, low, high, revisions = con.execute(
                     f"SELECT count(DISTINCT event_id), min(event_date), max(event_date), "
                     f"count(revised_at) FROM {staging}").fetchall()[0]
@@ -239,11 +255,15 @@ class DuckDBStore(SqlStore):
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
                         if (added or updated) and not deferred:
+                            if stage:
+                                stage("linking")
                             self._relink_slices(con, slices)
                     return added, updated, slices, deferred
 
                 added, updated, slices, deferred = self._retry_conflicts(move)
                 if deferred:
+                    if stage:
+                        stage("linking")
                     self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
                 raise StoreError(f"The import needed more memory than DuckDB's {IMPORT_MEMORY_LIMIT} "
