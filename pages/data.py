@@ -53,9 +53,8 @@ if upload is not None:
     if st.button("Import", type="primary", icon=":material/upload_file:", key="data_import"):
         bar = st.progress(0.0, text="Reading the file…")
 
-        def progress(done: int, total: int) -> None:
-            share = min(1.0, done / total) if total else 0.0
-            bar.progress(share, text=f"Read {done / 1e6:,.1f} of {total / 1e6:,.1f} MB")
+        def progress(stage: str, share: float) -> None:
+            bar.progress(min(1.0, share), text=stage)
 
         result, error = import_upload(store, upload, None if choice == "auto" else choice, skip,
                                       progress, max_bytes)
