@@ -234,7 +234,7 @@ class DuckDBStore(SqlStore):
             # Spill to disk beyond this instead of growing (DuckDB's default is 80% of RAM).
             con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
             con.execute("SET preserve_insertion_order = false")
-            con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
+            con.execute(f"CREATE TEMP TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
             try:
                 fill(con, staging)
                 if stage:

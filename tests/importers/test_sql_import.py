@@ -4,6 +4,8 @@ whole file or nothing, dedupe against the store and rejected events, revisions, 
 from __future__ import annotations
 
 import io
+import os
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +18,37 @@ from conflict_monitor.importers import import_file
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import ImportRejected
 from conflict_monitor.store.factory import open_store
+from tests.store.test_backends import PG_ENV, pg_schema_url
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLES = ("acled_sample.csv", "acled_old.csv", "ucdp_ged_sample.csv", "gdelt_sample.export.CSV")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def new_store(request, tmp_path):
+    """A factory of empty stores (not seeded) on one backend: DuckDB files or PostgreSQL schemas."""
+    schemas: list[str] = []
+    base = os.environ.get(PG_ENV, "").strip()
+    if request.param == "postgres" and not base:
+        pytest.skip(f"{PG_ENV} is not set")
+
+    def make(name: str):
+        if request.param == "duckdb":
+            return open_store(str(tmp_path / f"{name}.duckdb"), seed_if_new=False)
+        import psycopg
+
+        schemas.append(f"test_{uuid.uuid4().hex[:12]}")
+        with psycopg.connect(base, autocommit=True) as con:
+            con.execute(f"CREATE SCHEMA {schemas[-1]}")  # a fixed pattern, not user input
+        return open_store(pg_schema_url(base, schemas[-1]), seed_if_new=False)
+
+    yield make
+    if schemas:
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True) as con:
+            for schema in schemas:
+                con.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def _stored(store, origin: str) -> pd.DataFrame:
@@ -26,10 +56,9 @@ def _stored(store, origin: str) -> pd.DataFrame:
     return frame[list(EVENT_FIELDS) + ["incident_id"]].reset_index(drop=True)
 
 
-def _both(tmp_path, source: Path, origin: str, **options):
+def _both(new_store, source: Path, origin: str, **options):
     """(SQL result, reference result, SQL store's rows, reference store's rows)."""
-    stores = [open_store(str(tmp_path / f"{engine}.duckdb"), seed_if_new=False)
-              for engine in ("auto", "python")]
+    stores = [new_store(engine) for engine in ("auto", "python")]
     results = [import_file(store, source, engine=engine, **options)
                for store, engine in zip(stores, ("auto", "python"), strict=True)]
     return (*results, *(_stored(store, origin) for store in stores))
@@ -42,44 +71,45 @@ def _assert_same(fast, slow, fast_rows, slow_rows):
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_fixtures_store_identical_events(tmp_path, name):
+def test_fixtures_store_identical_events(new_store, name):
     origin = {"a": "acled", "u": "ucdp", "g": "gdelt"}[name[0]]
-    fast, slow, fast_rows, slow_rows = _both(tmp_path, FIXTURES / name, origin)
+    fast, slow, fast_rows, slow_rows = _both(new_store, FIXTURES / name, origin)
     assert fast.engine == "sql" and slow.engine == "python" and fast.added > 0
     _assert_same(fast, slow, fast_rows, slow_rows)
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 @pytest.mark.parametrize("variety", [False, True])
-def test_generated_files_store_identical_events(tmp_path, fmt, variety):
+def test_generated_files_store_identical_events(new_store, tmp_path, fmt, variety):
     path = tmp_path / f"{fmt}.csv"
     WRITERS[fmt](path, 3000, seed=7, variety=variety)
-    fast, slow, fast_rows, slow_rows = _both(tmp_path, path, fmt)
+    fast, slow, fast_rows, slow_rows = _both(new_store, path, fmt)
     assert fast.engine == "sql" and fast.added == 3000
     _assert_same(fast, slow, fast_rows, slow_rows)
 
 
-def test_a_bad_last_line_leaves_the_store_unchanged(tmp_path):
+def test_a_bad_last_line_leaves_the_store_unchanged(new_store, tmp_path):
     path = tmp_path / "acled.csv"
     WRITERS["acled"](path, 500, seed=3)
     with path.open("a", encoding="utf-8") as handle:  # a valid shape, an impossible date
         handle.write("SYR9999,2020-02-31" + ",x" * (len(ACLED_HEADER) - 2) + "\n")
-    store = open_store(str(tmp_path / "s.duckdb"))
+    store = new_store("s")
+    import_file(store, FIXTURES / "ucdp_ged_sample.csv")
     before = (store.count_events(), store.data_version())
     with pytest.raises(ImportRejected, match="line 502"):
         import_file(store, path)
     assert (store.count_events(), store.data_version()) == before
 
 
-def test_skip_bad_rows_matches_the_reference(tmp_path):
-    fast, slow, fast_rows, slow_rows = _both(tmp_path, FIXTURES / "acled_bad_rows.csv", "acled",
+def test_skip_bad_rows_matches_the_reference(new_store):
+    fast, slow, fast_rows, slow_rows = _both(new_store, FIXTURES / "acled_bad_rows.csv", "acled",
                                              skip_bad_rows=True)
     assert fast.skipped == slow.skipped == [(3, fast.skipped[0][1]), (5, fast.skipped[1][1])]
     _assert_same(fast, slow, fast_rows, slow_rows)
 
 
-def test_rows_stored_or_rejected_before_are_not_added_again(tmp_path):
-    store = open_store(str(tmp_path / "s.duckdb"), seed_if_new=False)
+def test_rows_stored_or_rejected_before_are_not_added_again(new_store):
+    store = new_store("s")
     assert import_file(store, FIXTURES / "acled_sample.csv").engine == "sql"
     store.reject_events(["acled-SYR99001"], "test")
     again = import_file(store, FIXTURES / "acled_sample.csv")
@@ -87,11 +117,11 @@ def test_rows_stored_or_rejected_before_are_not_added_again(tmp_path):
     assert store.count_events() == 4
 
 
-def test_an_id_twice_in_the_file_goes_the_reference_way(tmp_path):
+def test_an_id_twice_in_the_file_goes_the_reference_way(new_store):
     text = (FIXTURES / "acled_sample.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
     payload = "\n".join([*lines, lines[1]]) + "\n"
-    store = open_store(str(tmp_path / "s.duckdb"), seed_if_new=False)
+    store = new_store("s")
     result = import_file(store, io.BytesIO(payload.encode("utf-8")))
     assert (result.engine, result.rows_read, result.added) == ("python", 6, 5)
 
