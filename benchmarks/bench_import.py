@@ -8,7 +8,9 @@ Each file (conflict_monitor/bench/import_files.py: 20 years, 20,000 places; ACLE
 bytes a row, so 4,000,000 rows is about 2 GB) is imported into a fresh DuckDB store by
 `import_file` in a child process, which reports its own peak resident memory (VmHWM).
 `rows/s` counts reading, validating and storing; linking the new reports to incidents is
-printed apart (a file of more than 200,000 new rows is linked after it is stored).
+printed apart (a file of more than 200,000 new rows is linked after it is stored). The CPU
+seconds of the child (all its threads, start-up and linking included) show the cost apart
+from the machine's load.
 """
 
 from __future__ import annotations
@@ -29,16 +31,17 @@ sys.path.insert(0, str(REPO))
 from conflict_monitor.bench.import_files import WRITERS  # noqa: E402
 
 _CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from conflict_monitor.importers import import_file
 from conflict_monitor.store.factory import open_store
 store = open_store(sys.argv[2], seed_if_new=False)
 began = time.perf_counter()
 result = import_file(store, sys.argv[1], engine=sys.argv[3])
 total = time.perf_counter() - began
+usage = resource.getrusage(resource.RUSAGE_SELF)
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps({"total": total, "seconds": result.seconds, "engine": result.engine,
-                  "added": result.added, "peak_mb": peak, "summary": result.summary()}))
+                  "added": result.added, "peak_mb": peak, "cpu": usage.ru_utime + usage.ru_stime, "summary": result.summary()}))
 """
 
 
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in f["seconds"].items())
             print(f"{fmt}: {f['rows']:,} rows, {f['size_mb']:,.0f} MB, {f['engine']} path: "
                   f"{f['rows_per_s']:,.0f} rows/s ({f['total'] - f['linking']:.1f} s without linking; "
+                  f"CPU {f['cpu']:.1f} s in all; "
                   f"{stages}); linking {f['linking']:.1f} s; peak memory {f['peak_mb']:,.0f} MB "
                   f"[{time.perf_counter() - began:.0f} s with writing the file; load "
                   f"{os.getloadavg()[0]:.2f}]", flush=True)

@@ -35,8 +35,11 @@ def quote_literal(text: str) -> str:
 
 
 def cleaned(column: str, whitespace: str) -> str:
-    """SQL for a raw cell as common.clean leaves it: stripped, empty is NULL."""
-    return f"NULLIF(trim({column}, {quote_literal(whitespace)}), '')"
+    """SQL for a raw cell as common.clean leaves it: stripped, empty is NULL. A cell that
+    starts and ends with a printable ASCII character is left as it is (trim with a set of
+    characters costs several times the reading of the file)."""
+    edges = f"ord({column}) BETWEEN 33 AND 126 AND ord(right({column}, 1)) BETWEEN 33 AND 126"
+    return f"CASE WHEN {edges} THEN {column} ELSE NULLIF(trim({column}, {quote_literal(whitespace)}), '') END"
 
 
 def check_fields(row: Mapping[str, Any], origin: str, origin_of: Mapping[str, str]

@@ -25,6 +25,7 @@ from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS, coerce_da
 from conflict_monitor.store.alerts import ALERT_TABLES
 from conflict_monitor.store.base import ImportResult, StoreError, redact_url
 from conflict_monitor.store.feeds import FEED_TABLES
+from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.review import REVIEW_TABLES
 from conflict_monitor.store.revisions import as_date
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
@@ -236,8 +237,9 @@ class PostgresStore(SqlStore):
                 "count(revised_at) FROM incoming_rows").fetchone()
             updated, old_low, old_high = (self._apply_revisions(con, "incoming_rows")
                                           if revisions else (0, None, None))
-            added = self._execute(con, f"INSERT INTO events ({cols}) SELECT {cols} FROM "
-                                       f"incoming_rows WHERE {NOT_REJECTED} ORDER BY event_id "
+            added = self._execute(con, f"INSERT INTO events ({cols}, {REPORTS}) SELECT {cols}, "
+                                       f"{REPORTS_OF_NEW_ROW} FROM incoming_rows WHERE "
+                                       f"{NOT_REJECTED} ORDER BY event_id "
                                        "ON CONFLICT (event_id) DO NOTHING")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
