@@ -41,7 +41,8 @@ total = time.perf_counter() - began
 usage = resource.getrusage(resource.RUSAGE_SELF)
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps({"total": total, "seconds": result.seconds, "engine": result.engine,
-                  "added": result.added, "peak_mb": peak, "cpu": usage.ru_utime + usage.ru_stime, "summary": result.summary()}))
+                  "added": result.added, "peak_mb": peak, "cpu": usage.ru_utime + usage.ru_stime,
+                  "summary": result.summary()}))
 """
 
 

@@ -161,3 +161,11 @@ def test_arbitrary_acled_values_store_the_same_or_are_refused_the_same(tmp_path_
     else:
         assert outcomes[0][:3] == outcomes[1][:3]
         pd.testing.assert_frame_equal(outcomes[0][3], outcomes[1][3], check_dtype=False)
+
+
+def test_bench_import_figure_comes_from_the_sql_import(tmp_path):
+    from conflict_monitor.bench.imports import measure_import
+
+    figures = measure_import(tmp_path, rows=200)
+    assert figures["import_engine"] == "sql" and figures["import_rows"] == 200
+    assert figures["import_rows_per_s"] > 0 and figures["import_link_s"] >= 0
