@@ -122,8 +122,9 @@ def import_file(store: EventStore, source: str | Path | BinaryIO, *, fmt: str | 
         handle.seek(0)
         result.engine, result.notes = "python", []
         bad: list[tuple[int, str]] = []
-        batches = _batches(handle, size, name, detected, skip_bad_rows, bad, result, progress,
-                           chunk_rows)
+        start = clock.share if engine == "auto" else 0.0  # the bar never moves back
+        batches = _batches(handle, size, name, detected, skip_bad_rows, bad, result,
+                           _bytes_progress(progress, start), chunk_rows)
         began = time.perf_counter()
         stored = store.import_batches(batches)
         result.seconds["python"] = time.perf_counter() - began
@@ -144,13 +145,14 @@ class _StageClock:
 
     def __init__(self, result: FileImportResult, progress: Progress | None):
         self.result, self.progress = result, progress
-        self.stage, self.began = "", time.perf_counter()
+        self.stage, self.began, self.share = "", time.perf_counter(), 0.0
 
     def __call__(self, stage: str) -> None:
         self.stop()
         self.stage, self.began = stage, time.perf_counter()
+        text, self.share = STAGES[stage]
         if self.progress:
-            self.progress(*STAGES[stage])
+            self.progress(text, self.share)
 
     def stop(self) -> None:
         if self.stage:
@@ -192,8 +194,8 @@ def _as_path(source: str | Path | BinaryIO, handle: BinaryIO) -> Iterator[Path]:
 
 
 def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: bool,
-             bad: list[tuple[int, str]], result: FileImportResult, progress: Progress | None,
-             chunk_rows: int) -> Iterator[pd.DataFrame]:
+             bad: list[tuple[int, str]], result: FileImportResult,
+             progress: Callable[[int, int], None] | None, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """Validated event frames, one per chunk of the file."""
     module = MAPPERS[detected.fmt]
     options = {}
@@ -202,7 +204,7 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
         options["order"] = order
         if order.note:
             result.notes.append(order.note)
-    records = iter_records(handle, size, detected.delimiter, name, _bytes_progress(progress))
+    records = iter_records(handle, size, detected.delimiter, name, progress)
     columns = list(gdelt.COLUMNS) if detected.header is None else list(detected.header)
     if detected.header is not None:
         next(records)  # the header line, already checked by detect_format
@@ -218,13 +220,14 @@ def _batches(handle: BinaryIO, size: int, name: str, detected: Detected, skip: b
                              "nothing was imported. Is the format right?", bad)
 
 
-def _bytes_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
-    """The reference path's byte counts as stage progress (reading is most of its time)."""
+def _bytes_progress(progress: Progress | None, start: float) -> Callable[[int, int], None] | None:
+    """The reference path's byte counts as stage progress from `start` (where the SQL import
+    left the bar) to 0.9 (reading is most of its time)."""
     if progress is None:
         return None
 
     def report(done: int, total: int) -> None:
-        share = 0.9 * min(1.0, done / total) if total else 0.0
+        share = start + (0.9 - start) * min(1.0, done / total) if total else start
         progress(f"Read {done / 1e6:,.1f} of {total / 1e6:,.1f} MB", share)
 
     return report

@@ -169,3 +169,18 @@ def test_bench_import_figure_comes_from_the_sql_import(tmp_path):
     figures = measure_import(tmp_path, rows=200)
     assert figures["import_engine"] == "sql" and figures["import_rows"] == 200
     assert figures["import_rows_per_s"] > 0 and figures["import_link_s"] >= 0
+
+
+def test_progress_never_moves_back_when_the_reference_path_takes_over(tmp_path):
+    path = tmp_path / "acled.csv"
+    WRITERS["acled"](path, 6000, seed=5)  # over 2 MB: the reference path reports each MB
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("SYR9999,2020-02-31" + ",x" * (len(ACLED_HEADER) - 2) + "\n")
+    seen: list[tuple[str, float]] = []
+    store = open_store(str(tmp_path / "s.duckdb"), seed_if_new=False)
+    result = import_file(store, path, skip_bad_rows=True,
+                         progress=lambda stage, share: seen.append((stage, share)))
+    assert (result.engine, result.added, len(result.skipped)) == ("python", 6000, 1)
+    shares = [share for _, share in seen]
+    assert shares == sorted(shares) and seen[-1] == ("Done", 1.0)
+    assert seen[0][0] == "Reading the file" and sum(s.startswith("Read ") for s, _ in seen) >= 2
