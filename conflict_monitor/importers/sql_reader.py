@@ -2,7 +2,11 @@
 
 The reader is strict: a file it cannot read exactly as Python's csv module would (a ragged row,
 a stray quote, bytes that are not UTF-8, mixed line ends) raises FastPathUnavailable, and the
-import falls back to the reference path, which names the line and the problem.
+import falls back to the reference path, which names the line and the problem. Two
+malformations DuckDB reads where the reference path refuses the row (found by comparing the
+two paths): one EMPTY field past the header's width (a trailing delimiter), and spaces between
+a delimiter and a quoted field (`a, "b"` reads as a and b, not as a and ` "b"`). Neither loses
+data; telling them apart would need a second, parsing pass over the file.
 """
 
 from __future__ import annotations
