@@ -46,6 +46,7 @@ total = time.perf_counter() - began
 usage = resource.getrusage(resource.RUSAGE_SELF)
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps({"total": total, "seconds": result.seconds, "engine": result.engine,
+                  "cpu_seconds": result.cpu_seconds,
                   "added": result.added, "peak_mb": peak, "cpu": usage.ru_utime + usage.ru_stime,
                   "summary": result.summary()}))
 """
@@ -109,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in args.formats.split(","):
             began = time.perf_counter()
             f = run_one(fmt, args.rows, workdir, args.engine, args.pg)
-            stages = ", ".join(f"{k} {v:.1f} s" for k, v in f["seconds"].items())
+            stages = ", ".join(f"{k} {v:.1f} s (CPU {f['cpu_seconds'].get(k, 0):.1f} s)"
+                               for k, v in f["seconds"].items())
+            cpu = sum(v for k, v in f["cpu_seconds"].items() if k != "linking")
             print(f"{fmt}: {f['rows']:,} rows, {f['size_mb']:,.0f} MB, {f['engine']} path: "
                   f"{f['rows_per_s']:,.0f} rows/s ({f['total'] - f['linking']:.1f} s without linking; "
-                  f"CPU {f['cpu']:.1f} s in all; "
+                  f"{f['rows'] / max(cpu, 1e-9):,.0f} rows per CPU second; CPU {f['cpu']:.1f} s in all; "
                   f"{stages}); linking {f['linking']:.1f} s; peak memory {f['peak_mb']:,.0f} MB "
                   f"[{time.perf_counter() - began:.0f} s with writing the file; load "
                   f"{os.getloadavg()[0]:.2f}]", flush=True)

@@ -59,6 +59,7 @@ class FileImportResult(ImportResult):
     notes: list[str] = field(default_factory=list)
     engine: str = ""  # "sql" or "python": which path imported the file
     seconds: dict[str, float] = field(default_factory=dict)  # per stage (reading … linking)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # the process's, all threads
 
     def summary(self) -> str:
         text = f"{self.layout}: {self.rows_read} rows read; {super().summary()}"
@@ -125,9 +126,10 @@ def import_file(store: EventStore, source: str | Path | BinaryIO, *, fmt: str | 
         start = clock.share if engine == "auto" else 0.0  # the bar never moves back
         batches = _batches(handle, size, name, detected, skip_bad_rows, bad, result,
                            _bytes_progress(progress, start), chunk_rows)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         stored = store.import_batches(batches)
         result.seconds["python"] = time.perf_counter() - began
+        result.cpu_seconds["python"] = time.process_time() - cpu
     finally:
         if owned:
             handle.close()
@@ -145,11 +147,11 @@ class _StageClock:
 
     def __init__(self, result: FileImportResult, progress: Progress | None):
         self.result, self.progress = result, progress
-        self.stage, self.began, self.share = "", time.perf_counter(), 0.0
+        self.stage, self.began, self.cpu, self.share = "", time.perf_counter(), time.process_time(), 0.0
 
     def __call__(self, stage: str) -> None:
         self.stop()
-        self.stage, self.began = stage, time.perf_counter()
+        self.stage, self.began, self.cpu = stage, time.perf_counter(), time.process_time()
         text, self.share = STAGES[stage]
         if self.progress:
             self.progress(text, self.share)
@@ -157,6 +159,7 @@ class _StageClock:
     def stop(self) -> None:
         if self.stage:
             self.result.seconds[self.stage] = time.perf_counter() - self.began
+            self.result.cpu_seconds[self.stage] = time.process_time() - self.cpu
             self.stage = ""
 
 

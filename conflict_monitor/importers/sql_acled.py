@@ -23,6 +23,8 @@ from conflict_monitor.importers.sql_values import ValueMaps, check_fields, join_
 WANTED = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
           "actor2", "iso", "iso3", "country", "admin1", "location", "latitude", "longitude",
           "geo_precision", "source", "notes", "fatalities", "civilian_targeting", "timestamp")
+# Unix seconds up to 1999999999 (May 2033): well inside the times pandas can hold.
+PLAIN_SECONDS = "1[0-9]{9}|[0-9]{1,9}"
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/\d{4}\s*$")
 
 
@@ -46,6 +48,19 @@ def scan_date_order(maps: ValueMaps, name: str) -> acled.DateOrder:
         raise FastPathUnavailable("mixed d/m/y and m/d/y dates")  # the reference names the lines
     return acled.decide_date_order((0, "") if day else None, (0, "") if month else None,
                                    ambiguous, name)
+
+
+def _timestamps(maps: ValueMaps, mapped: Mapped) -> None:
+    """revised_at from ACLED's `timestamp`: whole Unix seconds up to 2033 in SQL (exactly what
+    pandas gives them), any other text through acled._timestamps and validate_event."""
+    table = checked_map(maps, "timestamp", "revised_at", acled.ORIGIN, acled.ORIGIN_OF,
+                        acled._timestamps, "datetime",
+                        f"NOT coalesce(regexp_full_match(\"timestamp\", '{PLAIN_SECONDS}'), false)")
+    mapped.joins.append(join_on("ts", table, [("r.timestamp", "k")]))
+    plain = f"regexp_full_match(r.timestamp, '{PLAIN_SECONDS}')"
+    mapped.values["revised_at"] = (f"CASE WHEN {plain} THEN make_timestamp(CAST(r.timestamp AS BIGINT) "
+                                   "* 1000000) ELSE ts.v END")
+    mapped.problems.append(f"CASE WHEN {plain} THEN NULL ELSE ts.e END")
 
 
 def _pairs(maps: ValueMaps, mapped: Mapped) -> None:
@@ -100,8 +115,7 @@ def map_acled(maps: ValueMaps, name: str, order: acled.DateOrder) -> Mapped:
     mapped.values["event_id"] = "'acled-' || coalesce(r.event_id_cnty, '')"
     slash = acled.DAY_FIRST if order.day_first else acled.MONTH_FIRST
     add_date(mapped, maps, "event_date", (*acled.DATE_FORMATS, *slash), origin, where)
-    add_checked(mapped, maps, "timestamp", "revised_at", origin, where, acled._timestamps,
-                "datetime", "ts")
+    _timestamps(maps, mapped)
     add_checked(mapped, maps, "time_precision", "date_precision", origin, where,
                 lambda keys: keys.map(lambda v: acled.TIME_PRECISION.get(str(v).split(".")[0], v)
                                       if v is not None else None), "string", "pr")
