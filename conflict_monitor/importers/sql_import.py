@@ -29,8 +29,6 @@ from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store.base import EventStore, ImportResult
 
 WANTED = {"acled": sql_acled.WANTED, "ucdp": sql_ucdp.WANTED, "gdelt": gdelt.COLUMNS}
-_SQL_TYPES = {"VARCHAR": "VARCHAR", "DATE": "DATE", "DOUBLE": "DOUBLE", "INTEGER": "INTEGER",
-              "BOOLEAN": "BOOLEAN", "TIMESTAMP": "TIMESTAMP"}
 _DEFAULTS = {"is_running_total": "false", "date_precision": "'day'"}
 Stage = Callable[[str], None]
 
@@ -40,7 +38,7 @@ def compute_select(mapped: Mapped, raw: str, where: str) -> str:
     columns = []
     for name, sql_type, _ in EVENT_COLUMNS:
         expr = mapped.values.get(name, _DEFAULTS.get(name, "NULL"))
-        columns.append(f"CAST({expr} AS {_SQL_TYPES[sql_type]}) AS {name}")
+        columns.append(f"CAST({expr} AS {sql_type}) AS {name}")  # the schema's fixed types
     joins = "\n".join(mapped.joins)
     return f"SELECT {', '.join(columns)} FROM {raw} AS r\n{joins}\nWHERE {where}"
 

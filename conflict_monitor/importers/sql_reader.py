@@ -33,7 +33,8 @@ def column_names(detected: Detected, gdelt_columns: Sequence[str]) -> list[str]:
     return list(gdelt_columns) if detected.header is None else list(detected.header)
 
 
-def _csv_options(detected: Detected, names: Sequence[str]) -> tuple[str, list]:
+def _csv_reader(detected: Detected, names: Sequence[str]) -> str:
+    """read_csv(?, …) of the file: every column text, nothing guessed, strict."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"
     quote = "''" if detected.delimiter == "\t" else "'\"'"  # GDELT is never quoted
     delim = "'\\t'" if detected.delimiter == "\t" else "','"
@@ -41,14 +42,14 @@ def _csv_options(detected: Detected, names: Sequence[str]) -> tuple[str, list]:
     sql = (f"read_csv(?, header={header}, auto_detect=false, columns={columns}, delim=E{delim}, "
            f"quote={quote}, escape={quote}, strict_mode=true, null_padding=false, "
            f"ignore_errors=false, max_line_size={MAX_LINE_BYTES}, encoding='utf-8')")
-    return sql, []
+    return sql
 
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, detected: Detected,
               names: Sequence[str], wanted: Sequence[str], table: str) -> int:
     """Create temp table `table` holding the `wanted` columns of the file, cleaned (stripped,
     empty is NULL; absent columns NULL), in file order; return its row count."""
-    reader, params = _csv_options(detected, names)
+    reader = _csv_reader(detected, names)
     whitespace = python_whitespace()
     index = {n: i for i, n in enumerate(names)}
     cols = ", ".join(
@@ -56,7 +57,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, detected: Detected,
         for w in wanted)
     try:
         con.execute(f"CREATE TEMP TABLE {table} AS SELECT {cols} FROM {reader}",
-                    [str(path), *params])
+                    [str(path)])
     except (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException) as exc:
         raise FastPathUnavailable(str(exc).splitlines()[0]) from exc
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
