@@ -15,6 +15,11 @@ from conflict_monitor.importers.sql_fields import (
 )
 from conflict_monitor.importers.sql_values import ValueMaps, check_fields, join_on
 
+# The columns the mapping reads (of the 61): the others are not loaded.
+WANTED = ("GlobalEventID", "SQLDATE", "EventCode", "GoldsteinScale",
+          *(f"Actor{n}{f}" for n in "12" for f in ("Code", "Name", "CountryCode", "Type1Code")),
+          "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat",
+          "ActionGeo_Long", "SOURCEURL")
 _ID = "r.\"GlobalEventID\""
 _DIGITS = f"coalesce(regexp_full_match({_ID}, '[0-9]+'), false)"
 

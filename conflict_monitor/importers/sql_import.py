@@ -28,7 +28,7 @@ from conflict_monitor.importers.sql_values import ValueMaps
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store.base import EventStore, ImportResult
 
-WANTED = {"acled": sql_acled.WANTED, "ucdp": sql_ucdp.WANTED, "gdelt": gdelt.COLUMNS}
+WANTED = {"acled": sql_acled.WANTED, "ucdp": sql_ucdp.WANTED, "gdelt": sql_gdelt.WANTED}
 _DEFAULTS = {"is_running_total": "false", "date_precision": "'day'"}
 Stage = Callable[[str], None]
 
