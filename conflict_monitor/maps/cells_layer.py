@@ -70,8 +70,10 @@ var {{ this.get_name() }} = (function () {
   }
   g.on("add", function () {  // built when shown, after the map and the posts painted
     if (g.getLayers().length) return;
-    var m = g._map;  // cells under the control layers and the posts: a pane below the overlays
-    if (!m.getPane("cm-cells")) { m.createPane("cm-cells").style.zIndex = 350; }
+    // cells above the boundaries and control areas (which would take their clicks), below the
+    // posts (marker pane, 600)
+    var m = g._map;
+    if (!m.getPane("cm-cells")) { m.createPane("cm-cells").style.zIndex = 450; }
     setTimeout(function () {
       for (var i = 0; i < D.n; i++) {
         var c = D.cat[i] >= 0 ? D.colours[D.cat[i]] : "{{ this.unknown }}", at = [D.lat[i] / 1e4, D.lon[i] / 1e4];

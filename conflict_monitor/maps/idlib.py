@@ -121,6 +121,9 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     layer = build_events_layer(events, colour_by, detail_limit) if events is not None else None
     if layer is not None:
         layer.add_to(m)
+    else:  # the layer for the view comes later (st_folium loads scripts with the map only)
+        js, css = map_assets.get_markercluster_assets()
+        m.default_js, m.default_css = [*m.default_js, *js], [*m.default_css, *css]
     for extra in extra_layers:
         extra.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
