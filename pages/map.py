@@ -98,10 +98,11 @@ st.caption(f"On {as_of}: {post_text}.")
 st.caption(make_control_caption(control))
 
 
-def make_map():
+def make_map(categories: list[str]):
     """The standing map: boundaries, control layers, posts; the events layer comes per view."""
     return build_idlib_map(posts, statuses, None, as_of, tiles=tiles, colour_by=colour_by,
-                           extra_layers=make_control_map_layers(control, control_claims))
+                           extra_layers=make_control_map_layers(control, control_claims),
+                           categories=categories)
 
 
 render_map_panel(make_map, in_view, version, colour_by, posts=posts, statuses=statuses, as_of=as_of,

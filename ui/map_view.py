@@ -81,6 +81,7 @@ class MapView:
     cells: pd.DataFrame
     events: pd.DataFrame
     in_area: int  # placed events of the area under the filter
+    categories: list[str]  # actions or types of the events under the filter, for the legend
 
 
 def compute_map_view(flt: EventFilter, version: str, category: str) -> MapView:
@@ -98,7 +99,8 @@ def compute_map_view(flt: EventFilter, version: str, category: str) -> MapView:
     mode = choose_map_mode(area.zoom, in_area)
     events = (load_area_events(flt, version, area.bounds, EVENTS_MAX) if mode == "events"
               else pd.DataFrame(columns=list(MAP_EVENT_COLUMNS)))
-    return MapView(area, mode, cells, events, in_area)
+    categories = sorted(str(c) for c in counts.parts["category"].dropna().unique())
+    return MapView(area, mode, cells, events, in_area, categories)
 
 
 def make_view_caption(view: MapView, unplaced: int) -> str:
@@ -147,18 +149,18 @@ def render_clicked(clicked: dict | None, posts: pd.DataFrame, statuses: pd.DataF
 
 
 @st.fragment
-def render_map_panel(make_map: Callable[[], folium.Map], flt: EventFilter, version: str, colour_by: str, *,
+def render_map_panel(make_map: Callable[[list[str]], folium.Map], flt: EventFilter, version: str, colour_by: str, *,
                      posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.date,
                      control: pd.DataFrame, control_claims: pd.DataFrame) -> None:
-    """The map (make_map builds it: st_folium changes the map it is given) and the details beside
-    it; a zoom, pan or click reruns only this part."""
+    """The map (make_map builds it for the legend's categories: st_folium changes the map it is
+    given) and the details beside it; a zoom, pan or click reruns only this part."""
     view = compute_map_view(flt, version, colour_by)
     st.caption(make_view_caption(view, load_unplaced_count(flt, version)))
     group = build_view_group(view.mode, view.cells, view.events,
                              compute_cell_size(min(view.area.zoom, BASE_LEVEL)), colour_by)
     left, right = st.columns([2, 1])
     with left:
-        out = st_folium(make_map(), key=MAP_KEY, height=640, use_container_width=True,
+        out = st_folium(make_map(view.categories), key=MAP_KEY, height=640, use_container_width=True,
                         returned_objects=RETURNED, feature_group_to_add=group)
     with right:
         render_clicked((out or {}).get("last_object_clicked"), posts, statuses, as_of, view.events,

@@ -94,16 +94,17 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
     return (f'<details open><summary>Legend</summary><div style="display:flex;gap:12px">'
             f"<div><b>Observation posts</b><br>{posts}≈, dashed circle:<br>approximate position</div>"
             f"<div><b>Events by {escape_html(colour_by.replace('_', ' '))}</b><br>{events}"
-            "size: deaths<br>dashed: running total<br>zoomed out: a circle per grid cell,<br>"
-            "sized by its events, coloured by<br>the most frequent; click to zoom in</div></div></details>")
+            "size: deaths<br>dashed: running total</div></div></details>")
 
 
 def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame | None,
                     as_of: dt.date, *, tiles: str = "none", colour_by: str = "action",
                     admin1: gpd.GeoDataFrame | None = None, detail_limit: int = DETAIL_LIMIT,
-                    extra_layers: Sequence[folium.Element] = ()) -> folium.Map:
+                    extra_layers: Sequence[folium.Element] = (),
+                    categories: Sequence[str] | None = None) -> folium.Map:
     """The whole map. `posts` come from compute_site_status_as_of; `events` are those to show
-    (None: no events layer; the app adds the layer for the view, maps/view.py).
+    (None: no events layer; the app adds the layer for the view, maps/view.py, and
+    `categories` lists the actions or types the legend shows).
     tiles="none" starts on a plain background (offline), "osm" on OpenStreetMap tiles.
     `extra_layers` (e.g. territorial control and its legend) go above the events and below
     the posts."""
@@ -127,7 +128,7 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
     for extra in extra_layers:
         extra.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
-    shown = [html.unescape(c) for c in layer.payload["cats"]] if layer is not None else []
+    shown = [html.unescape(c) for c in layer.payload["cats"]] if layer is not None else list(categories or [])
     MapExtras(make_legend_html(colour_by, shown or None)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # hover the layers icon to switch
     m.fit_bounds(IDLIB_BOUNDS, padding_top_left=(0, 5), padding_bottom_right=(0, 60))
