@@ -59,10 +59,10 @@ def load_cell_counts(flt: EventFilter, version: str, category: str) -> CellCount
 
 
 @st.cache_data(max_entries=16, show_spinner="Loading the events in view…")
-def load_area_events(flt: EventFilter, version: str, bounds: Bounds, limit: int) -> pd.DataFrame:
-    """The newest `limit` events of the drawn area."""
+def load_area_events(flt: EventFilter, version: str, bounds: Bounds, limit: int, total: int) -> pd.DataFrame:
+    """The newest `limit` of the `total` events of the drawn area."""
     del version
-    return query_area_events(get_store(), flt, bounds, limit, MAP_EVENT_COLUMNS)
+    return query_area_events(get_store(), flt, bounds, limit, MAP_EVENT_COLUMNS, total)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -97,7 +97,7 @@ def compute_map_view(flt: EventFilter, version: str, category: str) -> MapView:
     cells = compute_cells(counts, level, area.bounds)
     in_area = int(cells["events"].sum())
     mode = choose_map_mode(area.zoom, in_area)
-    events = (load_area_events(flt, version, area.bounds, EVENTS_MAX) if mode == "events"
+    events = (load_area_events(flt, version, area.bounds, EVENTS_MAX, in_area) if mode == "events"
               else pd.DataFrame(columns=list(MAP_EVENT_COLUMNS)))
     categories = sorted(str(c) for c in counts.parts["category"].dropna().unique())
     return MapView(area, mode, cells, events, in_area, categories)

@@ -122,8 +122,9 @@ def compute_map_store_benchmark(store: EventStore, runs: int = 3,
     def page_map(level: int, area: DrawnArea, counts: CellCounts | None) -> tuple[str, int]:
         counts = counts or query_cell_counts(store, flt, BASE_LEVEL)
         cells = compute_cells(counts, min(level, BASE_LEVEL), area.bounds)
-        mode = choose_map_mode(level, int(cells["events"].sum()))
-        events = (query_area_events(store, flt, area.bounds, EVENTS_MAX, MAP_EVENT_COLUMNS)
+        in_area = int(cells["events"].sum())
+        mode = choose_map_mode(level, in_area)
+        events = (query_area_events(store, flt, area.bounds, EVENTS_MAX, MAP_EVENT_COLUMNS, in_area)
                   if mode == "events" else pd.DataFrame(columns=list(MAP_EVENT_COLUMNS)))
         m = build_idlib_map(posts, statuses, None, last)
         build_view_group(mode, cells, events, compute_cell_size(min(level, BASE_LEVEL))).add_to(m)

@@ -143,8 +143,9 @@ def compute_cells(counts: CellCounts, level: int | None = None, bounds: Bounds |
 
 
 def query_area_events(store: EventStore, flt: EventFilter, bounds: Bounds | None, limit: int,
-                      columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The newest `limit` placed events under the filter inside `bounds`."""
+                      columns: Sequence[str] | None = None, total: int | None = None) -> pd.DataFrame:
+    """The newest `limit` placed events under the filter inside `bounds`. `total`: how many there
+    are, when the caller knows (from the cells): at most `limit` saves a pass over the events."""
     cols = list(columns or EVENT_FIELDS)
     unknown = [c for c in cols if c not in EVENT_FIELDS]
     if unknown:
@@ -152,8 +153,9 @@ def query_area_events(store: EventStore, flt: EventFilter, bounds: Bounds | None
     where, params = _where(flt, bounds)
     # Sorting every matching row by (day, id) to keep the newest few costs seconds at ten million
     # rows; the day of the limit-th newest row (a one-column top-N) narrows the sort to its tail.
-    cut = store.query_sql(f"SELECT event_date AS day FROM events WHERE {where} "
-                          "ORDER BY event_date DESC NULLS LAST LIMIT 1 OFFSET ?", [*params, int(limit) - 1])
+    cut = pd.DataFrame() if total is not None and total <= limit else store.query_sql(
+        f"SELECT event_date AS day FROM events WHERE {where} ORDER BY event_date DESC NULLS LAST "
+        "LIMIT 1 OFFSET ?", [*params, int(limit) - 1])
     if not cut.empty and pd.notna(cut["day"].iloc[0]):
         where, params = f"{where} AND event_date >= ?", [*params, pd.Timestamp(cut["day"].iloc[0]).date()]
     return store.query_sql(f"SELECT {', '.join(cols)} FROM events WHERE {where} "

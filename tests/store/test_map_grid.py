@@ -131,6 +131,8 @@ def test_area_events_are_the_newest_in_the_area(grid_store):
     assert got["event_id"].tolist() == expected.head(25).tolist()
     everything = query_area_events(grid_store, EventFilter(), area.bounds, 100_000)
     assert sorted(everything["event_id"]) == sorted(inside["event_id"])
+    known = query_area_events(grid_store, EventFilter(), area.bounds, len(inside), total=len(inside))
+    assert known["event_id"].tolist() == expected.tolist()
     kills = query_area_events(grid_store, EventFilter(actions=("kill",)), None, 10)
     assert set(kills["action"]) == {"kill"} and kills["latitude"].notna().all()
 
