@@ -74,3 +74,18 @@ def test_view_group_holds_one_layer_named_events():
     group = build_view_group("cells", _cells(), pd.DataFrame(), 0.01)
     assert [type(c).__name__ for c in group._children.values()] == ["CellsLayer"]
     assert group.layer_name == "Events"
+
+
+def test_store_benchmark_measures_the_old_map_the_cells_and_a_close_up(tmp_path):
+    from conflict_monitor.bench.maps import compute_map_store_benchmark
+    from conflict_monitor.bench.synthetic import load_synthetic_store
+
+    store = load_synthetic_store(tmp_path / "bench.duckdb", 30_000)
+    try:
+        result = compute_map_store_benchmark(store, runs=1)
+    finally:
+        store.close()
+    assert 0 < result["map_agg_cells"] < 200  # 30 places around Idlib, 64 px cells at zoom 9
+    assert 0 < result["map_close_events"] <= 20_000
+    # the cells' map is smaller than the 30,000 events drawn the old way
+    assert 0 < result["map_agg_html_mb"] < result["map_old_html_mb"]
