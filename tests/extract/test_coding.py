@@ -189,3 +189,11 @@ def test_a_title_with_another_country_is_not_the_main_state():
 def test_deaths_in_a_sides_attack_are_its_act():
     text = "We lost six soldiers in the ISWAP fighters' attack on the base in Damboa on Monday, an officer said."
     assert [e["actor1"] for e in _events(text, "kill")] == ["ISWAP"]
+
+
+def test_the_headlines_in_country_is_the_story_country_over_a_neighbour_named_more():
+    text = ("Clashes between rival militias spread in eastern Chad\n\n"
+            "Sudan says it has opened its border to people fleeing the fighting. "
+            "Officials in Sudan say thousands of families have crossed into Sudanese territory since Monday.\n\n"
+            "The army has deployed about 2,000 troops to the area to protect civilians.")
+    assert [e["actor1"] for e in _events(text, "deploy")] == ["Chadian forces"]
