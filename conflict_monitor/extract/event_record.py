@@ -38,6 +38,11 @@ TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
 TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
 WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
 TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
+# CAMEO 17x coerce (arrests, detentions) and 18x assault (abductions): acts coded `other` that happen
+# whether or not the text names who did them, unlike statements.
+COERCION = ("17", "18")
+PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
+                   "worker family farmer passenger".split())
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -208,7 +213,12 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         # A group that takes or surrounds a place in the country takes it from the state's forces
         military = roles.main_country_military(ctx.main_country)
         actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
-    a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
+    coercion = row.cameo_code.startswith(COERCION)  # "the military detained 50 people": its forces
+    if coercion and actor2 is None:
+        taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in PEOPLE]
+        if taken:  # people taken or held, not named as any side's members, are civilians
+            actor2 = roles.ActorRef("civilians", None, "civilians", taken[0].i, taken[0].i + 1, True)
+    a1 = roles.counterpart(actor1.canonical, "attack" if coercion else action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
     if action == "displace" and a1 is not None and _kind(a1, actor1) == "civilians":
         a1, a2, actor1, actor2 = None, a2 or a1, None, actor2 or actor1  # "civilians fled": the displaced
@@ -218,8 +228,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         return []
     if roles.is_reporter(a2):
         a2 = None
-    if a1 is None and action in VERBAL and action != "ceasefire":
-        return []  # a statement needs someone who made it; a truce that took effect is a fact
+    if a1 is None and action in VERBAL and action != "ceasefire" and not coercion:
+        return []  # a statement needs someone who made it; a truce that took effect, a kidnapping are facts
     ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
     deadline = None
     if ref is not None and ref.kind == "deadline":
@@ -246,7 +256,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         event_date, precision, period_start = ref.date, ref.precision, None
     else:
         event_date, precision, period_start = ctx.published, "week", None
-    violent = action in VIOLENT
+    violent = action in VIOLENT or coercion
     found = pick_places(places, tokens, verbal, {tok.i, anchor.i}, objects=violent)
     own_place = bool(found)
     if not found and violent:

@@ -197,3 +197,22 @@ def test_the_headlines_in_country_is_the_story_country_over_a_neighbour_named_mo
             "Officials in Sudan say thousands of families have crossed into Sudanese territory since Monday.\n\n"
             "The army has deployed about 2,000 troops to the area to protect civilians.")
     assert [e["actor1"] for e in _events(text, "deploy")] == ["Chadian forces"]
+
+
+@pytest.mark.parametrize("text,actor1,actor2", [
+    ("At least 15 people, most of them children, have reportedly been abducted near the village.", None,
+     "civilians"),
+    ("Chad's military has detained around 40 people in the town of Adre, residents said.", "Chadian forces",
+     "civilians"),
+])
+def test_kidnappings_and_detentions_are_other_acts_even_without_a_named_perpetrator(text, actor1, actor2):
+    assert [(e["actor1"], e["actor2"], e["cameo_code"][:2]) for e in _events(text, "other")] == [
+        (actor1, actor2, "18" if actor1 is None else "17")]
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers detained three suspected rebels on Monday.",
+    "Troops rescued 20 hostages who had been kidnapped by the gang.",
+])
+def test_arresting_fighters_or_freeing_hostages_is_no_detention_event(text):
+    assert _events(text, "other") == []
