@@ -37,6 +37,8 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         anchor_verb = trigger
     subj, passive, reached = roles.subject_and_verb(anchor_verb)
     if subj is not None:
+        if lookup(trigger).action == "displace" and _in_between(subj):
+            return [None]  # "fighting between X and Y has forced thousands from their homes": neither side's act
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
         poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
@@ -82,6 +84,17 @@ def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
         return None
     return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)
 
+
+
+def _in_between(subj) -> bool:
+    """True for "fighting between X and Y" as a subject, and for X or Y themselves when the parser hung
+    the relative clause ("... that has forced thousands from their homes") on the pair's last name."""
+    if any(c.dep_ == "prep" and c.lower_ == "between" for c in subj.children):
+        return True
+    tok = subj
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ == "between"
 
 
 def _between(noun, doc, ctx) -> list:

@@ -216,3 +216,19 @@ def test_kidnappings_and_detentions_are_other_acts_even_without_a_named_perpetra
 ])
 def test_arresting_fighters_or_freeing_hostages_is_no_detention_event(text):
     assert _events(text, "other") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The clashes have forced 12,000 people to flee their homes since March, the UN said.",
+    "More than 200,000 people have been forced from their homes in the province.",
+    "The rebels drove thousands of villagers from their homes on Monday.",
+    "Hundreds of families have taken refuge in a school in Goma.",
+])
+def test_other_ways_of_telling_displacement(text):
+    assert len(_events(text, "displace")) == 1
+
+
+def test_a_displacement_by_fighting_between_two_sides_is_neither_sides_act():
+    text = ("The government sent troops to the valley to stop fighting between local militias and former rebels "
+            "that has driven 20,000 villagers from their homes.")
+    assert [e["actor1"] for e in _events(text, "displace")] == [None]
