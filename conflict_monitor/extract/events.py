@@ -10,7 +10,7 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
-from conflict_monitor.extract.lexicon import VERBAL, lookup
+from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
 
@@ -18,6 +18,12 @@ from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_v
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
 VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer", "fall"})
 SYMMETRIC = frozenset({"consult", "ceasefire"})
+# "... is a war crime", "may amount to crimes against humanity": the charge is the speaker's accusation,
+# hedged or not; the subject of "is" is the act charged, not the accuser.
+CHARGE_NOUNS = frozenset({"crime"})
+COPULAS = frozenset({"be", "constitute", "amount", "remain"})
+STOPPING_VERBS = frozenset("suspend halt postpone cancel".split())
+JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
 
 
 
@@ -84,7 +90,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     for tok, row in found:
         nominal = tok.pos_ not in ("VERB", "AUX") or (tok.tag_ == "VBG" and tok.dep_ in ("pobj", "nsubj", "dobj"))
         anchor = governing_verb(tok) if nominal else tok
-        if anchor is None or is_blocked(anchor) or (nominal and anchor is not tok and any(
+        hedged_ok = nominal and tok.lemma_.lower() in CHARGE_NOUNS
+        if anchor is None or is_blocked(anchor, hedged_ok) or (nominal and anchor is not tok and any(
                 c.dep_ == "neg" for c in tok.children)):
             continue
         if row.action in VERBAL and tok.dep_ in ("acl", "amod", "relcl") and not nominal:
@@ -95,6 +102,13 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "seized 12 vehicles and four tanks": loot, not a place taken
         if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
+        if nominal and anchor is not tok and row.action in VIOLENT and (
+                anchor.lemma_.lower() in JUDGING_VERBS or anchor.lemma_.lower() in COPULAS and tok.dep_ == "nsubj"
+                and any(c.dep_ == "acomp" or c.dep_ == "attr" and c.lemma_.lower() in CHARGE_NOUNS
+                        for c in anchor.children)):
+            continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
+        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
+            continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
         if nominal and anchor.i in verb_idx and anchor is not tok:
             absorbed.setdefault(anchor.i, []).append(tok)
             if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
@@ -117,6 +131,11 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
+        if hedged_ok and anchor.lemma_.lower() in COPULAS:
+            speaker = ctx.sent_speaker or (ctx.speaker if speaker_tok is not None and speaker_tok.lower_ in (
+                "he", "she") else None)
+            actors1 = [roles.ActorRef(speaker, roles.actor_country_of(speaker), roles.actor_kind(speaker) or "?",
+                                      tok.i, tok.i + 1)] if speaker else [None]
         if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
             # "the broadcaster reports a death toll of 43": who reports a toll did not kill
             actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],

@@ -43,13 +43,14 @@ def _infinitive(tok) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
-def is_blocked(tok) -> bool:
-    """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact."""
+def is_blocked(tok, hedged_ok: bool = False) -> bool:
+    """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact.
+    `hedged_ok`: a modal does not block ("may constitute a war crime" is still an accusation)."""
     if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "AUX"):
         return True  # participles used as adjectives: "surrounding villages"
     t = tok
     for _ in range(12):
-        if _negated(t) or _has_modal(t):
+        if _negated(t) or (_has_modal(t) and not (hedged_ok and t is tok)):
             return True
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in t.children):
             return True

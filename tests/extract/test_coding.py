@@ -232,3 +232,26 @@ def test_a_displacement_by_fighting_between_two_sides_is_neither_sides_act():
     text = ("The government sent troops to the valley to stop fighting between local militias and former rebels "
             "that has driven 20,000 villagers from their homes.")
     assert [e["actor1"] for e in _events(text, "displace")] == [None]
+
+
+@pytest.mark.parametrize("text", [
+    "The UN said the shelling of the market on Monday was a war crime.",
+    "\"The shelling of the hospital is abhorrent and may constitute a war crime,\" said the head of the UN mission.",
+])
+def test_calling_an_act_a_war_crime_is_an_accusation_by_the_speaker(text):
+    events = _events(text)
+    assert [(e["action"], e["actor1"]) for e in events if e["action"] == "accuse"] == [("accuse", "UN")]
+    assert not [e for e in events if e["action"] in ("attack", "kill") and e["actor1"] == "UN"]
+
+
+def test_a_judged_or_suspended_act_is_not_the_judges():
+    events = _events("Gabon's president suspended talks with the rebels on Monday, calling the massacres in the "
+                     "north war crimes.")
+    assert [(e["action"], e["actor1"]) for e in events] == [("accuse", "Gabon")]
+
+
+def test_an_acronym_of_a_un_body_is_the_un():
+    from conflict_monitor.extract.groups import find_acronyms  # noqa: PLC0415
+
+    text = "The U.N. Mission in the Central African Republic (MINUSCA) said a patrol was attacked near Bria."
+    assert find_acronyms(text) == {"MINUSCA": "UN"}
