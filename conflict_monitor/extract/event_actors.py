@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conflict_monitor.extract import groups, roles
-from conflict_monitor.extract.lexicon import Trigger, lookup
+from conflict_monitor.extract.lexicon import VERBAL, Trigger, lookup
+from conflict_monitor.extract.scope import SAY_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -23,7 +24,7 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if pair:
             return [pair[0]]
         ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
-        if ref is None and lookup(trigger).action in ("deploy", "displace"):
+        if ref is None and _action(trigger) in ("deploy", "displace"):
             of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
         if ref is None and ctx.sent_speaker and any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
@@ -35,9 +36,16 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         anchor_verb = anchor
     else:
         anchor_verb = trigger
+        head = trigger.head
+        if _action(trigger) in VERBAL and trigger.dep_ == "conj" and head.dep_ == "ccomp" \
+                and head.head.lemma_.lower() in SAY_VERBS \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+            # "The group said civilians had been killed by the army, and vowed to retaliate": the parse
+            # hung the vow on the reported clause; who vows is who said it
+            anchor_verb = head.head
     subj, passive, reached = roles.subject_and_verb(anchor_verb)
     if subj is not None:
-        if lookup(trigger).action == "displace" and _in_between(subj):
+        if _action(trigger) == "displace" and _in_between(subj):
             return [None]  # "fighting between X and Y has forced thousands from their homes": neither side's act
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
@@ -84,6 +92,11 @@ def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
         return None
     return roles.ActorRef(who, roles.actor_country_of(who), roles.actor_kind(who) or "?", tok.i, tok.i + 1)
 
+
+
+def _action(trigger) -> str | None:
+    row = lookup(trigger)  # None for an event a rule inferred ("we will respond": a threat)
+    return row.action if row is not None else None
 
 
 def _in_between(subj) -> bool:

@@ -10,7 +10,7 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
-from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup
+from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
 
@@ -38,17 +38,34 @@ def _takes_goods(verb) -> bool:
     return bool(objects) and all(o.lemma_.lower() in GOODS for o in objects)
 
 
+# "warned that the response will be implacable": a warning of what one will do in return
+RESPONSE_NOUNS = frozenset("response retaliation reprisal reply revenge consequence price".split())
+
+
 def _warns_of_own_act(verb) -> bool:
-    """A warning is a threat when the speaker warns of its own action or warns someone directly."""
+    """A warning is a threat when the speaker warns of its own action (or of a response) or warns
+    someone directly."""
     if any(c.dep_ in ("dobj", "dative") for c in verb.children):
         return True
     for c in verb.children:
         if c.dep_ in ("ccomp", "xcomp"):
             subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
-            return not subj or subj[0].lower_ in roles.PRONOUNS
+            return not subj or subj[0].lower_ in roles.PRONOUNS or subj[0].lemma_.lower() in RESPONSE_NOUNS
         if c.dep_ == "prep" and c.lower_ == "of":
             return True
     return False
+
+
+# "We will respond", "we shall retaliate": a speaker's own future use of force is a threat (CAMEO 138).
+FORCE_VERBS = frozenset("respond retaliate avenge strike hit attack crush punish destroy fight".split())
+FUTURE = frozenset({"will", "shall", "'ll"})
+
+
+def _vows_force(tok) -> bool:
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in FORCE_VERBS and \
+        any(c.dep_ == "aux" and c.lower_ in FUTURE for c in tok.children) and \
+        any(c.dep_ == "nsubj" and c.lower_ == "we" for c in tok.children) and not any(
+            c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
 
 
 def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
@@ -114,6 +131,10 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
                 continue  # "repelled an attack by HTS fighters": that attack is an act of its own
         events.append((tok, row, anchor, nominal))
+    threat_row = lookup_lemma("threaten")
+    for tok in sent:
+        if _vows_force(tok) and not any(t is tok for t, *_ in events):
+            events.append((tok, threat_row, tok, False))
     out = []
     for tok, row, anchor, nominal in events:
         action = row.action
@@ -131,7 +152,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
-        if hedged_ok and anchor.lemma_.lower() in COPULAS:
+        if nominal and tok.lemma_.lower() in CHARGE_NOUNS and anchor.lemma_.lower() in COPULAS:
             speaker = ctx.sent_speaker or (ctx.speaker if speaker_tok is not None and speaker_tok.lower_ in (
                 "he", "she") else None)
             actors1 = [roles.ActorRef(speaker, roles.actor_country_of(speaker), roles.actor_kind(speaker) or "?",

@@ -255,3 +255,19 @@ def test_an_acronym_of_a_un_body_is_the_un():
 
     text = "The U.N. Mission in the Central African Republic (MINUSCA) said a patrol was attacked near Bria."
     assert find_acronyms(text) == {"MINUSCA": "UN"}
+
+
+@pytest.mark.parametrize("text,actor1", [
+    ("Mali's government paid tribute to the soldiers who died and warned that \"the response will be merciless\".",
+     "Mali"),
+    ("The Northern Front said on Monday that the army had shelled its positions. \"We will retaliate against the "
+     "soldiers,\" its spokesman said.", "Northern Front"),
+    ("The Northern Front said that dozens of villagers had been killed by Malian soldiers after troops entered the "
+     "town, and vowed to retaliate.", "Northern Front"),
+])
+def test_warnings_of_a_response_and_vows_of_force_are_the_speakers_threats(text, actor1):
+    assert [e["actor1"] for e in _events(text, "threaten")] == [actor1]
+
+
+def test_a_promise_not_to_use_force_is_no_threat():
+    assert _events("\"We will not attack civilians,\" the Northern Front said.", "threaten") == []
