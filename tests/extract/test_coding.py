@@ -271,3 +271,9 @@ def test_warnings_of_a_response_and_vows_of_force_are_the_speakers_threats(text,
 
 def test_a_promise_not_to_use_force_is_no_threat():
     assert _events("\"We will not attack civilians,\" the Northern Front said.", "threaten") == []
+
+
+def test_a_body_of_the_state_named_in_full_is_the_state():
+    text = ("Gunmen killed six police officers in N'Djamena, Chad, on Sunday. The Presidential Transition Council "
+            "(PTC) warned on Monday that \"the response will be swift\".")
+    assert [e["actor1"] for e in _events(text, "threaten")] == ["Chad"]
