@@ -31,6 +31,9 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
             # "The AA said fighting with junta troops was continuing": the speaker is the other side
             ref = roles.ActorRef(ctx.sent_speaker, roles.actor_country_of(ctx.sent_speaker),
                                  roles.actor_kind(ctx.sent_speaker) or "?", trigger.i, trigger.i + 1)
+        if ref is None and trigger.dep_ == "nsubjpass":  # "the attack was led by X", "... claimed by X"
+            agent = [g for c in anchor.children if c.dep_ == "agent" for g in c.subtree]
+            ref = roles.actor_in_tokens(agent, doc, ctx.main_country) if agent else None
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
         anchor_verb = anchor

@@ -277,3 +277,22 @@ def test_a_body_of_the_state_named_in_full_is_the_state():
     text = ("Gunmen killed six police officers in N'Djamena, Chad, on Sunday. The Presidential Transition Council "
             "(PTC) warned on Monday that \"the response will be swift\".")
     assert [e["actor1"] for e in _events(text, "threaten")] == ["Chad"]
+
+
+@pytest.mark.parametrize("text,actor1", [
+    ("Gunmen set fire to a bus near Kaduna on Monday.", None),
+    ("Later that day the Northern Front went to the village of Kalamu and set houses on fire.", "Northern Front"),
+    ("The fighters of the Northern Front torched the market of Kalamu on Monday.", "Northern Front"),
+])
+def test_arson_is_an_attack(text, actor1):
+    assert [e["actor1"] for e in _events(text, "attack")] == [actor1]
+
+
+def test_an_attack_led_by_a_group_is_that_groups():
+    assert [e["actor1"] for e in _events("The raid on the village was carried out by the Northern Front on Monday.",
+                                         "attack")] == ["Northern Front"]
+
+
+def test_storming_and_burning_a_camp_in_one_sentence_is_one_attack():
+    text = "Fighters of the Northern Front stormed the army camp at Kalamu on Monday and set fire to the base."
+    assert len(_events(text, "attack")) == 1
