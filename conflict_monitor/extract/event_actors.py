@@ -151,7 +151,14 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
                     break
     if ref is None and fig_tokens:
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
+    if ref is None:  # "two of its soldiers were killed": the victims belong to whom "its" stands for
+        owner = next((t for t in [*tokens, *fig_tokens] if t.dep_ == "poss" and t.lower_ in ("its", "their")
+                      and t.head.lower_ in OWN_MEMBERS), None)
+        ref = _pronoun(owner, ctx) if owner is not None and ctx.sent_speaker else None
     return ref
+
+
+OWN_MEMBERS = frozenset("soldiers troops fighters members men officers personnel".split())
 
 
 

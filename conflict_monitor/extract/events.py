@@ -96,6 +96,20 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             ctx.speaker = ctx.sent_speaker = ref.canonical
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
+    elif speaker_tok is not None and speaker_tok.lower_ in ("it", "they") and ctx.prev_subject \
+            and speaker_tok.i == sent.root.i - 1 - sum(1 for c in sent.root.children if c.dep_ == "aux"):
+        # "Mali's army gave a different account. It said ...": "it" opening the sentence is the
+        # previous sentence's subject
+        ctx.sent_speaker = ctx.prev_subject
+        if reporter is None or reporter.lower() == speaker_tok.lower_:
+            reporter = ctx.prev_subject
+            ctx.sent_reporter = (reporter, speaker_tok)
+    # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
+    root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \
+        else []
+    ref = roles.actor_in_tokens(roles.noun_phrase(root_subj[0]), doc, ctx.main_country) \
+        if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
+    ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
     dates = find_dates(text, ctx.published)
     places = ctx.places_by_sent.get((offset, sent.start))
     if places is None:

@@ -115,6 +115,8 @@ def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2) ->
         if e["action"] != "kill" or not KILLED.search(e.get("evidence") or ""):
             continue  # "died when their house collapsed": no attacker to carry
         claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
+        if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
+            claimant = sentences[pos].get("speaker_military")
         source = None
         if claimant and claimant[0] != e["actor2"]:
             e["actor1"], e["actor1_country"] = claimant

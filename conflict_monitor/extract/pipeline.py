@@ -158,7 +158,8 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             sentences.append({"key": (offset, sent.start_char), "reporter": reporter, "has_events": bool(found),
                               "speaker_state": roles.counterpart(speaker_ref.canonical, "other")
                               if speaker_ref else None,
-                              "speaker_group": _armed_speaker(ctx.sent_speaker, doc)})
+                              "speaker_group": _armed_speaker(ctx.sent_speaker, doc),
+                              "speaker_military": _military_speaker(ctx.sent_speaker)})
             for e in found:
                 e["_actor1_state"] = roles.counterpart(e["actor1"], "other")
             raw_events.extend(found)
@@ -213,3 +214,10 @@ def _armed_speaker(speaker: str | None, doc) -> tuple[str, str | None] | None:
         return None
     kind = roles.actor_kind(speaker) or groups.article_state(doc)["names"].get(speaker)
     return (speaker, roles.actor_country_of(speaker)) if kind in groups.ARMED_KINDS else None
+
+
+def _military_speaker(speaker: str | None) -> tuple[str, str | None] | None:
+    """(name, country) of the sentence's speaker when it is a state's forces: the enemy fighters it
+    says were killed are its claim (ANNOTATION.md: one side's own statements are claims)."""
+    return (speaker, roles.actor_country_of(speaker)) if speaker and roles.actor_kind(speaker) == "military" \
+        else None

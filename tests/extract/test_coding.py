@@ -296,3 +296,17 @@ def test_an_attack_led_by_a_group_is_that_groups():
 def test_storming_and_burning_a_camp_in_one_sentence_is_one_attack():
     text = "Fighters of the Northern Front stormed the army camp at Kalamu on Monday and set fire to the base."
     assert len(_events(text, "attack")) == 1
+
+
+def test_it_opening_a_sentence_speaks_for_the_previous_sentences_subject():
+    text = ("The Northern Front said its fighters ambushed an army convoy near Gao on Monday. "
+            "Mali's army gave a different account. It said three of its soldiers had been killed and that about "
+            "15 rebels had been killed in the fighting.")
+    kills = {e["fatalities"]: (e["actor1"], e["actor2"], e["reported_by"]) for e in _events(text, "kill")}
+    assert kills[3] == ("Northern Front", "Malian forces", "Malian forces")
+    assert kills[15][0] == "Malian forces" and kills[15][2] == "Malian forces"
+
+
+def test_an_officer_telling_a_toll_of_people_does_not_claim_it():
+    text = "Police officer Amadou Diallo said more than 10 people had been killed in the market of Gao on Monday."
+    assert [e["actor1"] for e in _events(text, "kill")] == [None]
