@@ -3,6 +3,7 @@ or background), place, ACLED type and confidence, as the dict the pipeline valid
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from conflict_monitor.extract.dates import DateRef
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
 from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
-from conflict_monitor.extract.scope import clause_tokens
+from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -72,6 +73,14 @@ def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
         if tok.dep_ in ("conj", "xcomp", "relcl") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
             tok = tok.head
             continue
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SAY_VERBS and tok.head is not tok:
+            # "said on Saturday that it had captured the town": the act happened by the day it was
+            # told, which is all the text says of its date (ANNOTATION.md: `week`)
+            chars = {t.idx - sent_offset for c in tok.head.children if c.dep_ in ("prep", "npadvmod")
+                     for t in c.subtree}  # "on Saturday", "Saturday": not a dateline parsed as the subject
+            told = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
+            if told is not None and told.precision == "day":
+                return dataclasses.replace(told, precision="week")
         break
     return None
 

@@ -310,3 +310,10 @@ def test_it_opening_a_sentence_speaks_for_the_previous_sentences_subject():
 def test_an_officer_telling_a_toll_of_people_does_not_claim_it():
     text = "Police officer Amadou Diallo said more than 10 people had been killed in the market of Gao on Monday."
     assert [e["actor1"] for e in _events(text, "kill")] == [None]
+
+
+def test_an_act_told_on_a_day_is_dated_by_that_day_with_week_precision():
+    text = ("On May 2 the Northern Front overran an army post near Kalamu. "
+            "The Northern Front said on Monday that it had captured the town of Kalamu.")
+    captures = sorted((e["event_date"], e["date_precision"]) for e in _events(text, "capture"))
+    assert captures == [("2024-05-02", "day"), ("2024-05-13", "week")]
