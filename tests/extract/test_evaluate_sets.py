@@ -11,8 +11,7 @@ import pytest
 
 from conflict_monitor.cli import extract as cli_extract
 from conflict_monitor.extract import evaluate_sets as sets_module
-from conflict_monitor.extract.evaluate import (evaluate_dirs, format_errors, format_table, same_location,
-                                               score_events)
+from conflict_monitor.extract.evaluate import evaluate_dirs, format_errors, format_table, same_location, score_events
 from conflict_monitor.extract.evaluate_sets import DevSet, evaluate_sets
 from conflict_monitor.extract.pipeline import ExtractionResult
 
