@@ -18,6 +18,8 @@ form one valid incident.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -103,11 +105,19 @@ def _place_greedily(ranked: np.ndarray, starts: np.ndarray, dst: np.ndarray, day
         out[node] = group
 
 
-def compute_group_min(labels: np.ndarray, values: list[str | None]) -> list[str | None]:
-    """For each row, the smallest non-null value in its group (sort-based, no Python loop
-    over groups)."""
-    table = pd.DataFrame({"g": labels, "v": pd.Series(values, dtype=object)}).dropna()
-    if table.empty:
-        return [None] * len(labels)
-    firsts = table.sort_values(["g", "v"]).drop_duplicates("g").set_index("g")["v"]
-    return list(pd.Series(labels).map(firsts).astype(object).where(lambda s: s.notna(), None))
+def compute_group_min(labels: np.ndarray, values: Any) -> np.ndarray:
+    """For each row, the smallest non-null value in its group (None if it has none), as an
+    object array: values are ranked once (pd.factorize, sorted) and each group keeps its
+    smallest rank, with array operations only."""
+    vals = np.asarray(values, dtype=object)
+    out = np.full(len(labels), None, dtype=object)
+    present = np.asarray(pd.notna(vals), dtype=bool)
+    if not present.any():
+        return out
+    ranks, uniques = pd.factorize(vals[present], sort=True)
+    best = np.full(int(labels.max()) + 1, len(uniques))
+    np.minimum.at(best, labels[present], ranks)
+    rank = best[labels]
+    found = rank < len(uniques)
+    out[found] = np.asarray(uniques, dtype=object)[rank[found]]
+    return out
