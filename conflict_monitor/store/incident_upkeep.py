@@ -89,19 +89,22 @@ class IncidentWriteMixin:
             day = pd.to_datetime(frame["event_date"]).dt.date
             differs = ids.ne(frame["incident_id"].astype(object)) | frame["incident_id"].isna()
             mask = differs & (day >= start) & (day <= stop)
-            changed += self._write_incident_ids(con, frame.loc[mask, "event_id"], ids[mask])
+            # rows that had no incident (new reports) leave none: nothing to mark for recounting
+            leave = bool(frame.loc[mask, "incident_id"].notna().any())
+            changed += self._write_incident_ids(con, frame.loc[mask, "event_id"], ids[mask], leave)
         return changed
 
     def _write_incident_ids(self, con: Any, event_ids: Iterable[str],
-                            incident_ids: Iterable[str]) -> int:
+                            incident_ids: Iterable[str], leave: bool = True) -> int:
+        """Set these rows' incident ids; `leave`: some of them may have had one before."""
         update = pd.DataFrame({"event_id": list(event_ids), "incident_id": list(incident_ids)},
                               dtype=object).sort_values("event_id")
         if update.empty:
             return 0
         with self._stage(con, "incident_updates", update, UPDATE_COLUMNS):
-            # the incidents these rows leave lose a report: mark them for recounting
-            self._execute(con, incident_counts.mark_incidents_sql(
-                "SELECT e.incident_id FROM events e JOIN incident_updates u ON e.event_id = u.event_id"))
+            if leave:  # the incidents these rows leave lose a report: mark them for recounting
+                self._execute(con, incident_counts.mark_incidents_sql(
+                    "SELECT e.incident_id FROM events e JOIN incident_updates u ON e.event_id = u.event_id"))
             self._execute(con, "UPDATE events SET incident_id = u.incident_id, incident_reports = NULL "
                                "FROM incident_updates u WHERE events.event_id = u.event_id")
         return len(update)
