@@ -110,6 +110,23 @@ def compute_representatives(feat: pd.DataFrame) -> np.ndarray:
     return same
 
 
+def _coded(reps: pd.DataFrame) -> pd.DataFrame:
+    """The rows as DuckDB joins them: each text key as an integer code (NULL stays NULL), so
+    the join compares and hashes numbers, not Python strings scanned from pandas. Codes are
+    shared by both sides of the join (one table), and a1 and a2 share one code space (the rule
+    compares them crosswise), so equal codes mean equal keys."""
+    out = reps[["i", "day", "win", "lat", "lon", "db", "gy", "gx"]].copy()
+
+    def nullable(codes: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(codes.astype("int64"), mask=codes < 0)
+    for name in ("cls", "place", "corg", "cur"):
+        out[name] = nullable(pd.factorize(reps[name].to_numpy(dtype=object), use_na_sentinel=True)[0])
+    actors = pd.factorize(np.concatenate([reps["a1"].to_numpy(dtype=object),
+                                          reps["a2"].to_numpy(dtype=object)]), use_na_sentinel=True)[0]
+    out["a1"], out["a2"] = nullable(actors[:len(reps)]), nullable(actors[len(reps):])
+    return out
+
+
 def candidate_pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     """The linkable rows' features, and for each of them its twin representative (position
     in `events`), and the positions (i, j), i < j, of every matching pair of representatives.
@@ -132,11 +149,12 @@ def candidate_pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET memory_limit = '256MB'")  # one slice of the store: spill rather than grow
-        con.register("feat", reps)
+        coded = _coded(reps)
+        con.register("feat", coded)
         if largest is None:
             pairs = con.execute(_pairs_sql("feat", "a.i < b.i")).fetchnumpy()
         else:  # rows of `largest` never pair with one another: one side is from `outside`
-            con.register("outside", reps[outside])
+            con.register("outside", coded[outside])
             pairs = con.execute(_pairs_sql("outside", "a.i <> b.i")).fetchnumpy()
     finally:
         con.close()
