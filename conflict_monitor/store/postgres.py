@@ -36,6 +36,16 @@ _FLOAT_OIDS = {700, 701, 1700}
 _DATE_OIDS = {1082, 1114}
 _BOOL_OID = 16
 _TEXT_OIDS = {25, 1042, 1043}
+# Indexes a big store needs (DuckDB's own zone maps serve it there; these are PostgreSQL's):
+# the write transaction's recount finds its marked rows and their incidents by index instead
+# of reading every event (incident_counts), pages filtering a date range or listing the newest
+# rows use event_date, and deleting an article's events finds them by article_id.
+INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS events_event_date ON events (event_date)",
+    "CREATE INDEX IF NOT EXISTS events_incident_id ON events (incident_id)",
+    "CREATE INDEX IF NOT EXISTS events_uncounted ON events (event_id) WHERE incident_reports IS NULL",
+    "CREATE INDEX IF NOT EXISTS events_article_id ON events (article_id)",
+)
 
 
 def to_pyformat(sql: str) -> str:
@@ -131,6 +141,13 @@ class PostgresStore(SqlStore):
                     con.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEMA_LOCK])
                     self._create_schema(con)
         self._upgrade_schema()
+
+    def _upgrade_schema(self) -> None:
+        """SqlStore's upgrade, then the indexes (built once on a store made without them)."""
+        super()._upgrade_schema()
+        with self._connect() as con:
+            for statement in INDEXES:
+                con.execute(statement)
 
     # --- connection handling -----------------------------------------------------------------
     @contextlib.contextmanager
