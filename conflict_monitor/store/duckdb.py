@@ -32,6 +32,10 @@ from conflict_monitor.store.duckdb_turns import READ_WAIT_S, SharedInstance, ann
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
 
 IMPORT_MEMORY_LIMIT = "512MB"  # DuckDB's share of RAM during a file import (it spills beyond)
+# The dashboard's kept-open instance: its buffer cache and query memory. DuckDB's default is 80 %
+# of the machine's RAM, and at ten million events its cache alone grew the app past 4 GB; the
+# target for the whole process is 2 GB, of which Python, pandas and Streamlit take ~0.5 GB.
+READER_MEMORY_LIMIT = "1GB"
 # Up to this many new rows, an import links its incidents in its own transaction (all or
 # nothing); a bigger file spanning more than a year is linked afterwards, a year at a time.
 LINK_IN_IMPORT_MAX_ROWS = 200_000
@@ -63,7 +67,7 @@ class DuckDBStore(SqlStore):
             raise StoreError(f"The store path {self.path} is a folder; expected a .duckdb file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if keep_open:
-            self._shared = SharedInstance(self.path, self._open_file, self._busy)
+            self._shared = SharedInstance(self.path, self._open_reader, self._busy)
         with self._connect() as con:
             self._create_schema(con)
             self._drop_leftover_staging(con)
@@ -90,6 +94,12 @@ class DuckDBStore(SqlStore):
                 con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     # --- connection handling -----------------------------------------------------------------
+    def _open_reader(self) -> duckdb.DuckDBPyConnection:
+        """The kept-open instance: _open_file with DuckDB's memory bounded (READER_MEMORY_LIMIT)."""
+        con = self._open_file()
+        con.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
+        return con
+
     def _open_file(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + _LOCK_WAIT_S
         while True:

@@ -1,0 +1,54 @@
+"""What a store of ten million events relies on: bounded memory in the dashboard's DuckDB
+instance, PostgreSQL's indexes (also on a store made before them), and the synthetic loaders'
+incident counts matching the store's own."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from conflict_monitor.bench.synthetic import iter_synthetic_chunks, make_synthetic_events
+from conflict_monitor.bench.synthetic_pg import count_incident_reports
+from conflict_monitor.store.duckdb import DuckDBStore
+from conflict_monitor.store.factory import open_store
+from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
+
+
+def test_kept_open_duckdb_bounds_its_memory(tmp_path):
+    store = DuckDBStore(tmp_path / "s.duckdb", keep_open=True)
+    try:
+        limit = store.query_sql("SELECT current_setting('memory_limit') AS v")["v"].iloc[0]
+    finally:
+        store.close()
+    # DuckDB reports the limit in its own units (e.g. '953.6 MiB' for 1GB)
+    number, unit = limit.split()
+    assert unit in ("MiB", "MB") or (unit in ("GiB", "GB") and float(number) <= 1.0), limit
+
+
+def test_postgres_indexes_are_built_on_open(store_location):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    if not store_location.startswith("postgresql"):
+        return  # DuckDB relies on its zone maps
+    names = set(store.query_sql("SELECT indexname FROM pg_indexes WHERE schemaname = "
+                                "current_schema() AND tablename = 'events'")["indexname"])
+    assert {"events_event_date", "events_incident_id", "events_uncounted"} <= names
+    # a store made before the indexes gets them when opened
+    store.query_sql("DROP INDEX events_incident_id")
+    reopened = open_store(seed_if_new=False)
+    names = set(reopened.query_sql("SELECT indexname FROM pg_indexes WHERE schemaname = "
+                                   "current_schema() AND tablename = 'events'")["indexname"])
+    assert "events_incident_id" in names
+
+
+def test_chunks_are_the_small_store_and_count_incidents_as_the_store_does(tmp_path):
+    whole = make_synthetic_events(3000, seed=4)
+    pd.testing.assert_frame_equal(next(iter_synthetic_chunks(3000, seed=4, chunk=5000)), whole)
+    chunks = list(iter_synthetic_chunks(3000, seed=4, chunk=1000))
+    both = pd.concat(chunks, ignore_index=True)
+    assert both["event_id"].is_unique and len(both) == 3000
+    store = DuckDBStore(tmp_path / "c.duckdb")
+    store.upsert_events(both)
+    kept = store.query_sql("SELECT event_id, incident_reports FROM events ORDER BY event_id")
+    ours = both.assign(n=pd.concat([count_incident_reports(c) for c in chunks], ignore_index=True))
+    ours = ours.sort_values("event_id")
+    assert kept["incident_reports"].tolist() == ours["n"].tolist()
+    assert (kept["incident_reports"] > 1).any()  # shared incidents are there to count
