@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from conflict_monitor.bench.synthetic import iter_synthetic_chunks
+from conflict_monitor.bench.synthetic import ARTICLE_SQL, iter_synthetic_chunks, make_bench_article
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import EventStore
 
@@ -49,6 +49,7 @@ def load_synthetic_postgres(url: str, n: int, seed: int = 0,
             loaded += len(frame)
             if progress is not None:
                 progress(loaded)
+        con.execute(ARTICLE_SQL.replace("?", "%s"), make_bench_article(n))
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
         con.execute("ANALYZE events")
     return store

@@ -52,3 +52,13 @@ def test_chunks_are_the_small_store_and_count_incidents_as_the_store_does(tmp_pa
     ours = ours.sort_values("event_id")
     assert kept["incident_reports"].tolist() == ours["n"].tolist()
     assert (kept["incident_reports"] > 1).any()  # shared incidents are there to count
+
+
+def test_bench_store_is_not_a_first_start(tmp_path):
+    """The cold-start benchmark opens a store in use: no source article extraction in it."""
+    from conflict_monitor.bench.synthetic import load_synthetic_store  # noqa: PLC0415
+    from conflict_monitor.store.seed import compute_source_article_missing  # noqa: PLC0415
+
+    store = load_synthetic_store(tmp_path / "b.duckdb", 500)
+    assert store.count_events() == 500
+    assert not compute_source_article_missing(store)
