@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "conflict_monitor.cli.bench",
     "conflict_monitor.cli.control",
     "conflict_monitor.cli.users",
+    "conflict_monitor.cli.review",
 )
 
 

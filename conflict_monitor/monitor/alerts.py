@@ -2,9 +2,9 @@
 
 Kinds and their parameters (all optional unless said):
 - event: actor, country (ISO3), action, min_deaths, and a place: place_lat, place_lon,
-  radius_km (the great-circle distance of geo/distance.py). A match is an event of an article
-  stored after the rule was saved (feeds, ingest, the Add articles page): new reports, never
-  the archive.
+  radius_km (the great-circle distance of geo/distance.py). A match is an event stored after the
+  rule was saved (events.added_at): from feeds, ingest, the Add articles page or an imported
+  file; new reports, never the archive.
 - surge: actor, country, action narrow the events; a match is a week whose escalation index
   is more than 25 % above the mean of the four weeks before it, exactly the weeks the Timeline
   flags (metrics.timeline.compute_weekly_change, after ACLED's Conflict Change Map).
@@ -73,8 +73,7 @@ def _filter(params: Mapping[str, Any]) -> EventFilter:
 def _event_matches(store: Any, rule: Mapping[str, Any], params: Mapping[str, Any]) -> list[dict]:
     where, values = compute_where(_filter(params), "e")
     sql = (f"SELECT e.event_id, e.event_date, e.action, e.actor1, e.actor2, e.location, e.latitude, "
-           f"e.longitude, e.fatalities, e.source FROM events e JOIN articles a ON a.id = e.article_id "
-           f"WHERE a.ingested_at > ? AND {where}")
+           f"e.longitude, e.fatalities, e.source FROM events e WHERE e.added_at > ? AND {where}")
     params_sql: list[Any] = [pd.Timestamp(rule["created_at"]).to_pydatetime(), *values]
     if "min_deaths" in params:
         sql += " AND e.fatalities >= ?"

@@ -33,10 +33,25 @@ ALERT_SCHEMA: tuple[str, ...] = (
     "  next_try TIMESTAMP,\n  sent_at TIMESTAMP,\n  PRIMARY KEY (alert_id, channel)\n)",
 )
 ALERT_TABLES = ("alert_rules", "alerts", "alert_deliveries")
+# When each event row entered the store (naive UTC, like every TIMESTAMP here), whatever wrote it:
+# an event rule matches rows added after it was saved, from articles and imported files alike.
+# A column default, so every insert path sets it without knowing of alerts; rows of a store made
+# before the column existed keep NULL (the archive, which no rule reports).
+ADDED_AT_DEFAULT = "(now() AT TIME ZONE 'UTC')"
+ADDED_AT = ("added_at", f"TIMESTAMP DEFAULT {ADDED_AT_DEFAULT}",
+            "kept by the store: when the row was stored (UTC)")
 
 
 class AlertTablesMixin:
     """Alert rules, alerts and deliveries for a SQL store (needs SqlStore's hooks)."""
+
+    def _upgrade_added_at(self, con: Any, present: set[str]) -> None:
+        """Give an older store's events the added_at column: existing rows NULL, new rows now
+        (added without a default first, which would otherwise stamp the archive as new)."""
+        if ADDED_AT[0] in present:
+            return
+        self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {ADDED_AT[0]} TIMESTAMP")
+        self._execute(con, f"ALTER TABLE events ALTER COLUMN {ADDED_AT[0]} SET DEFAULT {ADDED_AT_DEFAULT}")
 
     def add_alert_rule(self, name: str, kind: str, params: Mapping[str, Any], *, who: str,
                        webhook_url: str | None = None, email_to: str | None = None) -> str:

@@ -30,7 +30,7 @@ from conflict_monitor.model.schema import (
     validate_event,
 )
 from conflict_monitor.store import incident_counts
-from conflict_monitor.store.alerts import ALERT_SCHEMA, AlertTablesMixin
+from conflict_monitor.store.alerts import ADDED_AT, ALERT_SCHEMA, AlertTablesMixin
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
@@ -128,7 +128,7 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
             return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
 
         return [
-            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN), "event_id"),
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT), "event_id"),
             ddl("articles", ARTICLE_COLUMNS, "id"),
             ddl("sites", SITE_COLUMNS, "site_id"),
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
@@ -146,8 +146,8 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
             self._execute(con, statement)
 
     def _upgrade_schema(self) -> None:
-        """Add event columns a store made by an older version lacks (revised_at), then the
-        incident upkeep's own upgrade."""
+        """Add event columns a store made by an older version lacks (revised_at, added_at), then
+        the incident upkeep's own upgrade."""
         with self._connect() as con:
             present = {row[0] for row in self._fetch(
                 con, "SELECT column_name FROM information_schema.columns WHERE "
@@ -156,6 +156,7 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
                 if name not in present:  # names and types from the schema's fixed list
                     self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
                                        f"{self._sql_type(sql_type)}")
+            self._upgrade_added_at(con, present)
         super()._upgrade_schema()
 
     # --- writing -----------------------------------------------------------------------------

@@ -9,9 +9,12 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
+import duckdb
 import pytest
 
+from conflict_monitor.importers import import_file
 from conflict_monitor.monitor.alerts import check_rules, compute_rule_params, create_rule
 from conflict_monitor.monitor.delivery import SMTP_ENV, deliver_due
 from conflict_monitor.store.factory import open_store
@@ -19,6 +22,7 @@ from tests.conftest import serve_http
 from tests.store.test_backends import store_location  # noqa: F401 - the fixture
 
 SARAQIB = (35.8625, 36.8042)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _article(n: int, events: list[dict]) -> tuple[dict, list[dict]]:
@@ -60,6 +64,35 @@ def test_an_event_rule_fires_once_for_a_new_match_and_never_for_an_old_one(store
     store.mark_alerts_read(list(alerts["alert_id"]))
     assert store.count_unread_alerts() == 0
     assert rule in set(store.query_alert_rules()["rule_id"])
+
+
+def test_an_event_rule_fires_for_rows_of_an_imported_file(store):
+    """Not only extracted reports: rows of an ACLED file imported after the rule match too."""
+    create_rule(store, "Idlib deaths", "event", {"country": "SYR", "min_deaths": 1}, who="analyst")
+    assert check_rules(store) == []
+    import_file(store, FIXTURES / "acled_sample.csv")
+    expected = store.query_sql("SELECT event_id FROM events WHERE origin = 'acled' AND fatalities >= 1 "
+                               "AND (country = 'SYR' OR actor1_country = 'SYR' OR actor2_country = 'SYR')")
+    assert len(expected) > 0
+    raised = check_rules(store)
+    assert sorted(store.query_alerts()["event_id"]) == sorted(expected["event_id"])
+    assert len(raised) == len(expected) and check_rules(store) == []
+
+
+def test_an_older_store_gets_added_at_without_stamping_its_archive(tmp_path):
+    """A store made before events.added_at: its rows stay NULL (archive), new rows are stamped."""
+    path = tmp_path / "old.duckdb"
+    store = open_store(str(path), seed_if_new=False)
+    store.ingest_article(*_article(1, [_event("Saraqib", *SARAQIB)]))
+    store.close()
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE events DROP COLUMN added_at")
+    store = open_store(str(path), seed_if_new=False)
+    create_rule(store, "all deaths", "event", {"min_deaths": 1}, who="analyst")
+    assert store.query_sql("SELECT count(*) AS n FROM events WHERE added_at IS NULL")["n"].iloc[0] == 1
+    store.ingest_article(*_article(2, [_event("Sarmin", 35.9, 36.72)]))
+    check_rules(store)
+    assert [t.split(" at ")[-1] for t in store.query_alerts()["title"]] == ["Sarmin"]
 
 
 def test_rule_parameters_are_checked():
