@@ -40,12 +40,13 @@ _TEXT_OIDS = {25, 1042, 1043}
 # the write transaction's recount finds its marked rows and their incidents by index instead
 # of reading every event (incident_counts), pages filtering a date range or listing the newest
 # rows use event_date, and deleting an article's events finds them by article_id.
-INDEXES: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS events_event_date ON events (event_date)",
-    "CREATE INDEX IF NOT EXISTS events_incident_id ON events (incident_id)",
-    "CREATE INDEX IF NOT EXISTS events_uncounted ON events (event_id) WHERE incident_reports IS NULL",
-    "CREATE INDEX IF NOT EXISTS events_article_id ON events (article_id)",
-)
+INDEXES: dict[str, str] = {
+    "events_event_date": "CREATE INDEX IF NOT EXISTS events_event_date ON events (event_date)",
+    "events_incident_id": "CREATE INDEX IF NOT EXISTS events_incident_id ON events (incident_id)",
+    "events_uncounted": "CREATE INDEX IF NOT EXISTS events_uncounted ON events (event_id) "
+                        "WHERE incident_reports IS NULL",
+    "events_article_id": "CREATE INDEX IF NOT EXISTS events_article_id ON events (article_id)",
+}
 
 
 def to_pyformat(sql: str) -> str:
@@ -146,8 +147,14 @@ class PostgresStore(SqlStore):
         """SqlStore's upgrade, then the indexes (built once on a store made without them)."""
         super()._upgrade_schema()
         with self._connect() as con:
-            for statement in INDEXES:
-                con.execute(statement)
+            # Only the missing ones: CREATE INDEX locks the table even when the index exists,
+            # which would make every opening wait for a running write.
+            present = {row[0] for row in con.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = 'events'").fetchall()}
+            for name, statement in INDEXES.items():
+                if name not in present:
+                    con.execute(statement)
 
     # --- connection handling -----------------------------------------------------------------
     @contextlib.contextmanager
