@@ -30,7 +30,7 @@ def test_postgres_indexes_are_built_on_open(store_location):  # noqa: F811
         return  # DuckDB relies on its zone maps
     names = set(store.query_sql("SELECT indexname FROM pg_indexes WHERE schemaname = "
                                 "current_schema() AND tablename = 'events'")["indexname"])
-    assert {"events_event_date", "events_incident_id", "events_uncounted"} <= names
+    assert {"events_event_date", "events_incident_id", "events_uncounted", "events_running_totals"} <= names
     # a store made before the indexes gets them when opened
     store.query_sql("DROP INDEX events_incident_id")
     reopened = open_store(seed_if_new=False)
