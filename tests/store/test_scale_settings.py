@@ -62,3 +62,24 @@ def test_bench_store_is_not_a_first_start(tmp_path):
     store = load_synthetic_store(tmp_path / "b.duckdb", 500)
     assert store.count_events() == 500
     assert not compute_source_article_missing(store)
+
+
+def test_naive_csv_is_capped_and_stores_are_reused(tmp_path, monkeypatch):
+    """Beyond NAIVE_MAX_EVENTS the naive page reads the first NAIVE_MAX_EVENTS synthetic events
+    (their own store), and a kept store of the right size is not generated again."""
+    from conflict_monitor.bench import run  # noqa: PLC0415
+
+    monkeypatch.setattr(run, "NAIVE_MAX_EVENTS", 300)
+    db = tmp_path / "bench-500.duckdb"
+    run._build_store(db, 500)
+
+    def generate_again(*args, **kwargs):
+        raise AssertionError("a kept store of the right size was generated again")
+
+    from conflict_monitor.bench import synthetic  # noqa: PLC0415
+    monkeypatch.setattr(synthetic, "load_synthetic_store", generate_again)
+    run._build_store(db, 500)  # reused
+    csv_path, naive_events = run.write_naive_csv(tmp_path, db, 500)
+    frame = pd.read_csv(csv_path)
+    assert naive_events == 300 and len(frame) == 300
+    assert set(frame["event_id"]) == {f"syn-0-{i}" for i in range(300)}
