@@ -77,8 +77,9 @@ def test_naive_csv_is_capped_and_stores_are_reused(tmp_path, monkeypatch):
         raise AssertionError("a kept store of the right size was generated again")
 
     from conflict_monitor.bench import synthetic  # noqa: PLC0415
-    monkeypatch.setattr(synthetic, "load_synthetic_store", generate_again)
-    run._build_store(db, 500)  # reused
+    with monkeypatch.context() as patch:
+        patch.setattr(synthetic, "load_synthetic_store", generate_again)
+        run._build_store(db, 500)  # reused
     csv_path, naive_events = run.write_naive_csv(tmp_path, db, 500)
     frame = pd.read_csv(csv_path)
     assert naive_events == 300 and len(frame) == 300
