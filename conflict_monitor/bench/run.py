@@ -4,7 +4,8 @@ Generates N seeded synthetic events into a fresh store, then measures, each as t
 at least 5 runs: cold start to the first full render of Overview (AppTest, in a new process),
 the first paint of a new user's first start in Chromium (benchmarks/first_paint.py),
 a filter change recomputing Overview, Timeline and Casualties, the map build with the events in
-view, extraction throughput, and peak memory of the app's process. Beside each, the naive way:
+view, the Map page's map on the store (grid cells; "naive" there is the newest 100,000 events it
+drew before), extraction throughput, and peak memory of the app's process. Beside each, the naive way:
 pandas.read_csv of a CSV on every rerun, one folium marker per event.
 """
 
@@ -180,7 +181,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
     and a later run with the same number of events reuses them (generation takes ~15 s a
     million events)."""
     from conflict_monitor.bench.extract import compute_extract_throughput  # noqa: PLC0415
-    from conflict_monitor.bench.maps import compute_map_benchmark  # noqa: PLC0415
+    from conflict_monitor.bench.maps import compute_map_benchmark, compute_map_store_benchmark  # noqa: PLC0415
 
     if workdir is None:  # a scratch folder of ~0.5 GB a million events, removed afterwards
         with tempfile.TemporaryDirectory(prefix="cm-bench-") as scratch:
@@ -193,6 +194,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
     # Opened as the dashboard opens it: one instance for the process, buffers kept warm.
     store = open_store(str(db), seed_if_new=False, keep_open=True)
     per_page = measure_filter_change(store, csv_path, runs)
+    map_store = compute_map_store_benchmark(store, min(runs, 3))  # the Map page's map on this store
     store.close()  # the cold-start processes open the file next
     filter_ms = max(per_page[p] for p in PAGE_FIGURES)  # the slowest page
     env = dict(os.environ, CONFLICT_MONITOR_DB=str(db), NAIVE_CSV=str(csv_path))
@@ -211,6 +213,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
         "map_build_s": round(map_figures["map_build_s"], 3), "map_bytes": int(map_figures["map_bytes"]),
         "naive_map_build_s": round(map_figures["naive_map_build_s"], 3),
         "naive_map_bytes": int(map_figures.get("naive_map_bytes", 0)),
+        **map_store,
         "extract_articles_per_s": round(float(extract.get("articles_per_second", 0.0)), 1),
         "peak_rss_mb": round(peak, 1), "naive_peak_rss_mb": round(naive_peak, 1),
         **first_paint,
@@ -226,6 +229,8 @@ def format_table(result: dict[str, Any]) -> str:
         (f"map build, {result['map_events']:,} events (s)", result["map_build_s"],
          result["naive_map_build_s"]),
         ("map HTML (MB)", result["map_bytes"] / 1e6, result["naive_map_bytes"] / 1e6 or None),
+        ("Map page's map, grid cells (s)", result["map_agg_build_s"], result["map_old_build_s"]),
+        ("Map page's map, cells HTML (MB)", result["map_agg_html_mb"], result["map_old_html_mb"]),
         ("peak memory of the app (MB)", result["peak_rss_mb"], result["naive_peak_rss_mb"]),
         ("extraction (articles/s, 1 core)", result["extract_articles_per_s"], None),
         ("first paint, fresh store (s)", result.get("first_paint_s") or 0.0, None),

@@ -149,6 +149,9 @@ def _by_place(claims: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for claim in claims.to_dict("records"):
         claim["date"] = pd.Timestamp(claim["date"]).date()
+        for key in ("side", "from_side"):  # pd.concat of claims turns a None into NaN
+            if pd.isna(claim.get(key)):
+                claim[key] = None
         groups.setdefault(claim["place_id"], []).append(claim)
     return groups
 

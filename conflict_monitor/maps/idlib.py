@@ -36,6 +36,8 @@ _CSS = """<style>
 .cm-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
   border-radius: 50%; vertical-align: -1px; border: 1px solid #444; }
 .cm-popup { font: 13px/1.4 sans-serif; max-width: 360px; }
+.cm-cell-label { font: bold 11px/16px sans-serif; color: #111; text-align: center;
+  pointer-events: none; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
 .cm-popup blockquote { margin: 4px 0; padding-left: 6px; border-left: 3px solid #bbb; }
 </style>"""
 
@@ -95,11 +97,14 @@ def make_legend_html(colour_by: str = "action", categories: list[str] | None = N
             "size: deaths<br>dashed: running total</div></div></details>")
 
 
-def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame,
+def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.DataFrame | None,
                     as_of: dt.date, *, tiles: str = "none", colour_by: str = "action",
                     admin1: gpd.GeoDataFrame | None = None, detail_limit: int = DETAIL_LIMIT,
-                    extra_layers: Sequence[folium.Element] = ()) -> folium.Map:
-    """The whole map. `posts` come from compute_site_status_as_of; `events` are those to show.
+                    extra_layers: Sequence[folium.Element] = (),
+                    categories: Sequence[str] | None = None) -> folium.Map:
+    """The whole map. `posts` come from compute_site_status_as_of; `events` are those to show
+    (None: no events layer; the app adds the layer for the view, maps/view.py, and
+    `categories` lists the actions or types the legend shows).
     tiles="none" starts on a plain background (offline), "osm" on OpenStreetMap tiles.
     `extra_layers` (e.g. territorial control and its legend) go above the events and below
     the posts."""
@@ -114,12 +119,17 @@ def build_idlib_map(posts: pd.DataFrame, statuses: pd.DataFrame, events: pd.Data
                      attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
                      show=tiles == "osm").add_to(m)
     build_boundaries_layer(admin1).add_to(m)
-    layer = build_events_layer(events, colour_by, detail_limit)
-    layer.add_to(m)
+    layer = build_events_layer(events, colour_by, detail_limit) if events is not None else None
+    if layer is not None:
+        layer.add_to(m)
+    else:  # the layer for the view comes later (st_folium loads scripts with the map only)
+        js, css = map_assets.get_markercluster_assets()
+        m.default_js, m.default_css = [*m.default_js, *js], [*m.default_css, *css]
     for extra in extra_layers:
         extra.add_to(m)
     build_posts_layer(posts, statuses, as_of).add_to(m)
-    MapExtras(make_legend_html(colour_by, [html.unescape(c) for c in layer.payload["cats"]] or None)).add_to(m)
+    shown = [html.unescape(c) for c in layer.payload["cats"]] if layer is not None else list(categories or [])
+    MapExtras(make_legend_html(colour_by, shown or None)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # hover the layers icon to switch
     m.fit_bounds(IDLIB_BOUNDS, padding_top_left=(0, 5), padding_bottom_right=(0, 60))
     return m

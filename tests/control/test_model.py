@@ -154,3 +154,12 @@ def test_history_lists_every_claim_in_order():
 def test_as_of_must_be_a_date():
     with pytest.raises(ValueError, match="as_of"):
         compute_control_as_of(SEESAW, "2020-01-01")
+
+
+def test_a_missing_loser_read_as_nan_is_no_side():
+    # claims from events (from_side None) concatenated with reference claims hold NaN there; the
+    # map page failed on it with "'<' not supported between 'float' and 'str'" (synthetic store)
+    claims = table(claim("Town", D(2020, 2, 1), "taken", GOV, float("nan"), "army"),
+                   claim("Town", D(2020, 2, 2), "taken", OPP, float("nan"), "rebels"))
+    assert status(claims, D(2020, 2, 1))["status"] == "contested"
+    assert status(claims, D(2020, 1, 31))["status"] == "unknown"

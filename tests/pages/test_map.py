@@ -54,3 +54,35 @@ def test_bad_asof_is_ignored_with_a_notice(store_path):
     assert not at.exception
     assert any("asof=someday" in w.value for w in at.warning)
     assert str(at.slider(key="map_asof").value) == "2020-03-15"
+
+
+def _reply(zoom, south, west, north, east):
+    """What st_folium returns after the browser moved the map."""
+    return {"zoom": zoom, "last_object_clicked": None,
+            "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}}
+
+
+def test_a_busy_store_draws_cells_a_small_pan_keeps_them_and_a_close_up_draws_events(tmp_path, monkeypatch):
+    from conflict_monitor.bench.synthetic import load_synthetic_store
+
+    path = tmp_path / "busy.duckdb"
+    load_synthetic_store(path, 25_000).close()
+    monkeypatch.setenv("CONFLICT_MONITOR_DB", str(path))
+    at = _run_map({"asof": "2020-12-31"})
+    assert not at.exception
+    # the 25,000 and the source article's placed events (the first start adds it)
+    assert "25,005 events in and around the view, counted per grid cell" in _caption_text(at)
+    area = at.session_state["map_drawn_area"]
+    assert area.zoom == 9
+
+    at.session_state["idlib_map"] = _reply(9, 35.4, 36.2, 36.2, 37.3)  # a small pan at the same zoom
+    at.run()
+    assert not at.exception
+    assert at.session_state["map_drawn_area"] == area
+
+    at.session_state["idlib_map"] = _reply(14, 35.925, 36.62, 35.94, 36.65)  # close up on Idlib city
+    at.run()
+    assert not at.exception
+    text = _caption_text(at)
+    assert "counted per grid cell" not in text and " events in and around the view." in text
+    assert at.session_state["map_drawn_area"].zoom == 14
