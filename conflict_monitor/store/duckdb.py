@@ -299,7 +299,8 @@ class DuckDBStore(SqlStore):
                                  "parts one after another.") from exc
             finally:
                 con.execute(f"DROP TABLE IF EXISTS {staging}")
-                con.execute("RESET memory_limit")
+                # back to the instance's bound, not DuckDB's default of 80 % of RAM
+                con.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
                 con.execute("RESET preserve_insertion_order")
         return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
