@@ -208,7 +208,7 @@ def _coerce_int(value: Any, field: str) -> int | None:
         number = float(value)
     except (TypeError, ValueError):
         raise SchemaError(f"{field}: expected a whole number, got {value!r}") from None
-    if number < 0 or number != int(number):
+    if not math.isfinite(number) or number < 0 or number != int(number):  # int(nan) raises
         raise SchemaError(f"{field}: expected a whole number >= 0, got {value!r}")
     return int(number)
 
