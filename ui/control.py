@@ -16,11 +16,7 @@ from conflict_monitor.control.model import (
     compute_control_as_of,
     compute_place_history,
 )
-from conflict_monitor.control.select import (
-    EVENT_COLUMNS,
-    compute_all_claims,
-    compute_control_filter,
-)
+from conflict_monitor.control.events import query_control_claims
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.figures.common import chart_config
 from conflict_monitor.figures.control import make_control_changes_figure
@@ -44,8 +40,7 @@ from ui.tables import render_table
 def load_control_claims(flt: EventFilter, version: str) -> pd.DataFrame:
     """Every control claim under the filter's dates, countries, origins and sources."""
     del version  # only a cache key
-    events = get_store().query_events(compute_control_filter(flt), columns=list(EVENT_COLUMNS))
-    return compute_all_claims(events, flt)
+    return query_control_claims(get_store(), flt)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -4,6 +4,7 @@ sub-event types and GDELT's CAMEO 192 'Occupy territory'. Encirclements (CAMEO 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
-from conflict_monitor.geo.distance import compute_distances_km
+from conflict_monitor.geo.distance import compute_distance_matrix_km
 
 # ACLED codebook (2023), "Battles" and "Strategic developments": the sub-event types that
 # record territory changing hands.
@@ -47,49 +48,100 @@ def compute_place_index(places: pd.DataFrame) -> dict[str, str]:
     return index
 
 
-def match_place(event: dict[str, Any], places: pd.DataFrame, index: dict[str, str]) -> dict[str, Any] | None:
-    """The known place an event is about (by name, else within MATCH_KM), a new town-level
-    place named after the event's location, or None for a province-level report."""
-    place_id = index.get(compute_place_key(event.get("location")))
-    lat, lon = event.get("latitude"), event.get("longitude")
-    located = isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not (pd.isna(lat) or pd.isna(lon))
-    if place_id is None and located:
-        known = places.dropna(subset=["latitude", "longitude"])
-        if not known.empty:
-            d = compute_distances_km(float(lat), float(lon), known["latitude"], known["longitude"])
-            if d.min() <= MATCH_KM:
-                place_id = known.iloc[int(np.argmin(d))]["place_id"]
-    if place_id is not None:
-        return places[places["place_id"] == place_id].iloc[0].to_dict()
-    precision = event.get("geo_precision")
-    if not located or not compute_place_key(event.get("location")) or (
-            precision is not None and not pd.isna(precision) and int(precision) > TOWN_PRECISION):
-        return None
-    return {"place_id": compute_place_key(event["location"]), "place": event["location"],
-            "latitude": float(lat), "longitude": float(lon), "admin1": event.get("admin1"),
-            "country": event.get("country")}
+def _column(events: pd.DataFrame, name: str) -> list[Any]:
+    """A column's values as Python objects (None for a missing column)."""
+    return events[name].tolist() if name in events else [None] * len(events)
+
+
+def _coordinates(values: list[Any]) -> np.ndarray:
+    """Numbers as floats; anything else (None, text) as NaN, as an unlocated event."""
+    return np.array([float(v) if isinstance(v, (int, float)) else np.nan for v in values], dtype="float64")
+
+
+def _memo(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """func computed once per distinct hashable argument (a dict kept by the caller's call)."""
+    done: dict[Any, Any] = {}
+
+    def call(value: Any) -> Any:
+        if value not in done:
+            done[value] = func(value)
+        return done[value]
+    return call
+
+
+def _sides(actors: list[Any], countries: list[Any], lookup: dict[tuple[str, str], str]) -> list[str | None]:
+    """compute_side for every event, resolved once per distinct (actor, country)."""
+    known: dict[tuple[Any, Any], str | None] = {}
+    out = []
+    for pair in zip(actors, countries, strict=True):
+        if pair not in known:
+            known[pair] = compute_side(pair[0], pair[1], lookup)
+        out.append(known[pair])
+    return out
+
+
+def compute_place_matches(locations: list[Any], lats: np.ndarray, lons: np.ndarray,
+                          places: pd.DataFrame) -> list[str | None]:
+    """The known place_id each event is about: by name (any spelling), else the nearest known
+    place within MATCH_KM (the first in `places` order on a tie); None when neither."""
+    index = compute_place_index(places)
+    keys = _memo(compute_place_key)
+    matched = [index.get(keys(name)) for name in locations]
+    known = places.dropna(subset=["latitude", "longitude"])
+    todo = np.flatnonzero(np.array([m is None for m in matched], dtype=bool) & ~(np.isnan(lats) | np.isnan(lons)))
+    if known.empty or not len(todo):
+        return matched
+    ids = known["place_id"].tolist()
+    for chunk in np.array_split(todo, max(1, len(todo) // 100_000 + 1)):  # bounded memory at 10M
+        d = compute_distance_matrix_km(lats[chunk], lons[chunk], known["latitude"], known["longitude"])
+        nearest = d.argmin(axis=1)
+        for i, j, close in zip(chunk, nearest, d[np.arange(len(chunk)), nearest] <= MATCH_KM, strict=True):
+            if close:
+                matched[i] = ids[j]
+    return matched
 
 
 def compute_claims_from_events(events: pd.DataFrame, places: pd.DataFrame,
                                side_lookup: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """One 'taken' claim per territorial event whose actor1 has a side: actor1's side takes the
-    place from actor2's side (when known). Events with no side or no town are left out."""
-    claims = []
-    index = compute_place_index(places)
-    for event in select_territorial_events(events).to_dict("records"):
-        side = compute_side(event.get("actor1"), event.get("country"), side_lookup)
-        place = match_place(event, places, index) if side else None
-        if place is None:
+    """One 'taken' claim per territorial event whose actor1 has a side, about the known place
+    it names or lies within MATCH_KM of, else a new town-level place named after its location
+    (none for a coarser report): actor1's side takes the place from actor2's side (when known).
+    Sides are resolved once per (actor, country) and places matched for all events at once."""
+    events = select_territorial_events(events)
+    if events.empty:
+        return pd.DataFrame(columns=list(CLAIM_COLUMNS))
+    country, location = _column(events, "country"), _column(events, "location")
+    side = _sides(_column(events, "actor1"), country, side_lookup)
+    loser = _sides(_column(events, "actor2"), country, side_lookup)
+    lats, lons = _coordinates(_column(events, "latitude")), _coordinates(_column(events, "longitude"))
+    matched = compute_place_matches(location, lats, lons, places)
+    known = {row[0]: row[1:] for row in places.drop_duplicates("place_id")[
+        ["place_id", "place", "latitude", "longitude", "admin1", "country"]].itertuples(index=False)}
+    precision, admin1, keys = _column(events, "geo_precision"), _column(events, "admin1"), _memo(compute_place_key)
+    rows: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+    keep = []
+    for i, pid in enumerate(matched):
+        if side[i] is None:  # an actor with no side makes no claim
             continue
-        loser = compute_side(event.get("actor2"), event.get("country"), side_lookup)
-        day = pd.Timestamp(event["event_date"]).date()
-        claims.append({
-            "place_id": place["place_id"], "place": place["place"], "latitude": place.get("latitude"),
-            "longitude": place.get("longitude"), "admin1": place.get("admin1"),
-            "country": place.get("country") or event.get("country"), "date": day,
-            "date_approx": event.get("date_precision") not in (None, "day"), "claim": "taken",
-            "side": side, "from_side": loser if loser and loser != side else None,
-            "origin": event.get("origin"), "event_id": event.get("event_id"), "source": event.get("source"),
-            "reported_by": event.get("reported_by"), "source_url": event.get("source_url"),
-            "evidence": event.get("evidence")})
-    return pd.DataFrame(claims, columns=list(CLAIM_COLUMNS))
+        if pid is not None:
+            name, lat, lon, region, where = known[pid]
+            place = (pid, name, lat, lon, region, where or country[i])
+        else:
+            key, p = keys(location[i]), precision[i]
+            if np.isnan(lats[i]) or np.isnan(lons[i]) or not key or (
+                    p is not None and not pd.isna(p) and int(p) > TOWN_PRECISION):
+                continue  # unlocated, unnamed or coarser than a town: not a claim
+            place = (key, location[i], float(lats[i]), float(lons[i]), admin1[i], country[i])
+        keep.append(i)
+        for column, value in zip(("place_id", "place", "latitude", "longitude", "admin1", "country"), place,
+                                 strict=True):
+            rows[column].append(value)
+        rows["side"].append(side[i])
+        rows["from_side"].append(loser[i] if loser[i] and loser[i] != side[i] else None)
+    kept = events.iloc[keep]
+    rows["date"] = [t.date() for t in pd.to_datetime(pd.Series(_column(kept, "event_date"), dtype=object))]
+    rows["date_approx"] = [p not in (None, "day") for p in _column(kept, "date_precision")]
+    rows["claim"] = ["taken"] * len(keep)
+    for column in ("origin", "event_id", "source", "reported_by", "source_url", "evidence"):
+        rows[column] = _column(kept, column)
+    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
