@@ -10,13 +10,13 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from conflict_monitor.control.events import query_control_claims
 from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.model import (
     compute_changes_per_week,
     compute_control_as_of,
     compute_place_history,
 )
-from conflict_monitor.control.events import query_control_claims
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.figures.common import chart_config
 from conflict_monitor.figures.control import make_control_changes_figure

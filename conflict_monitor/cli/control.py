@@ -8,6 +8,7 @@ import sys
 
 from conflict_monitor.cli.args import parse_date_arg
 from conflict_monitor.control.claims import compute_place_index
+from conflict_monitor.control.events import query_territorial_events
 from conflict_monitor.control.export import (
     make_control_csv,
     make_control_geojson,
@@ -15,7 +16,6 @@ from conflict_monitor.control.export import (
 )
 from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
-from conflict_monitor.control.events import query_territorial_events
 from conflict_monitor.control.select import compute_all_claims
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
