@@ -54,7 +54,8 @@ def _random_events(n: int, seed: int) -> pd.DataFrame:
     other = rng.random(n) < 0.05
     frame.loc[other, ["action", "cameo_code"]] = ["other", "192"]
     ring = rng.random(n) < 0.05
-    frame.loc[ring, ["action", "event_type", "sub_event_type"]] = ["encircle", "Battles", "Government regains territory"]
+    frame.loc[ring, ["action", "event_type", "sub_event_type"]] = [
+        "encircle", "Battles", "Government regains territory"]
     return frame
 
 
