@@ -139,7 +139,7 @@ def compute_claims_from_events(events: pd.DataFrame, places: pd.DataFrame,
         rows["side"].append(side[i])
         rows["from_side"].append(loser[i] if loser[i] and loser[i] != side[i] else None)
     kept = events.iloc[keep]
-    rows["date"] = [t.date() for t in pd.to_datetime(pd.Series(_column(kept, "event_date"), dtype=object))]
+    rows["date"] = list(pd.to_datetime(kept["event_date"]).dt.date)
     rows["date_approx"] = [p not in (None, "day") for p in _column(kept, "date_precision")]
     rows["claim"] = ["taken"] * len(keep)
     for column in ("origin", "event_id", "source", "reported_by", "source_url", "evidence"):
