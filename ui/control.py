@@ -15,11 +15,11 @@ from conflict_monitor.control.events import query_control_claims
 from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.model import (
     PlaceTimeline,
-    compute_changes_per_week,
     compute_control_on,
     compute_control_timeline,
     compute_place_histories,
     compute_place_history,
+    compute_weekly_changes_from_timeline,
 )
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.figures.common import chart_config
@@ -59,6 +59,12 @@ def load_control_timeline(flt: EventFilter, version: str) -> list[PlaceTimeline]
     """Every place's history under the filter, computed once for every as-of day (a resource:
     read only, shared, not copied on each rerun)."""
     return compute_control_timeline(load_control_claims(flt, version))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_changes_per_week(flt: EventFilter, version: str) -> pd.DataFrame:
+    """The Timeline's strip: places gained and lost per week by each side."""
+    return compute_weekly_changes_from_timeline(load_control_timeline(flt, version))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -121,7 +127,7 @@ def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims:
 
 def render_control_strip(flt: EventFilter, version: str, caption: str) -> None:
     """The Timeline's weekly strip of places gained and lost by each side."""
-    weekly = compute_changes_per_week(load_control_claims(flt, version))
+    weekly = load_control_changes_per_week(flt, version)
     st.subheader("Control changes")
     st.plotly_chart(make_control_changes_figure(weekly, load_side_colours(), caption), key="tl_control",
                     config=chart_config("control-changes"))

@@ -190,12 +190,13 @@ class PlaceTimeline:
     head: dict[str, Any]  # its last claim: name, coordinates, region
     periods: list[Period]
     changes: list[dict[str, Any]]
+    name: str  # the place as its first claim names it (the Timeline's strip uses this one)
 
 
 def compute_control_timeline(claims: pd.DataFrame) -> list[PlaceTimeline]:
     """Every place's periods and changes of hands, computed once for any number of days."""
-    return [PlaceTimeline(place_claims[-1], compute_place_periods(place_claims), compute_place_changes(place_claims))
-            for place_claims in _by_place(claims).values()]
+    return [PlaceTimeline(place_claims[-1], compute_place_periods(place_claims), compute_place_changes(place_claims),
+                          place_claims[0]["place"]) for place_claims in _by_place(claims).values()]
 
 
 def compute_control_on(timeline: list[PlaceTimeline], as_of: dt.date) -> pd.DataFrame:
@@ -249,11 +250,21 @@ def compute_contested_days(claims: pd.DataFrame) -> pd.DataFrame:
 
 def compute_changes_per_week(claims: pd.DataFrame) -> pd.DataFrame:
     """Places gained and lost per week (weeks start on Monday) by each side, with the places."""
+    return compute_weekly_changes([(place_claims[0]["place"], compute_place_changes(place_claims))
+                                   for place_claims in _by_place(claims).values()])
+
+
+def compute_weekly_changes_from_timeline(timeline: list[PlaceTimeline]) -> pd.DataFrame:
+    """compute_changes_per_week from a compute_control_timeline (no second pass over the claims)."""
+    return compute_weekly_changes([(place.name, place.changes) for place in timeline])
+
+
+def compute_weekly_changes(places: list[tuple[str, list[dict[str, Any]]]]) -> pd.DataFrame:
+    """compute_changes_per_week from each place's name and changes of hands."""
     rows = []
-    for place_claims in _by_place(claims).values():
-        for change in compute_place_changes(place_claims):
+    for place, changes in places:
+        for change in changes:
             week = change["date"] - dt.timedelta(days=change["date"].weekday())
-            place = place_claims[0]["place"]
             rows.append({"week": week, "side": change["gained"], "gained": 1, "lost": 0, "place": place})
             if change["lost"]:
                 rows.append({"week": week, "side": change["lost"], "gained": 0, "lost": 1, "place": place})

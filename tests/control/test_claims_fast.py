@@ -114,3 +114,7 @@ def test_the_control_on_each_day_is_unchanged_by_the_timeline(seed):
     timeline = compute_control_timeline(claims)
     for day in pd.date_range("2019-01-01", "2021-01-01", freq="37D").date:
         pd.testing.assert_frame_equal(compute_control_on(timeline, day), compute_control_as_of(claims, day))
+    from conflict_monitor.control.model import compute_changes_per_week, compute_weekly_changes_from_timeline
+    weekly = compute_weekly_changes_from_timeline(timeline)
+    assert weekly["gained"].sum() > 10
+    pd.testing.assert_frame_equal(weekly, compute_changes_per_week(claims))
