@@ -142,6 +142,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
                   extract_articles: int = 40, workdir: Path | None = None) -> dict[str, Any]:
     """Every measurement, as one dict (the --json keys)."""
     from conflict_monitor.bench.extract import compute_extract_throughput  # noqa: PLC0415
+    from conflict_monitor.bench.imports import measure_import  # noqa: PLC0415
     from conflict_monitor.bench.maps import compute_map_benchmark, compute_map_store_benchmark  # noqa: PLC0415
     from conflict_monitor.bench.synthetic import load_synthetic_store  # noqa: PLC0415
     from conflict_monitor.exporters.tables import make_csv_text  # noqa: PLC0415
@@ -168,6 +169,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
     map_figures = compute_map_benchmark(min(map_events, n_events))
     extract = compute_extract_throughput(extract_articles)
     first_paint = measure_first_paint(max(3, runs // 2))
+    imports = measure_import(work)
     return {
         "events": n_events, "runs": runs,
         "cold_start_s": round(cold, 3), "naive_cold_start_s": round(naive_cold, 3),
@@ -180,7 +182,7 @@ def run_benchmark(n_events: int, runs: int = 5, map_events: int = 100_000,
         **map_store,
         "extract_articles_per_s": round(float(extract.get("articles_per_second", 0.0)), 1),
         "peak_rss_mb": round(peak, 1), "naive_peak_rss_mb": round(naive_peak, 1),
-        **first_paint,
+        **first_paint, **imports,
     }
 
 
@@ -198,6 +200,7 @@ def format_table(result: dict[str, Any]) -> str:
         ("peak memory of the app (MB)", result["peak_rss_mb"], result["naive_peak_rss_mb"]),
         ("extraction (articles/s, 1 core)", result["extract_articles_per_s"], None),
         ("first paint, fresh store (s)", result.get("first_paint_s") or 0.0, None),
+        ("import, ACLED (rows/s, linking apart)", result.get("import_rows_per_s") or 0.0, None),
     ]
     lines = [f"{result['events']:,} events, median of {result['runs']} runs",
              f"{'measure':34} {'ours':>10} {'naive':>10} {'naive/ours':>11}"]

@@ -111,7 +111,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_all(args: argparse.Namespace) -> int:
     """Every development set: a table per set and per conflict (per article with --articles)."""
-    from conflict_monitor.extract.evaluate import format_table  # noqa: PLC0415
+    from conflict_monitor.extract.evaluate import format_errors, format_table  # noqa: PLC0415
     from conflict_monitor.extract.evaluate_sets import evaluate_sets  # noqa: PLC0415
 
     result = evaluate_sets()
@@ -122,6 +122,8 @@ def _evaluate_all(args: argparse.Namespace) -> int:
         print(json.dumps({key: [s.row() for s in (val.values() if isinstance(val, dict) else val)]
                           for key, val in result.items()}, indent=2))
         return 0
+    if getattr(args, "errors", False):
+        print(format_errors(result["articles"]) + "\n")
     if getattr(args, "articles", False):
         print(format_table(result["articles"], _sum("all articles", result["articles"])) + "\n")
     print(format_table(result["sets"], label="set"))
@@ -167,4 +169,6 @@ def register(subparsers) -> None:
     p.add_argument("articles_dir", metavar="ARTICLES_DIR", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--articles", action="store_true", help="with no directories: also list every article")
+    p.add_argument("--errors", action="store_true",
+                   help="with no directories: also list each article's missed (-) and spurious (+) events")
     p.set_defaults(func=run_evaluate)

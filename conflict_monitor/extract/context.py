@@ -31,3 +31,4 @@ class Context:
     country_hint: tuple = ()  # the article's countries, most likely first (dateline, places named)
     places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
     offset: int = 0  # offset of the paragraph being read
+    prev_subject: str | None = None  # the actor the previous sentence's main clause is about

@@ -241,6 +241,32 @@ def evaluate_dirs(gold_dir: Path, articles_dir: Path, extract=None,
     return scores, total
 
 
+def _event_line(event: dict) -> str:
+    date = str(event.get("event_date") or event.get("date") or "-")[:10]
+    figure = event.get("fatalities")
+    return (f"{event.get('action')} {event.get('actor1')} -> {event.get('actor2')} {date} "
+            f"@{event.get('location')}" + (f" dead={figure}" if figure is not None else "")
+            + (f" by={event.get('reported_by')}" if event.get("reported_by") else ""))
+
+
+def format_errors(scores: list[Score]) -> str:
+    """Every article's missed gold events (`-`) and spurious predictions (`+`), grouped by their
+    evidence sentence so a near miss (wrong actor, wrong action) shows as a pair."""
+    lines = []
+    for s in scores:
+        if not s.missed and not s.spurious:
+            continue
+        lines.append(f"== {s.name}")
+        by_sentence: dict[str, list[str]] = {}
+        for sign, events in (("-", s.missed), ("+", s.spurious)):
+            for e in events:
+                by_sentence.setdefault((e.get("evidence") or "").strip(), []).append(f"  {sign} {_event_line(e)}")
+        for sentence, rows in by_sentence.items():
+            lines.append(f"  | {sentence[:160]}")
+            lines.extend(rows)
+    return "\n".join(lines)
+
+
 def format_table(scores: list[Score], total: Score | None = None, label: str = "article") -> str:
     """A plain-text table of per-article (or per-set, per-conflict) scores and their total."""
     head = (f"{label:40} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6} {'figP':>5} {'figR':>5} "

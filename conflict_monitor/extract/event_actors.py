@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conflict_monitor.extract import groups, roles
-from conflict_monitor.extract.lexicon import Trigger, lookup
+from conflict_monitor.extract.lexicon import VERBAL, Trigger, lookup
+from conflict_monitor.extract.scope import SAY_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -23,20 +24,32 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if pair:
             return [pair[0]]
         ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
-        if ref is None and lookup(trigger).action in ("deploy", "displace"):
+        if ref is None and _action(trigger) in ("deploy", "displace"):
             of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
         if ref is None and ctx.sent_speaker and any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
             # "The AA said fighting with junta troops was continuing": the speaker is the other side
             ref = roles.ActorRef(ctx.sent_speaker, roles.actor_country_of(ctx.sent_speaker),
                                  roles.actor_kind(ctx.sent_speaker) or "?", trigger.i, trigger.i + 1)
+        if ref is None and trigger.dep_ == "nsubjpass":  # "the attack was led by X", "... claimed by X"
+            agent = [g for c in anchor.children if c.dep_ == "agent" for g in c.subtree]
+            ref = roles.actor_in_tokens(agent, doc, ctx.main_country) if agent else None
         if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
             return [ref]
         anchor_verb = anchor
     else:
         anchor_verb = trigger
+        head = trigger.head
+        if _action(trigger) in VERBAL and trigger.dep_ == "conj" and head.dep_ == "ccomp" \
+                and head.head.lemma_.lower() in SAY_VERBS \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+            # "The group said civilians had been killed by the army, and vowed to retaliate": the parse
+            # hung the vow on the reported clause; who vows is who said it
+            anchor_verb = head.head
     subj, passive, reached = roles.subject_and_verb(anchor_verb)
     if subj is not None:
+        if _action(trigger) == "displace" and _in_between(subj):
+            return [None]  # "fighting between X and Y has forced thousands from their homes": neither side's act
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
         poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
@@ -84,6 +97,22 @@ def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
 
 
 
+def _action(trigger) -> str | None:
+    row = lookup(trigger)  # None for an event a rule inferred ("we will respond": a threat)
+    return row.action if row is not None else None
+
+
+def _in_between(subj) -> bool:
+    """True for "fighting between X and Y" as a subject, and for X or Y themselves when the parser hung
+    the relative clause ("... that has forced thousands from their homes") on the pair's last name."""
+    if any(c.dep_ == "prep" and c.lower_ == "between" for c in subj.children):
+        return True
+    tok = subj
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ == "between"
+
+
 def _between(noun, doc, ctx) -> list:
     """"clashes between X and Y" -> [X, Y]."""
     for c in noun.children:
@@ -122,7 +151,14 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
                     break
     if ref is None and fig_tokens:
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
+    if ref is None:  # "two of its soldiers were killed": the victims belong to whom "its" stands for
+        owner = next((t for t in [*tokens, *fig_tokens] if t.dep_ == "poss" and t.lower_ in ("its", "their")
+                      and t.head.lower_ in OWN_MEMBERS), None)
+        ref = _pronoun(owner, ctx) if owner is not None and ctx.sent_speaker else None
     return ref
+
+
+OWN_MEMBERS = frozenset("soldiers troops fighters members men officers personnel".split())
 
 
 

@@ -3,6 +3,7 @@ or background), place, ACLED type and confidence, as the dict the pipeline valid
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from conflict_monitor.extract.dates import DateRef
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
 from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
-from conflict_monitor.extract.scope import clause_tokens
+from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -38,6 +39,11 @@ TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
 TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
 WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
 TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
+# CAMEO 17x coerce (arrests, detentions) and 18x assault (abductions): acts coded `other` that happen
+# whether or not the text names who did them, unlike statements.
+COERCION = ("17", "18")
+PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
+                   "worker family farmer passenger".split())
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -67,6 +73,14 @@ def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
         if tok.dep_ in ("conj", "xcomp", "relcl") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
             tok = tok.head
             continue
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SAY_VERBS and tok.head is not tok:
+            # "said on Saturday that it had captured the town": the act happened by the day it was
+            # told, which is all the text says of its date (ANNOTATION.md: `week`)
+            chars = {t.idx - sent_offset for c in tok.head.children if c.dep_ in ("prep", "npadvmod")
+                     for t in c.subtree}  # "on Saturday", "Saturday": not a dateline parsed as the subject
+            told = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
+            if told is not None and told.precision == "day":
+                return dataclasses.replace(told, precision="week")
         break
     return None
 
@@ -208,7 +222,12 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         # A group that takes or surrounds a place in the country takes it from the state's forces
         military = roles.main_country_military(ctx.main_country)
         actor2 = roles.ActorRef(military, ctx.main_country, "military", tok.i, tok.i + 1, True)
-    a1 = roles.counterpart(actor1.canonical, action) if actor1 else None
+    coercion = row.cameo_code.startswith(COERCION)  # "the military detained 50 people": its forces
+    if coercion and actor2 is None:
+        taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in PEOPLE]
+        if taken:  # people taken or held, not named as any side's members, are civilians
+            actor2 = roles.ActorRef("civilians", None, "civilians", taken[0].i, taken[0].i + 1, True)
+    a1 = roles.counterpart(actor1.canonical, "attack" if coercion else action) if actor1 else None
     a2 = actor2.canonical if actor2 else None
     if action == "displace" and a1 is not None and _kind(a1, actor1) == "civilians":
         a1, a2, actor1, actor2 = None, a2 or a1, None, actor2 or actor1  # "civilians fled": the displaced
@@ -218,8 +237,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         return []
     if roles.is_reporter(a2):
         a2 = None
-    if a1 is None and action in VERBAL and action != "ceasefire":
-        return []  # a statement needs someone who made it; a truce that took effect is a fact
+    if a1 is None and action in VERBAL and action != "ceasefire" and not coercion:
+        return []  # a statement needs someone who made it; a truce that took effect, a kidnapping are facts
     ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
     deadline = None
     if ref is not None and ref.kind == "deadline":
@@ -246,7 +265,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         event_date, precision, period_start = ref.date, ref.precision, None
     else:
         event_date, precision, period_start = ctx.published, "week", None
-    violent = action in VIOLENT
+    violent = action in VIOLENT or coercion
     found = pick_places(places, tokens, verbal, {tok.i, anchor.i}, objects=violent)
     own_place = bool(found)
     if not found and violent:

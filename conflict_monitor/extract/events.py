@@ -10,7 +10,7 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
-from conflict_monitor.extract.lexicon import VERBAL, lookup
+from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
 
@@ -18,6 +18,12 @@ from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_v
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
 VICTIM_SUBJECT = frozenset({"lose", "die", "dead", "suffer", "fall"})
 SYMMETRIC = frozenset({"consult", "ceasefire"})
+# "... is a war crime", "may amount to crimes against humanity": the charge is the speaker's accusation,
+# hedged or not; the subject of "is" is the act charged, not the accuser.
+CHARGE_NOUNS = frozenset({"crime"})
+COPULAS = frozenset({"be", "constitute", "amount", "remain"})
+STOPPING_VERBS = frozenset("suspend halt postpone cancel".split())
+JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
 
 
 
@@ -32,17 +38,34 @@ def _takes_goods(verb) -> bool:
     return bool(objects) and all(o.lemma_.lower() in GOODS for o in objects)
 
 
+# "warned that the response will be implacable": a warning of what one will do in return
+RESPONSE_NOUNS = frozenset("response retaliation reprisal reply revenge consequence price".split())
+
+
 def _warns_of_own_act(verb) -> bool:
-    """A warning is a threat when the speaker warns of its own action or warns someone directly."""
+    """A warning is a threat when the speaker warns of its own action (or of a response) or warns
+    someone directly."""
     if any(c.dep_ in ("dobj", "dative") for c in verb.children):
         return True
     for c in verb.children:
         if c.dep_ in ("ccomp", "xcomp"):
             subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
-            return not subj or subj[0].lower_ in roles.PRONOUNS
+            return not subj or subj[0].lower_ in roles.PRONOUNS or subj[0].lemma_.lower() in RESPONSE_NOUNS
         if c.dep_ == "prep" and c.lower_ == "of":
             return True
     return False
+
+
+# "We will respond", "we shall retaliate": a speaker's own future use of force is a threat (CAMEO 138).
+FORCE_VERBS = frozenset("respond retaliate avenge strike hit attack crush punish destroy fight".split())
+FUTURE = frozenset({"will", "shall", "'ll"})
+
+
+def _vows_force(tok) -> bool:
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in FORCE_VERBS and \
+        any(c.dep_ == "aux" and c.lower_ in FUTURE for c in tok.children) and \
+        any(c.dep_ == "nsubj" and c.lower_ == "we" for c in tok.children) and not any(
+            c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
 
 
 def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
@@ -73,6 +96,20 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             ctx.speaker = ctx.sent_speaker = ref.canonical
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
+    elif speaker_tok is not None and speaker_tok.lower_ in ("it", "they") and ctx.prev_subject \
+            and speaker_tok.i == sent.root.i - 1 - sum(1 for c in sent.root.children if c.dep_ == "aux"):
+        # "Mali's army gave a different account. It said ...": "it" opening the sentence is the
+        # previous sentence's subject
+        ctx.sent_speaker = ctx.prev_subject
+        if reporter is None or reporter.lower() == speaker_tok.lower_:
+            reporter = ctx.prev_subject
+            ctx.sent_reporter = (reporter, speaker_tok)
+    # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
+    root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \
+        else []
+    ref = roles.actor_in_tokens(roles.noun_phrase(root_subj[0]), doc, ctx.main_country) \
+        if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
+    ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
     dates = find_dates(text, ctx.published)
     places = ctx.places_by_sent.get((offset, sent.start))
     if places is None:
@@ -84,7 +121,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     for tok, row in found:
         nominal = tok.pos_ not in ("VERB", "AUX") or (tok.tag_ == "VBG" and tok.dep_ in ("pobj", "nsubj", "dobj"))
         anchor = governing_verb(tok) if nominal else tok
-        if anchor is None or is_blocked(anchor) or (nominal and anchor is not tok and any(
+        hedged_ok = nominal and tok.lemma_.lower() in CHARGE_NOUNS
+        if anchor is None or is_blocked(anchor, hedged_ok) or (nominal and anchor is not tok and any(
                 c.dep_ == "neg" for c in tok.children)):
             continue
         if row.action in VERBAL and tok.dep_ in ("acl", "amod", "relcl") and not nominal:
@@ -95,11 +133,22 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "seized 12 vehicles and four tanks": loot, not a place taken
         if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
+        if nominal and anchor is not tok and row.action in VIOLENT and (
+                anchor.lemma_.lower() in JUDGING_VERBS or anchor.lemma_.lower() in COPULAS and tok.dep_ == "nsubj"
+                and any(c.dep_ == "acomp" or c.dep_ == "attr" and c.lemma_.lower() in CHARGE_NOUNS
+                        for c in anchor.children)):
+            continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
+        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
+            continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
         if nominal and anchor.i in verb_idx and anchor is not tok:
             absorbed.setdefault(anchor.i, []).append(tok)
             if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
                 continue  # "repelled an attack by HTS fighters": that attack is an act of its own
         events.append((tok, row, anchor, nominal))
+    threat_row = lookup_lemma("threaten")
+    for tok in sent:
+        if _vows_force(tok) and not any(t is tok for t, *_ in events):
+            events.append((tok, threat_row, tok, False))
     out = []
     for tok, row, anchor, nominal in events:
         action = row.action
@@ -117,6 +166,11 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
+        if nominal and tok.lemma_.lower() in CHARGE_NOUNS and anchor.lemma_.lower() in COPULAS:
+            speaker = ctx.sent_speaker or (ctx.speaker if speaker_tok is not None and speaker_tok.lower_ in (
+                "he", "she") else None)
+            actors1 = [roles.ActorRef(speaker, roles.actor_country_of(speaker), roles.actor_kind(speaker) or "?",
+                                      tok.i, tok.i + 1)] if speaker else [None]
         if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
             # "the broadcaster reports a death toll of 43": who reports a toll did not kill
             actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],

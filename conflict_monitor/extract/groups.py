@@ -55,8 +55,11 @@ PLACE_WORDS = frozenset("state province region area district county territory ci
 NAME_LINKS = frozenset({"of", "for", "the", "and", "al", "wal", "el", "ad", "-", "de", "du", "des", "la", "le"})
 NOT_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
-ACRONYM_DEF = re.compile(r"((?:[A-Z][\w'’-]+|al-\w+)(?:[ -](?:[A-Z][\w'’-]+|of|for|the|and|al|wal|de|du|des|"
+ACRONYM_DEF = re.compile(r"((?:[A-Z][\w'’.-]+|al-\w+)(?:[ -](?:[A-Z][\w'’.-]+|of|for|the|and|in|al|wal|de|du|des|"
                          r"al-\w+))*)\s+\((?:the\s+)?([A-Z][A-Z0-9-]{1,9})\)")
+
+
+UN_BODY = re.compile(r"(?:U\.?N\.?|United Nations)\s+[A-Z]")
 
 
 def find_acronyms(text: str) -> dict[str, str]:
@@ -69,7 +72,7 @@ def find_acronyms(text: str) -> dict[str, str]:
             words = words[1:]  # "Fighters of the Arakan Army (AA)" defines "Arakan Army"
         name = " ".join(words)
         if len(name.split()) >= 2 and short not in out:
-            out[short] = name
+            out[short] = "UN" if UN_BODY.match(name) else name  # "U.N. Mission in South Sudan": a UN body
     return out
 
 

@@ -81,3 +81,8 @@ def lookup(token) -> Trigger | None:
                 continue
         return row
     return None
+
+
+def lookup_lemma(lemma: str) -> Trigger:
+    """The first lexicon row of a lemma (for events the rules infer rather than read off a word)."""
+    return load_lexicon()[lemma][0]

@@ -28,8 +28,9 @@ def _same_act(a: dict, b: dict) -> bool:
         vague = a if a["actor1"] is None else b if b["actor1"] is None else None
         if vague is None or vague["_explicit_date"]:
             return False
-    if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]):
-        return False  # a vaguer undated mention may omit the target
+    if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]
+                                       and a["_sentence"] != b["_sentence"]):
+        return False  # a vaguer undated mention, or a second verb of one sentence, may omit the target
     if a["action"] in VIOLENT and a["_own_place"] and b["_own_place"] and a["location"] != b["location"]:
         return False
     if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:
@@ -114,6 +115,8 @@ def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2) ->
         if e["action"] != "kill" or not KILLED.search(e.get("evidence") or ""):
             continue  # "died when their house collapsed": no attacker to carry
         claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
+        if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
+            claimant = sentences[pos].get("speaker_military")
         source = None
         if claimant and claimant[0] != e["actor2"]:
             e["actor1"], e["actor1_country"] = claimant

@@ -44,8 +44,22 @@ def check_english(text: str) -> None:
                               "only English articles can be extracted.")
 
 
+DIRECTIONS = re.compile(r"^(?:(?:north|south)?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|central|"
+                        r"(?:north|south)-(?:east|west)(?:ern)?)$", re.IGNORECASE)
+
+
+def _after_in(words: list[str], i: int) -> bool:
+    """True when the headline word at `i` follows "in" (a direction between allowed): "... fight in
+    northeast Colombia" says where the story is; a country named as an actor ("Turkey warns") does not."""
+    j = i - 1
+    if j >= 0 and DIRECTIONS.match(words[j]):
+        j -= 1
+    return j >= 0 and words[j].lower() == "in"
+
+
 def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
-    """The article's countries, most likely first: the dateline's and the headline's (counted twice),
+    """The article's countries, most likely first: the dateline's and the headline's (counted twice,
+    four times after "in"),
     those of the known places and countries it names and of the states it names as actors. Settles
     town names several countries share."""
     counts: collections.Counter = collections.Counter()
@@ -58,7 +72,7 @@ def _country_hint(docs, clean: CleanArticle) -> tuple[str, ...]:
         for i in range(len(words) - n + 1):
             geo = geocode(" ".join(words[i:i + n]), use_gazetteer=False) if words[i][:1].isupper() else None
             if geo and geo.get("country"):
-                counts[geo["country"]] += 2
+                counts[geo["country"]] += 4 if _after_in(words, i) else 2
     found: dict[str, dict | None] = {}
     for offset, doc in docs:
         for ent in doc.ents:  # states named as actors ("Mozambican soldiers", "the Somali army")
@@ -144,7 +158,8 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             sentences.append({"key": (offset, sent.start_char), "reporter": reporter, "has_events": bool(found),
                               "speaker_state": roles.counterpart(speaker_ref.canonical, "other")
                               if speaker_ref else None,
-                              "speaker_group": _armed_speaker(ctx.sent_speaker, doc)})
+                              "speaker_group": _armed_speaker(ctx.sent_speaker, doc),
+                              "speaker_military": _military_speaker(ctx.sent_speaker)})
             for e in found:
                 e["_actor1_state"] = roles.counterpart(e["actor1"], "other")
             raw_events.extend(found)
@@ -199,3 +214,10 @@ def _armed_speaker(speaker: str | None, doc) -> tuple[str, str | None] | None:
         return None
     kind = roles.actor_kind(speaker) or groups.article_state(doc)["names"].get(speaker)
     return (speaker, roles.actor_country_of(speaker)) if kind in groups.ARMED_KINDS else None
+
+
+def _military_speaker(speaker: str | None) -> tuple[str, str | None] | None:
+    """(name, country) of the sentence's speaker when it is a state's forces: the enemy fighters it
+    says were killed are its claim (ANNOTATION.md: one side's own statements are claims)."""
+    return (speaker, roles.actor_country_of(speaker)) if speaker and roles.actor_kind(speaker) == "military" \
+        else None

@@ -15,6 +15,8 @@ from conflict_monitor.extract.lexicon import VIOLENT, lookup
 from conflict_monitor.model.actors import all_actors
 
 GENERIC_MILITARY = frozenset("government army troops military regime forces soldiers junta police".split())
+# Words that make a name an organ of the state, not a group ("Presidential Council", "Interior Ministry")
+STATE_ORGANS = frozenset("presidential presidency ministry government cabinet parliament".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
 REPORTER_KINDS = frozenset({"monitor", "news agency"})
 
@@ -161,6 +163,10 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
     found = groups.group_in_tokens(tokens, doc)
     if found is not None:
         name, kind, start, end = found
+        state = main_country_state(main_country)
+        if state and STATE_ORGANS & set(name.lower().split()) and not actor_kind(name):
+            # "the Transitional Presidential Council", "the Ministry of Defence": the state's own body
+            return ActorRef(state, main_country, "state", start, end, True)
         return ActorRef(name, main_country, kind, start, end)
     for t in tokens:
         country = demonyms().get(t.lower_)

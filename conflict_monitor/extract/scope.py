@@ -18,6 +18,9 @@ CONTENT_HEADS = frozenset((
     "insist prepared responsibility right warning deadline ultimatum intention intent plan willingness").split())
 # Verbs whose infinitive complement is a fact ("continued to pound").
 ASPECT_HEADS = frozenset("continue begin start keep manage appear seem resume go".split())
+# "forced 40,000 people to flee": being made to leave is itself the displacement (a fact)
+FORCED_HEADS = frozenset("force compel oblige".split())
+LEAVE_VERBS = frozenset("flee leave abandon evacuate".split())
 SAY_VERBS = frozenset("say report announce claim state add tell confirm write note quote publish declare".split())
 CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "conj", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass",
                      "attr", "agent", "dative", "oprd", "appos", "npadvmod"})
@@ -40,18 +43,20 @@ def _infinitive(tok) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
-def is_blocked(tok) -> bool:
-    """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact."""
+def is_blocked(tok, hedged_ok: bool = False) -> bool:
+    """True when the word at `tok` (a verb, or the verb governing a noun) is not a stated fact.
+    `hedged_ok`: a modal does not block ("may constitute a war crime" is still an accusation)."""
     if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "AUX"):
         return True  # participles used as adjectives: "surrounding villages"
     t = tok
     for _ in range(12):
-        if _negated(t) or _has_modal(t):
+        if _negated(t) or (_has_modal(t) and not (hedged_ok and t is tok)):
             return True
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in t.children):
             return True
         if _infinitive(t) and t.dep_ in ("advcl", "xcomp", "acl", "relcl", "ccomp", "conj") \
-                and t.head.lemma_.lower() not in ASPECT_HEADS:
+                and t.head.lemma_.lower() not in ASPECT_HEADS \
+                and not (t.head.lemma_.lower() in FORCED_HEADS and t.lemma_.lower() in LEAVE_VERBS):
             return True
         head = t.head
         if t.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "dobj") \

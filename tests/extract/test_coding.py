@@ -189,3 +189,131 @@ def test_a_title_with_another_country_is_not_the_main_state():
 def test_deaths_in_a_sides_attack_are_its_act():
     text = "We lost six soldiers in the ISWAP fighters' attack on the base in Damboa on Monday, an officer said."
     assert [e["actor1"] for e in _events(text, "kill")] == ["ISWAP"]
+
+
+def test_the_headlines_in_country_is_the_story_country_over_a_neighbour_named_more():
+    text = ("Clashes between rival militias spread in eastern Chad\n\n"
+            "Sudan says it has opened its border to people fleeing the fighting. "
+            "Officials in Sudan say thousands of families have crossed into Sudanese territory since Monday.\n\n"
+            "The army has deployed about 2,000 troops to the area to protect civilians.")
+    assert [e["actor1"] for e in _events(text, "deploy")] == ["Chadian forces"]
+
+
+@pytest.mark.parametrize("text,actor1,actor2", [
+    ("At least 15 people, most of them children, have reportedly been abducted near the village.", None,
+     "civilians"),
+    ("Chad's military has detained around 40 people in the town of Adre, residents said.", "Chadian forces",
+     "civilians"),
+])
+def test_kidnappings_and_detentions_are_other_acts_even_without_a_named_perpetrator(text, actor1, actor2):
+    assert [(e["actor1"], e["actor2"], e["cameo_code"][:2]) for e in _events(text, "other")] == [
+        (actor1, actor2, "18" if actor1 is None else "17")]
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers detained three suspected rebels on Monday.",
+    "Troops rescued 20 hostages who had been kidnapped by the gang.",
+])
+def test_arresting_fighters_or_freeing_hostages_is_no_detention_event(text):
+    assert _events(text, "other") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The clashes have forced 12,000 people to flee their homes since March, the UN said.",
+    "More than 200,000 people have been forced from their homes in the province.",
+    "The rebels drove thousands of villagers from their homes on Monday.",
+    "Hundreds of families have taken refuge in a school in Goma.",
+])
+def test_other_ways_of_telling_displacement(text):
+    assert len(_events(text, "displace")) == 1
+
+
+def test_a_displacement_by_fighting_between_two_sides_is_neither_sides_act():
+    text = ("The government sent troops to the valley to stop fighting between local militias and former rebels "
+            "that has driven 20,000 villagers from their homes.")
+    assert [e["actor1"] for e in _events(text, "displace")] == [None]
+
+
+@pytest.mark.parametrize("text", [
+    "The UN said the shelling of the market on Monday was a war crime.",
+    "\"The shelling of the hospital is abhorrent and may constitute a war crime,\" said the head of the UN mission.",
+])
+def test_calling_an_act_a_war_crime_is_an_accusation_by_the_speaker(text):
+    events = _events(text)
+    assert [(e["action"], e["actor1"]) for e in events if e["action"] == "accuse"] == [("accuse", "UN")]
+    assert not [e for e in events if e["action"] in ("attack", "kill") and e["actor1"] == "UN"]
+
+
+def test_a_judged_or_suspended_act_is_not_the_judges():
+    events = _events("Gabon's president suspended talks with the rebels on Monday, calling the massacres in the "
+                     "north war crimes.")
+    assert [(e["action"], e["actor1"]) for e in events] == [("accuse", "Gabon")]
+
+
+def test_an_acronym_of_a_un_body_is_the_un():
+    from conflict_monitor.extract.groups import find_acronyms  # noqa: PLC0415
+
+    text = "The U.N. Mission in the Central African Republic (MINUSCA) said a patrol was attacked near Bria."
+    assert find_acronyms(text) == {"MINUSCA": "UN"}
+
+
+@pytest.mark.parametrize("text,actor1", [
+    ("Mali's government paid tribute to the soldiers who died and warned that \"the response will be merciless\".",
+     "Mali"),
+    ("The Northern Front said on Monday that the army had shelled its positions. \"We will retaliate against the "
+     "soldiers,\" its spokesman said.", "Northern Front"),
+    ("The Northern Front said that dozens of villagers had been killed by Malian soldiers after troops entered the "
+     "town, and vowed to retaliate.", "Northern Front"),
+])
+def test_warnings_of_a_response_and_vows_of_force_are_the_speakers_threats(text, actor1):
+    assert [e["actor1"] for e in _events(text, "threaten")] == [actor1]
+
+
+def test_a_promise_not_to_use_force_is_no_threat():
+    assert _events("\"We will not attack civilians,\" the Northern Front said.", "threaten") == []
+
+
+def test_a_body_of_the_state_named_in_full_is_the_state():
+    text = ("Gunmen killed six police officers in N'Djamena, Chad, on Sunday. The Presidential Transition Council "
+            "(PTC) warned on Monday that \"the response will be swift\".")
+    assert [e["actor1"] for e in _events(text, "threaten")] == ["Chad"]
+
+
+@pytest.mark.parametrize("text,actor1", [
+    ("Gunmen set fire to a bus near Kaduna on Monday.", None),
+    ("Later that day the Northern Front went to the village of Kalamu and set houses on fire.", "Northern Front"),
+    ("The fighters of the Northern Front torched the market of Kalamu on Monday.", "Northern Front"),
+])
+def test_arson_is_an_attack(text, actor1):
+    assert [e["actor1"] for e in _events(text, "attack")] == [actor1]
+
+
+def test_an_attack_led_by_a_group_is_that_groups():
+    assert [e["actor1"] for e in _events("The raid on the village was carried out by the Northern Front on Monday.",
+                                         "attack")] == ["Northern Front"]
+
+
+def test_storming_and_burning_a_camp_in_one_sentence_is_one_attack():
+    text = "Fighters of the Northern Front stormed the army camp at Kalamu on Monday and set fire to the base."
+    assert len(_events(text, "attack")) == 1
+
+
+def test_it_opening_a_sentence_speaks_for_the_previous_sentences_subject():
+    text = ("The Northern Front said its fighters ambushed an army convoy near Gao on Monday. "
+            "Mali's army gave a different account. It said three of its soldiers had been killed and that about "
+            "15 rebels had been killed in the fighting.")
+    kills = {e["fatalities"]: (e["actor1"], e["actor2"], e["reported_by"]) for e in _events(text, "kill")}
+    assert kills[3] == ("Northern Front", "Malian forces", "Malian forces")
+    assert kills[15][0] == "Malian forces" and kills[15][2] == "Malian forces"
+
+
+def test_an_officer_telling_a_toll_of_people_does_not_claim_it():
+    text = "Police officer Amadou Diallo said more than 10 people had been killed in the market of Gao on Monday."
+    assert [e["actor1"] for e in _events(text, "kill")] == [None]
+
+
+def test_an_act_told_on_a_day_is_dated_by_that_day_with_week_precision():
+    text = ("On May 2 the Northern Front overran an army post near Kalamu. "
+            "The Northern Front said on Monday that it had captured the town of Kalamu.")
+    captures = sorted((e["event_date"], e["date_precision"]) for e in _events(text, "capture"))
+    assert captures == [("2024-05-02", "day"), ("2024-05-13", "week")]
