@@ -174,7 +174,11 @@ def _by_place(claims: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     frame = claims.assign(date=[pd.Timestamp(d).date() for d in claims["date"]],
                           **{key: claims[key].astype(object).where(claims[key].notna(), None)
                              for key in ("side", "from_side") if key in claims})
-    for claim in frame.to_dict("records"):
+    # the records built from each column's Python values: the same dicts as to_dict("records"),
+    # without its per-value boxing (16 of 25 s at ten million events)
+    columns = list(frame.columns)
+    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
+        claim = dict(zip(columns, values, strict=True))
         groups.setdefault(claim["place_id"], []).append(claim)
     return groups
 
