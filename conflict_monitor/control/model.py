@@ -171,7 +171,7 @@ def _by_place(claims: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
         return groups
     # the day and the missing sides converted per column, not per claim: pd.concat of claims
     # turns a None into NaN
-    frame = claims.assign(date=[pd.Timestamp(d).date() for d in claims["date"]],
+    frame = claims.assign(date=list(pd.to_datetime(claims["date"]).dt.date),
                           **{key: claims[key].astype(object).where(claims[key].notna(), None)
                              for key in ("side", "from_side") if key in claims})
     # the records built from each column's Python values: the same dicts as to_dict("records"),
