@@ -9,10 +9,10 @@ from conflict_monitor.extract.attribution import find_reporter, regex_attributio
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
-from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
+from conflict_monitor.extract.event_record import TALLY_ACTIONS, TALLY_NOUNS, build_event_rows, find_death_figure
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
+from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked, standing_state
 
 # Verbs that report a toll or an act named by a noun rather than commit it.
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
@@ -140,6 +140,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
         if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
+        if nominal and anchor is not tok and anchor.i not in verb_idx and tok.dep_ == "nsubj" and [
+                c.lower_ for c in tok.children] in (["the"], ["this"]) and lookup(anchor) is None:
+            continue  # "The attack extends the group's reach": the act already told, referred back to
         if nominal and anchor.i in verb_idx and anchor is not tok:
             absorbed.setdefault(anchor.i, []).append(tok)
             if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
@@ -164,6 +167,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action = "kill"
         if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
+        if not (action in TALLY_ACTIONS and (fig is not None or action == "displace")) \
+                and standing_state(anchor if nominal else tok, ctx.published.year):
+            continue  # "has been fighting them for 16 years": background; tallies are running totals
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
         if nominal and tok.lemma_.lower() in CHARGE_NOUNS and anchor.lemma_.lower() in COPULAS:
