@@ -43,7 +43,7 @@ TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|wa
 # whether or not the text names who did them, unlike statements.
 COERCION = ("17", "18")
 PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
-                   "worker family farmer passenger".split())
+                   "worker family farmer passenger teenager".split())
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 

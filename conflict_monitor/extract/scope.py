@@ -39,6 +39,20 @@ def _negated(tok) -> bool:
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in HABITUAL) for c in tok.children)
 
 
+# "It was not immediately clear how many were recaptured", "it is unknown whether": not a stated fact
+UNSURE = frozenset({"unclear", "unknown", "uncertain", "unconfirmed"})
+SURE = frozenset({"clear", "known", "certain", "confirmed"})
+
+
+def _unsure(head) -> bool:
+    """`head` is "unclear", "not clear", or a copula whose complement says so ("it is unclear how")."""
+    for word in (head, *(c for c in head.children if c.dep_ == "acomp")):
+        lemma = word.lemma_.lower()
+        if lemma in UNSURE or lemma in SURE and (_negated(word) or word.dep_ == "acomp" and _negated(word.head)):
+            return True
+    return False
+
+
 def _infinitive(tok) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
@@ -61,6 +75,8 @@ def is_blocked(tok, hedged_ok: bool = False) -> bool:
         head = t.head
         if t.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "dobj") \
                 and head.lemma_.lower() in CONTENT_HEADS and head is not t:
+            return True
+        if t.dep_ in ("ccomp", "xcomp") and _unsure(head):
             return True
         if t.dep_ in ("ROOT", "relcl", "parataxis") or head is t:
             return False

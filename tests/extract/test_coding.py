@@ -344,3 +344,29 @@ def test_the_attack_referred_back_to_is_not_a_new_attack():
     events = _events("Gunmen attacked a market in the town on Monday. The attack extends the reach of the gangs.",
                      "attack")
     assert [e["event_date"] for e in events] == ["2024-05-13"]
+
+
+@pytest.mark.parametrize("text", [
+    "A teenager captured by vigilantes was beaten to death.",
+    "Police found a truck that the bandits had seized during the raid.",
+    "Twelve fighters were killed and hundreds of rounds of ammunition seized, the army said.",
+    "Troops seized dozens of rifles in the village.",
+])
+def test_people_and_goods_taken_are_not_a_place_captured(text):
+    assert _events(text, "capture") == []
+
+
+def test_dozens_of_villages_seized_are_captured():
+    assert len(_events("Rebels seized dozens of villages in the province on Monday.", "capture")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "It was not immediately clear how many of the inmates had been recaptured, or whether any guards were killed.",
+    "It is unclear how many homes the gunmen attacked.",
+])
+def test_what_is_not_known_is_no_event(text):
+    assert _events(text) == []
+
+
+def test_what_is_clear_is_an_event():
+    assert len(_events("It is clear that the militia attacked the market on Monday.", "attack")) == 1
