@@ -9,10 +9,23 @@ from conflict_monitor.extract.attribution import find_reporter, regex_attributio
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
-from conflict_monitor.extract.event_record import PEOPLE, TALLY_ACTIONS, TALLY_NOUNS, build_event_rows, find_death_figure
+from conflict_monitor.extract.event_record import (
+    PEOPLE,
+    TALLY_ACTIONS,
+    TALLY_NOUNS,
+    build_event_rows,
+    find_death_figure,
+)
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.scope import QUANTITY_NOUNS, SAY_VERBS, clause_tokens, governing_verb, is_blocked, standing_state
+from conflict_monitor.extract.scope import (
+    QUANTITY_NOUNS,
+    SAY_VERBS,
+    clause_tokens,
+    governing_verb,
+    is_blocked,
+    standing_state,
+)
 
 # Verbs that report a toll or an act named by a noun rather than commit it.
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})

@@ -370,3 +370,14 @@ def test_what_is_not_known_is_no_event(text):
 
 def test_what_is_clear_is_an_event():
     assert len(_events("It is clear that the militia attacked the market on Monday.", "attack")) == 1
+
+
+def test_killed_and_wounded_share_the_day_and_the_operation_that_did_it():
+    kills = _events("Twelve villagers were killed and 30 injured on Monday in an operation by Kenyan troops, "
+                    "officials said.", "kill")
+    assert [(e["actor1"], e["event_date"], e["fatalities"]) for e in kills] == [("Kenyan forces", "2024-05-13", 12)]
+
+
+def test_a_states_national_police_is_its_forces():
+    kills = _events("The Kenyan National Police (KNP) killed four bandits in Turkana on Monday.", "kill")
+    assert [e["actor1"] for e in kills] == ["Kenyan forces"]
