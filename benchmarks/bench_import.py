@@ -1,107 +1,128 @@
-"""Import a large ACLED export through the CLI and print its speed and peak memory.
+"""Import generated ACLED, UCDP GED and GDELT files through the CLI's import and print rows per
+second per format, the time of each stage (linking apart) and peak memory.
 
-    python benchmarks/bench_import.py --rows 4000000 [--keep DIR]
+    python benchmarks/bench_import.py --rows 300000 [--formats acled,ucdp,gdelt]
+        [--engine auto|python] [--keep DIR] [--pg postgresql://...]
 
-Writes an ACLED CSV of --rows synthetic rows in the current 31-column layout (about 500 bytes a
-row: 4,000,000 rows is about 2 GB) spread like a full ACLED export (20 years, 20,000 places),
-imports it into a fresh DuckDB store with
-`python -m conflict_monitor import FILE` in a child process, and prints the file size, the time,
-rows per second and the child's peak resident memory (ru_maxrss), so the claim "a 2 GB file
-does not need 2 GB of RAM" can be checked on any machine.
+Each file (conflict_monitor/bench/import_files.py: 20 years, 20,000 places; ACLED about 500
+bytes a row, so 4,000,000 rows is about 2 GB) is imported into a fresh DuckDB store by
+`import_file` in a child process, which reports its own peak resident memory (VmHWM).
+`rows/s` counts reading, validating and storing; linking the new reports to incidents is
+printed apart (a file of more than 200,000 new rows is linked after it is stored). With --pg
+the store is a new schema of that PostgreSQL database (dropped afterwards). The CPU
+seconds of the child (all its threads, start-up and linking included) show the cost apart
+from the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
+import contextlib
+import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
-
-import numpy as np
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
-HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,"
-          "actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,"
-          "iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,"
-          "source,source_scale,notes,fatalities,tags,timestamp").split(",")
-# (event type, sub-event type, actor1, inter1, actor2, inter2, interaction)
-KINDS = (
-    ("Explosions/Remote violence", "Air/drone strike", "Military Forces of Syria (2000-)",
-     "State forces", "Military Forces of Turkey (2016-)", "External/Other forces",
-     "State forces-External/Other forces"),
-    ("Battles", "Armed clash", "Military Forces of Turkey (2016-)", "External/Other forces",
-     "Military Forces of Syria (2000-)", "State forces", "State forces-External/Other forces"),
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "Military Forces of Russia (2000-)",
-     "External/Other forces", "Civilians (Syria)", "Civilians", "External/Other forces-Civilians"),
-    ("Strategic developments", "Agreement", "Government of Turkey (2016-)", "External/Other forces",
-     "Government of Russia (2000-)", "External/Other forces", "External/Other forces-External/Other forces"),
-)
-N_PLACES = 20_000  # like a full ACLED export: many places, each with a few events a year
-YEARS = 20
+sys.path.insert(0, str(REPO))
+
+from conflict_monitor.bench.import_files import WRITERS  # noqa: E402
+
+_CHILD = """
+import json, resource, sys, time
+from conflict_monitor.importers import import_file
+from conflict_monitor.store.factory import open_store
+store = open_store(sys.argv[2], seed_if_new=False)
+began = time.perf_counter()
+result = import_file(store, sys.argv[1], engine=sys.argv[3])
+total = time.perf_counter() - began
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+print(json.dumps({"total": total, "seconds": result.seconds, "engine": result.engine,
+                  "cpu_seconds": result.cpu_seconds,
+                  "added": result.added, "peak_mb": peak, "cpu": usage.ru_utime + usage.ru_stime,
+                  "summary": result.summary()}))
+"""
 
 
-def write_acled_csv(path: Path, rows: int, seed: int = 0, chunk: int = 100_000) -> None:
-    """`rows` synthetic ACLED rows over YEARS years and N_PLACES places (each at fixed
-    coordinates inside Syria's bounding box, as ACLED geocodes to a gazetteer), four kinds."""
-    rng = np.random.default_rng(seed)
-    place_lat = rng.uniform(32.5, 37.0, N_PLACES).round(4)
-    place_lon = rng.uniform(35.8, 42.0, N_PLACES).round(4)
-    start = dt.date(2005, 1, 1)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for first in range(0, rows, chunk):
-            n = min(chunk, rows - first)
-            days = rng.integers(0, YEARS * 365, n)
-            kinds = rng.integers(0, len(KINDS), n)
-            places = rng.integers(0, N_PLACES, n)
-            deaths = rng.geometric(0.3, n) - 1
-            for i in range(n):
-                day = start + dt.timedelta(days=int(days[i]))
-                kind, sub, a1, i1, a2, i2, inter = KINDS[kinds[i]]
-                p = int(places[i])
-                dead = int(deaths[i]) if kind != "Strategic developments" else 0
-                writer.writerow([
-                    f"SYR{first + i + 1}", day.isoformat(), day.year, 1, "Political violence", kind, sub,
-                    a1, "", i1, a2, "", i2, inter, "", 760, "Middle East", "Syria", f"Region {p % 14}",
-                    f"District {p % 60}", "", f"Place {p}", place_lat[p], place_lon[p], 1,
-                    "SOHR; Anadolu Agency", "National-International",
-                    f"On {day:%d %B %Y}, {a1} and {a2} were involved in an event near Place {p}; "
-                    f"{dead} fatalities were reported by local sources.", dead, "", 1583193600])
+def run_one(fmt: str, rows: int, workdir: Path, engine: str, pg: str | None = None) -> dict:
+    """Write one file, import it in a child process; its figures."""
+    path = workdir / f"{fmt}.{'tsv' if fmt == 'gdelt' else 'csv'}"
+    store = workdir / f"{fmt}.duckdb"
+    for stale in (store, Path(f"{store}.wal")):
+        stale.unlink(missing_ok=True)
+    if not path.exists():
+        WRITERS[fmt](path, rows)
+    with _pg_schema(pg) as url:
+        return _import_child(fmt, rows, path, url or str(store), engine)
+
+
+@contextlib.contextmanager
+def _pg_schema(base: str | None) -> Iterator[str | None]:
+    """A new schema of the PostgreSQL database `base` for one run (None: DuckDB)."""
+    if not base:
+        yield None
+        return
+    import psycopg
+
+    schema = f"bench_import_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")  # a fixed pattern, not user input
+    try:
+        joiner = "&" if "?" in base else "?"
+        yield f"{base}{joiner}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _import_child(fmt: str, rows: int, path: Path, store: str, engine: str) -> dict:
+    env = {**os.environ, "CONFLICT_MONITOR_DB": store}
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(store), engine], cwd=REPO,
+                          env=env, capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    linking = figures["seconds"].get("linking", 0.0)
+    figures.update(fmt=fmt, rows=rows, size_mb=path.stat().st_size / 1e6, linking=linking,
+                   rows_per_s=rows / max(figures["total"] - linking, 1e-9))
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=4_000_000, help="rows in the file (default 4M, ~2 GB)")
-    parser.add_argument("--keep", type=Path, help="write the file and store here and keep them")
+    parser.add_argument("--rows", type=int, default=300_000, help="rows per file (default 300,000)")
+    parser.add_argument("--formats", default="acled,ucdp,gdelt")
+    parser.add_argument("--engine", choices=("auto", "python"), default="auto",
+                        help="python: the reference path only (the speed before the SQL import)")
+    parser.add_argument("--keep", type=Path, help="write the files and stores here and keep them")
+    parser.add_argument("--pg", help="import into a new schema of this PostgreSQL database")
     args = parser.parse_args(argv)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="cm-import-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    csv_path, store = workdir / "acled_big.csv", workdir / "import.duckdb"
-    store.unlink(missing_ok=True)
-    began = time.perf_counter()
-    write_acled_csv(csv_path, args.rows)
-    size_mb = csv_path.stat().st_size / 1e6
-    print(f"wrote {args.rows:,} rows, {size_mb:,.0f} MB in {time.perf_counter() - began:.0f} s", flush=True)
-    env = {**os.environ, "CONFLICT_MONITOR_DB": str(store)}
-    began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "conflict_monitor", "import", str(csv_path), "--quiet"],
-                          cwd=REPO, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - began
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux
-    print(done.stdout.strip() or done.stderr.strip())
-    print(f"import: {seconds:,.0f} s, {args.rows / seconds:,.0f} rows/s, peak memory of the import "
-          f"process {peak_mb:,.0f} MB for a {size_mb:,.0f} MB file")
-    if not args.keep:
-        shutil.rmtree(workdir)
-    return done.returncode
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the start", flush=True)
+    try:
+        for fmt in args.formats.split(","):
+            began = time.perf_counter()
+            f = run_one(fmt, args.rows, workdir, args.engine, args.pg)
+            stages = ", ".join(f"{k} {v:.1f} s (CPU {f['cpu_seconds'].get(k, 0):.1f} s)"
+                               for k, v in f["seconds"].items())
+            cpu = sum(v for k, v in f["cpu_seconds"].items() if k != "linking")
+            print(f"{fmt}: {f['rows']:,} rows, {f['size_mb']:,.0f} MB, {f['engine']} path: "
+                  f"{f['rows_per_s']:,.0f} rows/s ({f['total'] - f['linking']:.1f} s without linking; "
+                  f"{f['rows'] / max(cpu, 1e-9):,.0f} rows per CPU second; CPU {f['cpu']:.1f} s in all; "
+                  f"{stages}); linking {f['linking']:.1f} s; peak memory {f['peak_mb']:,.0f} MB "
+                  f"[{time.perf_counter() - began:.0f} s with writing the file; load "
+                  f"{os.getloadavg()[0]:.2f}]", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir)
+    return 0
 
 
 if __name__ == "__main__":

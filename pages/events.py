@@ -9,7 +9,7 @@ import streamlit as st
 from conflict_monitor.exporters.tables import make_csv_text, make_geojson_text
 from conflict_monitor.model.safety import escape_markdown
 from ui.filters import get_active_filter
-from ui.loaders import get_data_version, get_store, load_events, load_key_figures
+from ui.loaders import get_data_version, get_store, load_event_count, load_events
 from ui.shell import require_shell
 from ui.tables import render_event_table
 
@@ -18,7 +18,7 @@ ROW_LIMIT = 5_000  # a browser table beyond this is slow to use; the downloads h
 require_shell()
 flt = get_active_filter()
 version = get_data_version()
-total = load_key_figures(flt, version).events
+total = load_event_count(flt, version)
 
 st.title("Events")
 shown = min(total, ROW_LIMIT)

@@ -41,6 +41,16 @@ def render_read_only_notice() -> None:
                 "articles or import data. Ask an admin for editor access.", icon=":material/lock:")
 
 
+def render_write_limit_note(what: str) -> None:
+    """A page that all may read says why its writing part (`what`) is not shown here."""
+    if load_access_config().read_only:
+        st.info(f"This app is read-only: {what} is turned off. What is stored is listed below.",
+                icon=":material/lock:")
+    else:
+        st.info(f"Your role ({get_role() or 'none'}) may browse and export what is stored, listed "
+                f"below; {what} is for editors.", icon=":material/lock:")
+
+
 def render_admin_notice() -> None:
     """What an admin-only page shows to everyone else."""
     st.title("Not available")

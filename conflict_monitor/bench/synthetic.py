@@ -9,13 +9,15 @@ ultimatums with deadlines. Rows are bulk-loaded with DuckDB, not through validat
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from conflict_monitor.model.schema import EVENT_FIELDS
+from conflict_monitor.model.schema import EVENT_FIELDS, compute_article_id
 from conflict_monitor.store.base import EventStore
 
 # action: (share, cameo_code, goldstein, event_type, sub_event_type)
@@ -63,6 +65,9 @@ _REPORTERS = ("SOHR", "White Helmets", "Turkish Ministry of Defence", "SANA", "A
               "Russian Reconciliation Centre", "AFP", "Reuters")
 _SOURCES = ("AFP", "Reuters", "AP", "Anadolu", "SANA", "TASS")
 _ORIGINS = ("extracted", "acled", "gdelt", "manual")
+ARTICLE_SQL = ("INSERT INTO articles (id, title, source, url, published, dateline, text, ingested_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+CHUNK = 1_000_000  # rows generated and loaded at a time
 
 
 def _day_weights(days: pd.DatetimeIndex) -> np.ndarray:
@@ -72,9 +77,10 @@ def _day_weights(days: pd.DatetimeIndex) -> np.ndarray:
     return weights / weights.sum()
 
 
-def make_synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
-    """`n` synthetic events with every column of schema.EVENT_FIELDS (same seed, same rows)."""
-    rng = np.random.default_rng(seed)
+def make_synthetic_events(n: int, seed: int = 0, first: int = 0) -> pd.DataFrame:
+    """`n` synthetic events with every column of schema.EVENT_FIELDS (same seed, same rows),
+    numbered from `first` (a later chunk of a bigger store draws from its own random stream)."""
+    rng = np.random.default_rng(seed if first == 0 else (seed, first))
     days = pd.date_range("2019-01-01", "2020-12-31", freq="D")
     day_idx = rng.choice(len(days), size=n, p=_day_weights(days))
     event_date = days.to_numpy()[day_idx]
@@ -106,7 +112,7 @@ def make_synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
     high = np.where(running, high * 40, high)
 
     # A quarter of the violent reports repeat an earlier report's incident with another figure.
-    incident = np.array([f"syn-inc-{seed}-{i}" for i in range(n)], dtype=object)
+    incident = np.array([f"syn-inc-{seed}-{i}" for i in range(first, first + n)], dtype=object)
     repeat = np.flatnonzero(has_deaths & ~running & (rng.random(n) < 0.25))
     if len(repeat):
         # copy the date, place, actors, action and victims of the previous violent report
@@ -126,7 +132,7 @@ def make_synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
     deadline = pd.Series(pd.NaT, index=range(n), dtype="datetime64[s]")
     is_ult = action == "ultimatum"
     deadline[is_ult] = dates[is_ult] + pd.to_timedelta(rng.integers(3, 30, is_ult.sum()), unit="D")
-    ids = pd.Series(np.arange(n)).astype(str)
+    ids = pd.Series(np.arange(first, first + n)).astype(str)
     frame = pd.DataFrame({
         "event_id": "syn-" + str(seed) + "-" + ids,
         "event_date": dates.date,
@@ -164,22 +170,40 @@ def make_synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
     return frame[list(EVENT_FIELDS)]
 
 
+def make_bench_article(n: int) -> list[object]:
+    """The values of one article row naming the benchmark store. A store with no article is a
+    first start, where the dashboard extracts the shipped source article and relinks the
+    incidents around it (minutes at ten million events): the benchmark measures a store in use."""
+    text = f"Synthetic benchmark store: {n} seeded events (conflict_monitor.bench.synthetic)."
+    return [compute_article_id(text), "Synthetic benchmark store", "benchmark", None, None, None,
+            text, dt.datetime(2026, 1, 1)]
+
+
+def iter_synthetic_chunks(n: int, seed: int = 0, chunk: int = CHUNK) -> Iterator[pd.DataFrame]:
+    """The `n` events as frames of at most `chunk` rows (memory stays ~1.3 GB a million);
+    up to `chunk` events they are exactly make_synthetic_events(n, seed)."""
+    for first in range(0, n, chunk):
+        yield make_synthetic_events(min(chunk, n - first), seed, first)
+
+
 def load_synthetic_store(path: str | Path, n: int, seed: int = 0) -> EventStore:
-    """A DuckDB store at `path` holding `n` synthetic events (bulk-loaded, no validation)."""
+    """A DuckDB store at `path` holding `n` synthetic events (bulk-loaded a chunk at a time,
+    no validation)."""
     from conflict_monitor.store.duckdb import DuckDBStore  # noqa: PLC0415 - avoid import cycle
 
     DuckDBStore(Path(path)).close()  # creates the tables
-    frame = make_synthetic_events(n, seed)
     cols = ", ".join(EVENT_FIELDS)
     con = duckdb.connect(str(path))
     try:
         con.execute("SET enable_progress_bar = false")
-        con.register("synthetic_events", frame)
-        con.execute("BEGIN TRANSACTION")
-        con.execute(f"INSERT INTO events ({cols}) SELECT {cols} FROM synthetic_events "
-                    "ON CONFLICT (event_id) DO NOTHING")
+        for frame in iter_synthetic_chunks(n, seed):
+            con.register("synthetic_events", frame)
+            con.execute(f"INSERT INTO events ({cols}) SELECT {cols} FROM synthetic_events "
+                        "ON CONFLICT (event_id) DO NOTHING")
+            con.unregister("synthetic_events")
+            del frame
+        con.execute(ARTICLE_SQL, make_bench_article(n))
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-        con.execute("COMMIT")
     finally:
         con.close()
     return DuckDBStore(Path(path))  # opening counts the reports of each incident

@@ -23,11 +23,13 @@ def run_import(args: argparse.Namespace) -> int:
     before = store.count_events()
     bars: list[tqdm] = []  # made at the first progress report, so a refusal prints no bar
 
-    def progress(done: int, total: int) -> None:
+    def progress(stage: str, share: float) -> None:
         if not bars:
-            bars.append(tqdm(total=total or None, unit="B", unit_scale=True, desc="import",
-                             file=sys.stderr, disable=args.quiet, leave=False))
-        bars[0].update(done - bars[0].n)
+            bars.append(tqdm(total=100, unit="%", desc="import", file=sys.stderr,
+                             disable=args.quiet, leave=False,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}"))
+        bars[0].set_description_str(stage, refresh=False)
+        bars[0].update(round(share * 100) - bars[0].n)
 
     def close() -> None:
         for bar in bars:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
-from conflict_monitor.geo.distance import compute_distances_km
+from conflict_monitor.geo.distance import EARTH_RADIUS_KM, compute_distances_km
 
 # ACLED codebook (2023), "Battles" and "Strategic developments": the sub-event types that
 # record territory changing hands.
@@ -47,27 +47,84 @@ def compute_place_index(places: pd.DataFrame) -> dict[str, str]:
     return index
 
 
+class _PlaceMatcher:
+    """match_place for many events: the place table's arrays and rows prepared once, and the
+    name keys of repeated locations computed once (at a million events the Timeline's control
+    strip spent minutes re-filtering the place table per event)."""
+
+    def __init__(self, places: pd.DataFrame, index: dict[str, str]):
+        self.index = index
+        known = places.dropna(subset=["latitude", "longitude"])
+        self.known_ids = known["place_id"].to_numpy()
+        self.lats = known["latitude"].to_numpy(dtype="float64")
+        self.lons = known["longitude"].to_numpy(dtype="float64")
+        self.rows: dict[Any, dict[str, Any]] = {}
+        for row in places.to_dict("records"):
+            self.rows.setdefault(row["place_id"], row)  # the first row of each place, as before
+        self.keys: dict[Any, str] = {}
+
+    def key(self, name: object) -> str:
+        if not isinstance(name, str):
+            return compute_place_key(name)
+        if name not in self.keys:
+            self.keys[name] = compute_place_key(name)
+        return self.keys[name]
+
+    def nearest(self, lats: Any, lons: Any, chunk: int = 20_000) -> list[Any]:
+        """For each point, the known place within MATCH_KM (the nearest; None beyond), computed
+        for many points at once."""
+        lat = np.radians(np.asarray(lats, dtype="float64"))[:, None]
+        lon = np.radians(np.asarray(lons, dtype="float64"))[:, None]
+        out: list[Any] = [None] * len(lat)
+        if not len(self.known_ids):
+            return out
+        plat, plon = np.radians(self.lats)[None, :], np.radians(self.lons)[None, :]
+        for start in range(0, len(lat), chunk):
+            a_lat, a_lon = lat[start:start + chunk], lon[start:start + chunk]
+            # the haversine of geo.distance.compute_distances_km, for a block of points
+            a = (np.sin((plat - a_lat) / 2) ** 2
+                 + np.cos(a_lat) * np.cos(plat) * np.sin((plon - a_lon) / 2) ** 2)
+            d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            best = np.argmin(np.where(np.isnan(d), np.inf, d), axis=1)
+            close = d[np.arange(len(best)), best] <= MATCH_KM
+            for i in np.flatnonzero(close):
+                out[start + i] = self.known_ids[best[i]]
+        return out
+
+    def match(self, event: dict[str, Any], near: Any = ...) -> dict[str, Any] | None:
+        """The event's place; `near`: its nearest known place if already computed (nearest)."""
+        key = self.key(event.get("location"))
+        place_id = self.index.get(key)
+        lat, lon = event.get("latitude"), event.get("longitude")
+        located = isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not (pd.isna(lat) or pd.isna(lon))
+        if place_id is None and located and len(self.known_ids):
+            if near is ...:
+                d = compute_distances_km(float(lat), float(lon), self.lats, self.lons)
+                near = self.known_ids[int(np.argmin(d))] if d.min() <= MATCH_KM else None
+            place_id = near
+        if place_id is not None:
+            return dict(self.rows[place_id])
+        precision = event.get("geo_precision")
+        if not located or not key or (
+                precision is not None and not pd.isna(precision) and int(precision) > TOWN_PRECISION):
+            return None
+        return {"place_id": key, "place": event["location"],
+                "latitude": float(lat), "longitude": float(lon), "admin1": event.get("admin1"),
+                "country": event.get("country")}
+
+
 def match_place(event: dict[str, Any], places: pd.DataFrame, index: dict[str, str]) -> dict[str, Any] | None:
     """The known place an event is about (by name, else within MATCH_KM), a new town-level
     place named after the event's location, or None for a province-level report."""
-    place_id = index.get(compute_place_key(event.get("location")))
-    lat, lon = event.get("latitude"), event.get("longitude")
-    located = isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not (pd.isna(lat) or pd.isna(lon))
-    if place_id is None and located:
-        known = places.dropna(subset=["latitude", "longitude"])
-        if not known.empty:
-            d = compute_distances_km(float(lat), float(lon), known["latitude"], known["longitude"])
-            if d.min() <= MATCH_KM:
-                place_id = known.iloc[int(np.argmin(d))]["place_id"]
-    if place_id is not None:
-        return places[places["place_id"] == place_id].iloc[0].to_dict()
-    precision = event.get("geo_precision")
-    if not located or not compute_place_key(event.get("location")) or (
-            precision is not None and not pd.isna(precision) and int(precision) > TOWN_PRECISION):
-        return None
-    return {"place_id": compute_place_key(event["location"]), "place": event["location"],
-            "latitude": float(lat), "longitude": float(lon), "admin1": event.get("admin1"),
-            "country": event.get("country")}
+    return _PlaceMatcher(places, index).match(event)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """frame.to_dict("records") with missing values as None, column by column (iterating Arrow
+    string columns value by value took most of the time at a million events)."""
+    columns = [frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def compute_claims_from_events(events: pd.DataFrame, places: pd.DataFrame,
@@ -75,13 +132,26 @@ def compute_claims_from_events(events: pd.DataFrame, places: pd.DataFrame,
     """One 'taken' claim per territorial event whose actor1 has a side: actor1's side takes the
     place from actor2's side (when known). Events with no side or no town are left out."""
     claims = []
-    index = compute_place_index(places)
-    for event in select_territorial_events(events).to_dict("records"):
-        side = compute_side(event.get("actor1"), event.get("country"), side_lookup)
-        place = match_place(event, places, index) if side else None
+    matcher = _PlaceMatcher(places, compute_place_index(places))
+    sides: dict[tuple[object, object], str | None] = {}
+
+    def side_of(actor: object, country: object) -> str | None:
+        if (actor, country) not in sides:  # the same few actors recur: resolve each once
+            sides[(actor, country)] = compute_side(actor, country, side_lookup)
+        return sides[(actor, country)]
+
+    territorial = select_territorial_events(events)
+    if territorial.empty:
+        return pd.DataFrame(columns=list(CLAIM_COLUMNS))
+    lats = pd.to_numeric(territorial["latitude"], errors="coerce")
+    lons = pd.to_numeric(territorial["longitude"], errors="coerce")
+    nearby = matcher.nearest(lats, lons)
+    for event, near in zip(_records(territorial), nearby, strict=True):
+        side = side_of(event.get("actor1"), event.get("country"))
+        place = matcher.match(event, near) if side else None
         if place is None:
             continue
-        loser = compute_side(event.get("actor2"), event.get("country"), side_lookup)
+        loser = side_of(event.get("actor2"), event.get("country"))
         day = pd.Timestamp(event["event_date"]).date()
         claims.append({
             "place_id": place["place_id"], "place": place["place"], "latitude": place.get("latitude"),

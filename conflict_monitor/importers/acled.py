@@ -64,6 +64,13 @@ def scan_date_order(dates: Iterable[tuple[int, str]], name: str) -> DateOrder:
             month_line = (line, value.strip())
         elif first <= 12 and second <= 12:
             ambiguous += 1
+    return decide_date_order(day_line, month_line, ambiguous, name)
+
+
+def decide_date_order(day_line: tuple[int, str] | None, month_line: tuple[int, str] | None,
+                      ambiguous: int, name: str) -> DateOrder:
+    """The order from what a scan found: the first (line, date) only day-first and only
+    month-first, and how many dates read either way."""
     if day_line and month_line:
         raise ImportRejected(
             f"{name}: event_date mixes day-first ({day_line[1]}, line {day_line[0]}) and "

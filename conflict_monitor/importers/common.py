@@ -19,7 +19,8 @@ from conflict_monitor.model.schema import EVENT_FIELDS, SchemaError, validate_ev
 from conflict_monitor.store.base import ImportRejected
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
-Progress = Callable[[int, int], None]  # (bytes read, total bytes; 0 when unknown)
+Progress = Callable[[str, float], None]  # (what the import is doing, share done 0..1)
+ByteProgress = Callable[[int, int], None]  # (bytes read, total bytes; 0 when unknown)
 FIELD_LIMIT = 1 << 20  # 1 MB: no field of a real export is longer
 HEAD_BYTES = 64 * 1024
 
@@ -54,7 +55,7 @@ def check_head(head: bytes, name: str) -> None:
 class _CountingReader(io.RawIOBase):
     """A binary stream that reports how many bytes were read so far."""
 
-    def __init__(self, raw: BinaryIO, total: int, progress: Progress | None):
+    def __init__(self, raw: BinaryIO, total: int, progress: ByteProgress | None):
         self.raw, self.total, self.progress, self.done, self._last = raw, total, progress, 0, 0
 
     def readable(self) -> bool:
@@ -71,7 +72,7 @@ class _CountingReader(io.RawIOBase):
 
 
 def iter_records(raw: BinaryIO, total: int, delimiter: str, name: str,
-                 progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:
+                 progress: ByteProgress | None = None) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) for every record of a delimited UTF-8 file, streaming."""
     csv.field_size_limit(FIELD_LIMIT)
     text = io.TextIOWrapper(io.BufferedReader(_CountingReader(raw, total, progress), 1 << 20),

@@ -58,9 +58,11 @@ def _summary_sql(ctes: str) -> str:
           CAST(NULL AS VARCHAR) AS nationality, CAST(NULL AS VARCHAR) AS claimant,
           CAST(NULL AS VARCHAR) AS source_url
           FROM groups GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), ())
-        UNION ALL SELECT 'total', 'claimant', claimant, NULL, sum(low), sum(high), count(*), sum(n),
-          NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT claimant, min(low) AS low, max(high) AS high,
-          count(*) AS n FROM reports GROUP BY claimant, incident, victim_group, nationality) AS c
+        UNION ALL SELECT 'total', 'claimant', claimant, NULL, sum(low), sum(high), sum(k), sum(n),
+          NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT claimant, sum(low) AS low, sum(high) AS high,
+            count(*) AS k, count(*) AS n FROM reports WHERE single GROUP BY claimant
+          UNION ALL SELECT claimant, min(low), max(high), 1, count(*) FROM reports WHERE NOT single
+            GROUP BY claimant, incident, victim_group, nationality) AS c
           GROUP BY claimant
         UNION ALL SELECT 'daily', NULL, NULL, first_day, sum(low), sum(high), count(*), sum(reports),
           NULL, NULL, NULL, NULL, NULL, NULL FROM groups GROUP BY first_day

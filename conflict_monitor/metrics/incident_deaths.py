@@ -59,16 +59,23 @@ def _link_reports(source: EventSource, flt: EventFilter | None) -> tuple[list[st
     return rows["event_id"].astype(str).tolist(), ids.astype(str).tolist()
 
 
-def incident_groups_sql(where: str, linked: bool) -> str:
+def incident_groups_sql(where: str, linked: bool, split: bool = True) -> str:
     """The CTEs; params: the victims map arrays (3), the link arrays (2, if linked), then the
-    where params (for the alias `e`)."""
+    where params (for the alias `e`).
+
+    A report alone in its incident (the store's incident_reports, incident_counts) is its own
+    group: it is not grouped or joined by incident at all (`single`), which at ten million
+    reports is most of the work; only the reports of shared incidents are. When reports are
+    linked on the fly (`linked`), the store's counts do not apply and every report is grouped
+    (as with split=False: the plain formulation, which the tests compare against)."""
     unnest = "unnest(CAST(? AS VARCHAR[]))"
     link_cte = f", lmap AS (SELECT {unnest} AS event_id, {unnest} AS incident)"
     incident = "coalesce(l.incident, e.incident_id, e.event_id)" if linked else \
         "coalesce(e.incident_id, e.event_id)"
+    single = "coalesce(e.incident_reports, 1) <= 1" if split and not linked else "FALSE"
     return f"""WITH vmap AS (SELECT {unnest} AS victims, {unnest} AS victim_group,
           {unnest} AS nat){link_cte if linked else ''},
-        coded AS (SELECT {incident} AS incident, e.event_date, e.location,
+        coded AS (SELECT {incident} AS incident, {single} AS single, e.event_date, e.location,
           coalesce(e.actor1, 'unknown') AS actor1,
           coalesce(m.victim_group, 'unspecified') AS victim_group,
           coalesce(m.nat, CASE WHEN m.victim_group = 'civilians' THEN e.country ELSE e.actor2_country END,
@@ -79,18 +86,23 @@ def incident_groups_sql(where: str, linked: bool) -> str:
           {'LEFT JOIN lmap l ON e.event_id = l.event_id' if linked else ''}
           WHERE {where} AND e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)),
         known AS (SELECT incident, min(victim_group) AS victim_group, min(nationality) AS nationality
-          FROM coded WHERE victim_group <> 'unspecified' GROUP BY incident
+          FROM coded WHERE NOT single AND victim_group <> 'unspecified' GROUP BY incident
           HAVING count(DISTINCT victim_group || '|' || nationality) = 1),
-        reports AS (SELECT c.incident, c.event_date, c.location, c.actor1,
+        reports AS (SELECT incident, single, event_date, location, actor1, victim_group,
+            nationality, claimant, source_url, low, high FROM coded WHERE single
+          UNION ALL SELECT c.incident, c.single, c.event_date, c.location, c.actor1,
           CASE WHEN c.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.victim_group
                ELSE c.victim_group END AS victim_group,
           CASE WHEN c.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.nationality
                ELSE c.nationality END AS nationality,
           c.claimant, c.source_url, c.low, c.high
-          FROM coded c LEFT JOIN known k ON c.incident = k.incident),
-        groups AS (SELECT incident, victim_group, nationality, min(low) AS low, max(high) AS high,
+          FROM coded c LEFT JOIN known k ON c.incident = k.incident WHERE NOT c.single),
+        groups AS (SELECT incident, victim_group, nationality, low, high, low AS max_low,
+            high AS min_high, 1 AS reports, actor1, event_date AS first_day FROM reports WHERE single
+          UNION ALL SELECT incident, victim_group, nationality, min(low) AS low, max(high) AS high,
           max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1,
-          min(event_date) AS first_day FROM reports GROUP BY incident, victim_group, nationality)"""
+          min(event_date) AS first_day FROM reports WHERE NOT single
+          GROUP BY incident, victim_group, nationality)"""
 
 
 def prepare_incident_groups(source: EventSource, flt: EventFilter | None = None) -> IncidentScope:

@@ -274,7 +274,7 @@ def query_sources(source: EventSource, flt: EventFilter | None = None,
     where, params = _where(flt)
     sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
         count(*) AS n FROM events WHERE {where} AND ({condition})
-        GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source"""
+        GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source, origin"""
     return run_event_sql(source, sql, params)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,14 @@ class EventStore(abc.ABC):
         every batch. A row already stored is replaced when it carries a newer revised_at (a
         dataset revised it). Then, in the same transaction, recompute the incident ids of the
         dates the new and revised rows touch (unless relink is False)."""
+
+    def import_staged(self, fill: Callable[[Any, str], None], *, relink: bool = True,
+                      stage: Callable[[str], None] | None = None) -> ImportResult:
+        """Import rows a DuckDB query writes: fill(duckdb connection, table) fills the empty
+        staging table `table` (the event columns) with validated rows; then, in ONE
+        transaction, as import_batches. An exception from fill leaves the store unchanged.
+        `stage` hears "storing" and "linking" as the import reaches them."""
+        raise NotImplementedError(f"{type(self).__name__} cannot import from DuckDB")
 
     @abc.abstractmethod
     def update_incident_ids(self, mapping: Mapping[str, str]) -> int:

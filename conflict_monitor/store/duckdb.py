@@ -29,9 +29,14 @@ import pandas as pd
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError
 from conflict_monitor.store.duckdb_turns import READ_WAIT_S, SharedInstance, announce_turn, make_counter
+from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
 
 IMPORT_MEMORY_LIMIT = "512MB"  # DuckDB's share of RAM during a file import (it spills beyond)
+# The dashboard's kept-open instance: its buffer cache and query memory. DuckDB's default is 80 %
+# of the machine's RAM, and at ten million events its cache alone grew the app past 4 GB; the
+# target for the whole process is 2 GB, of which Python, pandas and Streamlit take ~0.5 GB.
+READER_MEMORY_LIMIT = "1GB"
 # Up to this many new rows, an import links its incidents in its own transaction (all or
 # nothing); a bigger file spanning more than a year is linked afterwards, a year at a time.
 LINK_IN_IMPORT_MAX_ROWS = 200_000
@@ -63,7 +68,7 @@ class DuckDBStore(SqlStore):
             raise StoreError(f"The store path {self.path} is a folder; expected a .duckdb file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if keep_open:
-            self._shared = SharedInstance(self.path, self._open_file, self._busy)
+            self._shared = SharedInstance(self.path, self._open_reader, self._busy)
         with self._connect() as con:
             self._create_schema(con)
             self._drop_leftover_staging(con)
@@ -90,6 +95,12 @@ class DuckDBStore(SqlStore):
                 con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     # --- connection handling -----------------------------------------------------------------
+    def _open_reader(self) -> duckdb.DuckDBPyConnection:
+        """The kept-open instance: _open_file with DuckDB's memory bounded (READER_MEMORY_LIMIT)."""
+        con = self._open_file()
+        con.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
+        return con
+
     def _open_file(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + _LOCK_WAIT_S
         while True:
@@ -208,6 +219,25 @@ class DuckDBStore(SqlStore):
         events never hold part of a file. A big file spanning years is linked afterwards, a
         year per transaction (_link_slice_by_slice), so memory does not grow with the file.
         """
+        cols = ", ".join(EVENT_FIELDS)
+
+        def fill(con: duckdb.DuckDBPyConnection, staging: str) -> None:
+            for frame in batches:
+                if frame.empty:
+                    continue
+                frame = frame.reindex(columns=list(EVENT_FIELDS))
+                with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
+                    con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
+
+        return self.import_staged(fill, relink=relink)
+
+    def import_staged(self, fill: Callable[[duckdb.DuckDBPyConnection, str], None], *,
+                      relink: bool = True, stage: Callable[[str], None] | None = None) -> ImportResult:
+        """fill(con, table) writes validated event rows into the empty staging table `table`
+        on this store's own connection (a DuckDB query over the file, or frames); then ONE
+        transaction applies revisions, adds the new rows (not those already stored or
+        rejected) and links them. An exception from fill leaves the store as it was.
+        `stage` hears "storing" and "linking" as the import reaches them."""
         staging = f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         cols = ", ".join(EVENT_FIELDS)
         with self._connect() as con:
@@ -215,35 +245,52 @@ class DuckDBStore(SqlStore):
             # Spill to disk beyond this instead of growing (DuckDB's default is 80% of RAM).
             con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
             con.execute("SET preserve_insertion_order = false")
-            con.execute(f"CREATE TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
+            con.execute(f"CREATE TEMP TABLE {staging} AS SELECT {cols} FROM events LIMIT 0")
             try:
-                for frame in batches:
-                    if frame.empty:
-                        continue
-                    frame = frame.reindex(columns=list(EVENT_FIELDS))
-                    with self._stage(con, "incoming_events", frame, EVENT_COLUMNS):
-                        con.execute(f"INSERT INTO {staging} SELECT {cols} FROM incoming_events")
-                seen, low, high, revisions = con.execute(
-                    f"SELECT count(DISTINCT event_id), min(event_date), max(event_date), "
+                fill(con, staging)
+                if stage:
+                    stage("storing")
+                seen, rows, low, high, revisions = con.execute(
+                    f"SELECT count(DISTINCT event_id), count(*), min(event_date), max(event_date), "
                     f"count(revised_at) FROM {staging}").fetchall()[0]
+                # ON CONFLICT costs 3 times the insert itself: rows of distinct ids skip the
+                # stored ones by an anti-join instead (a writer of the same ids in between, from
+                # another store object of this process, makes it fall back).
+                anti_join = [seen == rows]
                 from conflict_monitor.store.linking import plan_relink  # noqa: PLC0415 - light store import
 
                 def move() -> tuple[int, int, list, bool]:
                     with self._write_on(con):
                         updated, old_low, old_high = (self._apply_revisions(con, staging)
                                                       if revisions else (0, None, None))
-                        added = self._execute(
-                            con, f"INSERT INTO events ({cols}) SELECT {cols} FROM {staging} "
-                                 f"WHERE {NOT_REJECTED} ON CONFLICT (event_id) DO NOTHING")  # drops repeats
+                        insert = (f"INSERT INTO events ({cols}, {REPORTS}) SELECT {cols}, "
+                                  f"{REPORTS_OF_NEW_ROW} FROM {staging} AS s WHERE {NOT_REJECTED}")
+                        if anti_join[0]:
+                            insert += (" AND NOT EXISTS (SELECT 1 FROM events AS e "
+                                       "WHERE e.event_id = s.event_id)")
+                        else:
+                            insert += " ON CONFLICT (event_id) DO NOTHING"  # drops repeats
+                        try:
+                            added = self._execute(con, insert)
+                        except duckdb.ConstraintException:
+                            anti_join[0] = False
+                            raise
                         span = [d for d in (low, high, old_low, old_high) if d is not None]
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1
                         if (added or updated) and not deferred:
+                            if stage:
+                                stage("linking")
                             self._relink_slices(con, slices)
                     return added, updated, slices, deferred
 
-                added, updated, slices, deferred = self._retry_conflicts(move)
+                try:
+                    added, updated, slices, deferred = self._retry_conflicts(move)
+                except duckdb.ConstraintException:
+                    added, updated, slices, deferred = self._retry_conflicts(move)
                 if deferred:
+                    if stage:
+                        stage("linking")
                     self._link_slice_by_slice(con, slices, added)
             except duckdb.OutOfMemoryException as exc:
                 raise StoreError(f"The import needed more memory than DuckDB's {IMPORT_MEMORY_LIMIT} "

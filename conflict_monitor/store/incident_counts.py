@@ -21,6 +21,10 @@ from collections.abc import Mapping
 
 COLUMN = ("incident_reports", "INTEGER",
           "kept by the store: how many reports share this row's incident_id (1 when it has none)")
+REPORTS = COLUMN[0]
+# What a bulk import writes in that column: 1 for a row of no incident (what the recount below
+# would set, without updating every new row again), NULL (recount) for a row of one.
+REPORTS_OF_NEW_ROW = "CASE WHEN incident_id IS NULL THEN 1 END"
 
 # Recount the incidents that hold a marked (NULL) row; unmarked incidents are not read.
 REFRESH_STATEMENTS: tuple[str, ...] = (

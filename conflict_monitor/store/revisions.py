@@ -21,7 +21,7 @@ from conflict_monitor.store import incident_counts
 _KEPT_ON_REVISION = ("event_id",)
 
 
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     """A DATE result as a date (drivers give date, datetime or pandas Timestamp)."""
     if value is None:
         return None
@@ -53,4 +53,4 @@ class RevisionMixin:
         updates = ", ".join([f"{n} = r.{n}" for n in EVENT_FIELDS if n not in _KEPT_ON_REVISION]
                             + [f"{incident_counts.COLUMN[0]} = NULL"])  # recounted at commit
         self._execute(con, f"UPDATE events SET {updates} FROM {newest} WHERE {match}")
-        return int(count), _as_date(low), _as_date(high)
+        return int(count), as_date(low), as_date(high)

@@ -73,14 +73,20 @@ def _heading(page) -> str:
 
 def test_a_viewer_sees_no_write_control_and_cannot_reach_one(accounts_app, browser):
     page = _open(browser, accounts_app + "/", "vera")
-    assert _nav(page) == ["Overview", "Events", "Timeline", "Casualties", "Map", "Alerts"]
+    assert _nav(page) == ["Overview", "Events", "Timeline", "Casualties", "Map", "Data", "Alerts"]
+    page.context.close()
+    page = _open(browser, accounts_app + "/data", "vera")  # what is stored, not the import form
+    assert _heading(page) == "Data"
+    page.get_by_text("Stored events by origin").wait_for(timeout=60_000)
+    assert page.get_by_text("Your role (viewer)").count() == 1
+    assert page.locator(WRITE_CONTROLS).count() == 0 and page.locator("[data-testid=stFileUploader]").count() == 0
     page.context.close()
     page = _open(browser, accounts_app + "/alerts", "vera")  # alerts to read, nothing to change
     assert _heading(page) == "Alerts"
     assert page.locator(WRITE_CONTROLS).count() == 0
     assert page.get_by_role("button").filter(has_text="Save rule").count() == 0
     page.context.close()
-    for path in ("/add_articles", "/data", "/sources", "/review"):
+    for path in ("/add_articles", "/sources", "/review"):
         page = _open(browser, accounts_app + path, "vera")
         assert _heading(page) == "Not available"
         assert page.get_by_text("Your role (viewer)").count() == 1
@@ -100,9 +106,14 @@ def test_an_editor_gets_the_write_pages(accounts_app, browser):
 
 def test_read_only_mode_hides_the_writes_from_everyone(read_only_app, browser):
     page = _open(browser, read_only_app + "/", None)
-    assert _nav(page) == ["Overview", "Events", "Timeline", "Casualties", "Map", "Alerts"]
+    assert _nav(page) == ["Overview", "Events", "Timeline", "Casualties", "Map", "Data", "Alerts"]
     page.context.close()
-    for path in ("/add_articles", "/data", "/sources", "/review"):
+    page = _open(browser, read_only_app + "/data", None)
+    page.get_by_text("Stored events by origin").wait_for(timeout=60_000)
+    assert page.get_by_text("This app is read-only").count() == 1
+    assert page.locator("[data-testid=stFileUploader]").count() == 0
+    page.context.close()
+    for path in ("/add_articles", "/sources", "/review"):
         page = _open(browser, read_only_app + path, None)
         assert _heading(page) == "Not available"
         assert page.get_by_text("This app is read-only").count() == 1

@@ -175,10 +175,21 @@ def test_size_limit_and_upload_object(store):
     assert result.added == 5
 
 
-def test_progress_reaches_the_total(store):
+@pytest.mark.parametrize("name, engine", [("ucdp_ged_sample.csv", "auto"),
+                                          ("ucdp_ged_sample.csv", "python"),
+                                          ("acled_bad_rows.csv", "auto")])
+def test_progress_names_each_stage_and_reaches_the_end(store, name, engine):
     seen = []
-    import_file(store, FIXTURES / "ucdp_ged_sample.csv", progress=lambda d, t: seen.append((d, t)))
-    assert seen and seen[-1][0] == seen[-1][1] == (FIXTURES / "ucdp_ged_sample.csv").stat().st_size
+    import_file(store, FIXTURES / name, progress=lambda stage, share: seen.append((stage, share)),
+                engine=engine, skip_bad_rows=True)
+    shares = [share for _, share in seen]
+    assert seen[-1] == ("Done", 1.0) and shares == sorted(shares)
+    stages = " ".join(stage for stage, _ in seen)
+    if engine == "auto" and name.startswith("ucdp"):
+        assert all(word in stages for word in ("Reading", "Checking", "Storing", "Linking"))
+    else:  # the reference path counts bytes
+        size = (FIXTURES / name).stat().st_size / 1e6
+        assert f"of {size:,.1f} MB" in stages
 
 
 def test_mixed_store_filters_across_origins(store):

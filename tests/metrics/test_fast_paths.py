@@ -1,0 +1,92 @@
+"""The pages' fast paths give exactly the figures of the plain formulation, on both stores.
+
+The fast paths lean on what the store keeps on every write (incident_reports: a report alone
+in its incident is its own group, incident_counts). The reference is the same SQL with every
+report grouped by incident (incident_groups_sql(split=False)), on seeded random filters over a
+synthetic store with shared incidents, reports without victims or incident id, and running
+totals; and again after writes that move reports between incidents or delete them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conflict_monitor.bench.synthetic import make_synthetic_events
+from conflict_monitor.metrics import incident_deaths
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.factory import open_store
+from tests.metrics.test_backends import _figures
+from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
+
+_ACTORS = ("Turkish forces", "Syrian government forces", "Russia", "Syrian rebels", "UN")
+_ACTIONS = ("attack", "kill", "threaten", "consult", "deploy")
+_ORIGINS = ("extracted", "acled", "gdelt", "manual")
+_SOURCES = ("AFP", "Reuters", "SANA", "TASS")
+
+
+def make_events(n: int, seed: int) -> pd.DataFrame:
+    """Synthetic events with the awkward cases: a third of the reports with deaths say nothing
+    of the victims, some have no incident id, repeats of one incident name other victims."""
+    frame = make_synthetic_events(n, seed)
+    rng = np.random.default_rng(seed)
+    frame.loc[rng.random(n) < 0.3, "victims"] = None
+    frame.loc[rng.random(n) < 0.1, "incident_id"] = None
+    other = rng.random(n) < 0.1
+    frame.loc[other, "victims"] = rng.choice(["civilians", "Turkish soldiers", "fighters"], other.sum())
+    return frame
+
+
+def random_filters(seed: int, count: int) -> list[EventFilter]:
+    """Filters as a user combines them: dates, actors, countries, actions, origins, sources."""
+    rnd = random.Random(seed)
+    out = [EventFilter()]
+    for _ in range(count):
+        parts = {}
+        if rnd.random() < 0.4:
+            start = dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randrange(700))
+            parts.update(date_from=start, date_to=start + dt.timedelta(days=rnd.randrange(1, 200)))
+        for name, values in (("actors", _ACTORS), ("actions", _ACTIONS), ("origins", _ORIGINS),
+                             ("sources", _SOURCES), ("countries", ("TUR", "RUS", "SYR"))):
+            if rnd.random() < 0.3:
+                parts[name] = tuple(sorted(rnd.sample(values, rnd.randrange(1, 3))))
+        out.append(EventFilter(**parts))
+    return out
+
+
+def _plain_figures(store, flt: EventFilter, monkeypatch) -> dict:
+    plain = incident_deaths.incident_groups_sql
+    with monkeypatch.context() as patch:
+        patch.setattr(incident_deaths, "incident_groups_sql",
+                      lambda where, linked, split=True: plain(where, linked, split=False))
+        return _figures(store, flt)
+
+
+def _assert_same(store, filters, monkeypatch) -> None:
+    for flt in filters:
+        assert _figures(store, flt) == _plain_figures(store, flt, monkeypatch), flt
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkeypatch, seed):  # noqa: F811
+    # Above LINK_LIMIT reports, reports without an incident id are not linked on the fly (as in a
+    # big store), which is where the fast path applies.
+    monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(3000, seed))
+    filters = random_filters(seed, 6)
+    _assert_same(store, filters, monkeypatch)
+    # Writes that change which reports share an incident: move some into others' incidents
+    # (the moved ones leave incidents of one report behind), then delete an origin.
+    events = store.query_events(columns=["event_id", "incident_id"], order_by="event_id")
+    ids = events["event_id"].tolist()
+    rnd = random.Random(seed)
+    moved = {eid: f"inc-moved-{rnd.randrange(40)}" for eid in rnd.sample(ids, 300)}
+    store.update_incident_ids(moved)
+    _assert_same(store, filters[:4], monkeypatch)
+    store.delete_events("gdelt")
+    _assert_same(store, filters[:4], monkeypatch)
