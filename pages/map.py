@@ -101,7 +101,7 @@ st.caption(make_control_caption(control))
 def make_map(categories: list[str]):
     """The standing map: boundaries, control layers, posts; the events layer comes per view."""
     return build_idlib_map(posts, statuses, None, as_of, tiles=tiles, colour_by=colour_by,
-                           extra_layers=make_control_map_layers(control, control_claims),
+                           extra_layers=make_control_map_layers(flt, version, as_of),
                            categories=categories)
 
 

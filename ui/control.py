@@ -7,19 +7,19 @@ import datetime as dt
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from conflict_monitor.control.events import query_control_claims
 from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.model import (
-    compute_changes_per_week,
-    compute_control_as_of,
+    PlaceTimeline,
+    compute_control_on,
+    compute_control_timeline,
+    compute_place_histories,
     compute_place_history,
-)
-from conflict_monitor.control.select import (
-    EVENT_COLUMNS,
-    compute_all_claims,
-    compute_control_filter,
+    compute_weekly_changes_from_timeline,
 )
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
 from conflict_monitor.figures.common import chart_config
@@ -33,6 +33,7 @@ from conflict_monitor.maps.control_layer import (
     compute_side_colours,
     find_clicked_control_place,
     make_control_legend_html,
+    make_control_popups,
 )
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.model.safety import compute_safe_url, escape_markdown
@@ -44,8 +45,7 @@ from ui.tables import render_table
 def load_control_claims(flt: EventFilter, version: str) -> pd.DataFrame:
     """Every control claim under the filter's dates, countries, origins and sources."""
     del version  # only a cache key
-    events = get_store().query_events(compute_control_filter(flt), columns=list(EVENT_COLUMNS))
-    return compute_all_claims(events, flt)
+    return query_control_claims(get_store(), flt)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -54,19 +54,42 @@ def load_side_colours() -> dict[str, str]:
     return compute_side_colours(list_conflict_sides(load_sides()))
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def load_control_timeline(flt: EventFilter, version: str) -> list[PlaceTimeline]:
+    """Every place's history under the filter, computed once for every as-of day (a resource:
+    read only, shared, not copied on each rerun)."""
+    return compute_control_timeline(load_control_claims(flt, version))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_changes_per_week(flt: EventFilter, version: str) -> pd.DataFrame:
+    """The Timeline's strip: places gained and lost per week by each side."""
+    return compute_weekly_changes_from_timeline(load_control_timeline(flt, version))
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def load_control_as_of(flt: EventFilter, version: str, as_of: dt.date) -> pd.DataFrame:
     """Each place's status on the day."""
-    return compute_control_as_of(load_control_claims(flt, version), as_of)
+    return compute_control_on(load_control_timeline(flt, version), as_of)
 
 
-def make_control_map_layers(control: pd.DataFrame, claims: pd.DataFrame) -> list[folium.Element]:
-    """The area and place layers and their legend, for build_idlib_map."""
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_control_layer_parts(flt: EventFilter, version: str, as_of: dt.date
+                             ) -> tuple[pd.DataFrame, dict[str, str], gpd.GeoDataFrame]:
+    """What the control layers are drawn from, once per filter, data version and day (a pan or
+    zoom of the map reuses it): the places on the day, their popups, the approximate areas."""
+    control = load_control_as_of(flt, version, as_of)
+    popups = make_control_popups(control, compute_place_histories(load_control_claims(flt, version)))
+    return control.drop(columns="claims"), popups, compute_control_areas(control, load_admin1())
+
+
+def make_control_map_layers(flt: EventFilter, version: str, as_of: dt.date) -> list[folium.Element]:
+    """The area and place layers and their legend, for build_idlib_map (built from the cached
+    parts: one marker per place, popups bounded to the latest reports)."""
     colours = load_side_colours()
-    areas = build_control_area_layer(compute_control_areas(control, load_admin1()), colours)
-    histories = {pid: compute_place_history(claims, pid) for pid in control["place_id"]}
-    places = build_control_layer(control, histories, colours)
-    return [areas, places, ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
+    control, popups, areas = load_control_layer_parts(flt, version, as_of)
+    return [build_control_area_layer(areas, colours), build_control_layer(control, popups, colours),
+            ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
 
 
 def make_control_caption(control: pd.DataFrame) -> str:
@@ -104,7 +127,7 @@ def render_control_click(clicked: dict[str, Any], control: pd.DataFrame, claims:
 
 def render_control_strip(flt: EventFilter, version: str, caption: str) -> None:
     """The Timeline's weekly strip of places gained and lost by each side."""
-    weekly = compute_changes_per_week(load_control_claims(flt, version))
+    weekly = load_control_changes_per_week(flt, version)
     st.subheader("Control changes")
     st.plotly_chart(make_control_changes_figure(weekly, load_side_colours(), caption), key="tl_control",
                     config=chart_config("control-changes"))

@@ -8,13 +8,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS_DIRS = (REPO / "data" / "seeds", REPO / "tests" / "articles")
+# The Idlib seed and set, and the world set (nine other wars, varied outlets' styles)
+CORPUS_DIRS = (REPO / "data" / "seeds", REPO / "tests" / "articles", REPO / "tests" / "articles" / "world")
 TARGET_WORDS = 600
 
 
 def build_articles(n_articles: int, words: int = TARGET_WORDS) -> list[str]:
-    """`n_articles` distinct plain-text articles of about `words` words, stitched from the shipped
-    seed and test articles (each gets a different opening line so no two texts are equal)."""
+    """`n_articles` distinct plain-text articles of about `words` words, stitched from the
+    shipped seed and the test articles of both development sets (each gets a different opening
+    line so no two texts are equal)."""
     paragraphs: list[str] = []
     for folder in CORPUS_DIRS:
         for path in sorted(folder.glob("*.txt")):

@@ -8,6 +8,7 @@ import sys
 
 from conflict_monitor.cli.args import parse_date_arg
 from conflict_monitor.control.claims import compute_place_index
+from conflict_monitor.control.events import query_territorial_events
 from conflict_monitor.control.export import (
     make_control_csv,
     make_control_geojson,
@@ -15,11 +16,7 @@ from conflict_monitor.control.export import (
 )
 from conflict_monitor.control.model import compute_control_as_of
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
-from conflict_monitor.control.select import (
-    EVENT_COLUMNS,
-    compute_all_claims,
-    compute_control_filter,
-)
+from conflict_monitor.control.select import compute_all_claims
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
 
@@ -27,8 +24,8 @@ from conflict_monitor.store.factory import open_store
 def run_control(args: argparse.Namespace) -> int:
     flt = EventFilter().with_changes(date_from=args.date_from, date_to=args.date_to, countries=args.country,
                                      origins=args.origin, sources=args.source)
-    events = open_store().query_events(compute_control_filter(flt), columns=list(EVENT_COLUMNS))
     places, reference = load_control_changes()
+    events = query_territorial_events(open_store(), flt)
     control = compute_control_as_of(compute_all_claims(events, flt, places, reference), args.as_of)
     if args.place:
         key = compute_place_key(args.place)

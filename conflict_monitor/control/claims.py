@@ -4,6 +4,7 @@ sub-event types and GDELT's CAMEO 192 'Occupy territory'. Encirclements (CAMEO 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
-from conflict_monitor.geo.distance import EARTH_RADIUS_KM, compute_distances_km
+from conflict_monitor.geo.distance import compute_distance_matrix_km
 
 # ACLED codebook (2023), "Battles" and "Strategic developments": the sub-event types that
 # record territory changing hands.
@@ -47,119 +48,100 @@ def compute_place_index(places: pd.DataFrame) -> dict[str, str]:
     return index
 
 
-class _PlaceMatcher:
-    """match_place for many events: the place table's arrays and rows prepared once, and the
-    name keys of repeated locations computed once (at a million events the Timeline's control
-    strip spent minutes re-filtering the place table per event)."""
-
-    def __init__(self, places: pd.DataFrame, index: dict[str, str]):
-        self.index = index
-        known = places.dropna(subset=["latitude", "longitude"])
-        self.known_ids = known["place_id"].to_numpy()
-        self.lats = known["latitude"].to_numpy(dtype="float64")
-        self.lons = known["longitude"].to_numpy(dtype="float64")
-        self.rows: dict[Any, dict[str, Any]] = {}
-        for row in places.to_dict("records"):
-            self.rows.setdefault(row["place_id"], row)  # the first row of each place, as before
-        self.keys: dict[Any, str] = {}
-
-    def key(self, name: object) -> str:
-        if not isinstance(name, str):
-            return compute_place_key(name)
-        if name not in self.keys:
-            self.keys[name] = compute_place_key(name)
-        return self.keys[name]
-
-    def nearest(self, lats: Any, lons: Any, chunk: int = 20_000) -> list[Any]:
-        """For each point, the known place within MATCH_KM (the nearest; None beyond), computed
-        for many points at once."""
-        lat = np.radians(np.asarray(lats, dtype="float64"))[:, None]
-        lon = np.radians(np.asarray(lons, dtype="float64"))[:, None]
-        out: list[Any] = [None] * len(lat)
-        if not len(self.known_ids):
-            return out
-        plat, plon = np.radians(self.lats)[None, :], np.radians(self.lons)[None, :]
-        for start in range(0, len(lat), chunk):
-            a_lat, a_lon = lat[start:start + chunk], lon[start:start + chunk]
-            # the haversine of geo.distance.compute_distances_km, for a block of points
-            a = (np.sin((plat - a_lat) / 2) ** 2
-                 + np.cos(a_lat) * np.cos(plat) * np.sin((plon - a_lon) / 2) ** 2)
-            d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-            best = np.argmin(np.where(np.isnan(d), np.inf, d), axis=1)
-            close = d[np.arange(len(best)), best] <= MATCH_KM
-            for i in np.flatnonzero(close):
-                out[start + i] = self.known_ids[best[i]]
-        return out
-
-    def match(self, event: dict[str, Any], near: Any = ...) -> dict[str, Any] | None:
-        """The event's place; `near`: its nearest known place if already computed (nearest)."""
-        key = self.key(event.get("location"))
-        place_id = self.index.get(key)
-        lat, lon = event.get("latitude"), event.get("longitude")
-        located = isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not (pd.isna(lat) or pd.isna(lon))
-        if place_id is None and located and len(self.known_ids):
-            if near is ...:
-                d = compute_distances_km(float(lat), float(lon), self.lats, self.lons)
-                near = self.known_ids[int(np.argmin(d))] if d.min() <= MATCH_KM else None
-            place_id = near
-        if place_id is not None:
-            return dict(self.rows[place_id])
-        precision = event.get("geo_precision")
-        if not located or not key or (
-                precision is not None and not pd.isna(precision) and int(precision) > TOWN_PRECISION):
-            return None
-        return {"place_id": key, "place": event["location"],
-                "latitude": float(lat), "longitude": float(lon), "admin1": event.get("admin1"),
-                "country": event.get("country")}
+def _column(events: pd.DataFrame, name: str) -> list[Any]:
+    """A column's values as Python objects (None for a missing column)."""
+    return events[name].tolist() if name in events else [None] * len(events)
 
 
-def match_place(event: dict[str, Any], places: pd.DataFrame, index: dict[str, str]) -> dict[str, Any] | None:
-    """The known place an event is about (by name, else within MATCH_KM), a new town-level
-    place named after the event's location, or None for a province-level report."""
-    return _PlaceMatcher(places, index).match(event)
+def _coordinates(values: list[Any]) -> np.ndarray:
+    """Numbers as floats; anything else (None, text) as NaN, as an unlocated event."""
+    return np.array([float(v) if isinstance(v, (int, float)) else np.nan for v in values], dtype="float64")
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """frame.to_dict("records") with missing values as None, column by column (iterating Arrow
-    string columns value by value took most of the time at a million events)."""
-    columns = [frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns]
-    names = list(frame.columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+def _memo(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """func computed once per distinct hashable argument (a dict kept by the caller's call)."""
+    done: dict[Any, Any] = {}
+
+    def call(value: Any) -> Any:
+        if value not in done:
+            done[value] = func(value)
+        return done[value]
+    return call
+
+
+def _sides(actors: list[Any], countries: list[Any], lookup: dict[tuple[str, str], str]) -> list[str | None]:
+    """compute_side for every event, resolved once per distinct (actor, country)."""
+    known: dict[tuple[Any, Any], str | None] = {}
+    out = []
+    for pair in zip(actors, countries, strict=True):
+        if pair not in known:
+            known[pair] = compute_side(pair[0], pair[1], lookup)
+        out.append(known[pair])
+    return out
+
+
+def compute_place_matches(locations: list[Any], lats: np.ndarray, lons: np.ndarray,
+                          places: pd.DataFrame) -> list[str | None]:
+    """The known place_id each event is about: by name (any spelling), else the nearest known
+    place within MATCH_KM (the first in `places` order on a tie); None when neither."""
+    index = compute_place_index(places)
+    keys = _memo(compute_place_key)
+    matched = [index.get(keys(name)) for name in locations]
+    known = places.dropna(subset=["latitude", "longitude"])
+    todo = np.flatnonzero(np.array([m is None for m in matched], dtype=bool) & ~(np.isnan(lats) | np.isnan(lons)))
+    if known.empty or not len(todo):
+        return matched
+    ids = known["place_id"].tolist()
+    for chunk in np.array_split(todo, max(1, len(todo) // 100_000 + 1)):  # bounded memory at 10M
+        d = compute_distance_matrix_km(lats[chunk], lons[chunk], known["latitude"], known["longitude"])
+        nearest = d.argmin(axis=1)
+        for i, j, close in zip(chunk, nearest, d[np.arange(len(chunk)), nearest] <= MATCH_KM, strict=True):
+            if close:
+                matched[i] = ids[j]
+    return matched
 
 
 def compute_claims_from_events(events: pd.DataFrame, places: pd.DataFrame,
                                side_lookup: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """One 'taken' claim per territorial event whose actor1 has a side: actor1's side takes the
-    place from actor2's side (when known). Events with no side or no town are left out."""
-    claims = []
-    matcher = _PlaceMatcher(places, compute_place_index(places))
-    sides: dict[tuple[object, object], str | None] = {}
-
-    def side_of(actor: object, country: object) -> str | None:
-        if (actor, country) not in sides:  # the same few actors recur: resolve each once
-            sides[(actor, country)] = compute_side(actor, country, side_lookup)
-        return sides[(actor, country)]
-
-    territorial = select_territorial_events(events)
-    if territorial.empty:
+    """One 'taken' claim per territorial event whose actor1 has a side, about the known place
+    it names or lies within MATCH_KM of, else a new town-level place named after its location
+    (none for a coarser report): actor1's side takes the place from actor2's side (when known).
+    Sides are resolved once per (actor, country) and places matched for all events at once."""
+    events = select_territorial_events(events)
+    if events.empty:
         return pd.DataFrame(columns=list(CLAIM_COLUMNS))
-    lats = pd.to_numeric(territorial["latitude"], errors="coerce")
-    lons = pd.to_numeric(territorial["longitude"], errors="coerce")
-    nearby = matcher.nearest(lats, lons)
-    for event, near in zip(_records(territorial), nearby, strict=True):
-        side = side_of(event.get("actor1"), event.get("country"))
-        place = matcher.match(event, near) if side else None
-        if place is None:
+    country, location = _column(events, "country"), _column(events, "location")
+    side = _sides(_column(events, "actor1"), country, side_lookup)
+    loser = _sides(_column(events, "actor2"), country, side_lookup)
+    lats, lons = _coordinates(_column(events, "latitude")), _coordinates(_column(events, "longitude"))
+    matched = compute_place_matches(location, lats, lons, places)
+    known = {row[0]: row[1:] for row in places.drop_duplicates("place_id")[
+        ["place_id", "place", "latitude", "longitude", "admin1", "country"]].itertuples(index=False)}
+    precision, admin1, keys = _column(events, "geo_precision"), _column(events, "admin1"), _memo(compute_place_key)
+    rows: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+    keep = []
+    for i, pid in enumerate(matched):
+        if side[i] is None:  # an actor with no side makes no claim
             continue
-        loser = side_of(event.get("actor2"), event.get("country"))
-        day = pd.Timestamp(event["event_date"]).date()
-        claims.append({
-            "place_id": place["place_id"], "place": place["place"], "latitude": place.get("latitude"),
-            "longitude": place.get("longitude"), "admin1": place.get("admin1"),
-            "country": place.get("country") or event.get("country"), "date": day,
-            "date_approx": event.get("date_precision") not in (None, "day"), "claim": "taken",
-            "side": side, "from_side": loser if loser and loser != side else None,
-            "origin": event.get("origin"), "event_id": event.get("event_id"), "source": event.get("source"),
-            "reported_by": event.get("reported_by"), "source_url": event.get("source_url"),
-            "evidence": event.get("evidence")})
-    return pd.DataFrame(claims, columns=list(CLAIM_COLUMNS))
+        if pid is not None:
+            name, lat, lon, region, where = known[pid]
+            place = (pid, name, lat, lon, region, where or country[i])
+        else:
+            key, p = keys(location[i]), precision[i]
+            if np.isnan(lats[i]) or np.isnan(lons[i]) or not key or (
+                    p is not None and not pd.isna(p) and int(p) > TOWN_PRECISION):
+                continue  # unlocated, unnamed or coarser than a town: not a claim
+            place = (key, location[i], float(lats[i]), float(lons[i]), admin1[i], country[i])
+        keep.append(i)
+        for column, value in zip(("place_id", "place", "latitude", "longitude", "admin1", "country"), place,
+                                 strict=True):
+            rows[column].append(value)
+        rows["side"].append(side[i])
+        rows["from_side"].append(loser[i] if loser[i] and loser[i] != side[i] else None)
+    kept = events.iloc[keep]
+    rows["date"] = list(pd.to_datetime(kept["event_date"]).dt.date)
+    rows["date_approx"] = [p not in (None, "day") for p in _column(kept, "date_precision")]
+    rows["claim"] = ["taken"] * len(keep)
+    for column in ("origin", "event_id", "source", "reported_by", "source_url", "evidence"):
+        rows[column] = _column(kept, column)
+    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))

@@ -122,6 +122,11 @@ RULES = [
     ("day", r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
      lambda m, p: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
     ("week", r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
+    # "a year and a half ago", "two years ago", "six months ago": months and years back (30 and 365 days a unit)
+    ("ago", r"\b" + _NUMW + r"\s+(?P<unit>months?|years?)(?P<half>\s+and\s+a\s+half)?\s+ago\b",
+     lambda m, p: (p - dt.timedelta(days=round(((parse_number(m.group("n")) or 1) + 0.5 * bool(m.group("half")))
+                                               * (365 if m.group("unit").startswith("year") else 30))),
+                   "month", "event")),
     ("week day month", r"\b(?:earlier\s+)?this\s+week\b"
      r"|\b(?:in|over)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+)?days\b"
      r"|\brecent\s+days\b|\bearlier\s+this\s+month\b",
@@ -153,7 +158,7 @@ _COMPILED = [(frozenset(words.split()), re.compile(pattern, re.IGNORECASE), hand
 _WORDS = re.compile(
     r"\b(?:(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|(?P<wd>" + "|".join(WEEKDAYS) + r")"
     r"|(?P<end>end)\b|(?P<day>days?)\b|(?P<week>weeks?)\b|(?P<month>month)\b|(?P<year>year)\b"
-    r"|(?P<night>night)\b|(?P<yesterday>yesterday)\b|(?P<today>today|tonight|morning|afternoon|evening|overnight)\b"
+    r"|(?P<ago>ago)\b|(?P<night>night)\b|(?P<yesterday>yesterday)\b|(?P<today>today|tonight|morning|afternoon|evening|overnight)\b"
     r"|(?P<yyyy>(?:19|20)\d\d)\b)", re.IGNORECASE)
 
 

@@ -163,7 +163,7 @@ OWN_MEMBERS = frozenset("soldiers troops fighters members men officers personnel
 
 
 BLAME_VERBS = frozenset({"blame", "attribute"})
-ATTACK_NOUNS = frozenset("attack raid assault ambush offensive strike bombing".split())
+ATTACK_NOUNS = frozenset("attack raid assault ambush offensive strike bombing operation".split())
 
 
 def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:

@@ -3,17 +3,16 @@ or background), place, ACLED type and confidence, as the dict the pipeline valid
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
 from conflict_monitor.extract import roles
 from conflict_monitor.extract.dates import DateRef
+from conflict_monitor.extract.event_dates import WOUND, date_for
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
 from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
-from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -37,52 +36,13 @@ TALLY_ACTIONS = frozenset({"kill", "displace"})
 TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
 # "bringing the toll to 74", "the toll stood at 60", "the toll rose to 33": a toll as it stands
 TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
-WOUND = frozenset({"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"})
 TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|was|is|rose to))\s+(?=\S)")
 # CAMEO 17x coerce (arrests, detentions) and 18x assault (abductions): acts coded `other` that happen
 # whether or not the text names who did them, unlike statements.
 COERCION = ("17", "18")
 PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
-                   "worker family farmer passenger".split())
+                   "worker family farmer passenger teenager".split())
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
-
-
-def _date_for(anchor, dates: list[DateRef], sent_offset: int, ctx: Context):
-    """The date expression inside the anchor's own clause; conjuncts and participles inherit, and
-    the first of two coordinated verbs takes the date the second ends on ("killed 12 and displaced
-    3,000 on Monday")."""
-    found = _own_or_inherited_date(anchor, dates, sent_offset)
-    if found is None:
-        for conj in (c for c in anchor.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
-            chars = {t.idx - sent_offset for t in clause_tokens(conj)}
-            found = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
-            if found:
-                break
-    return found
-
-
-def _own_or_inherited_date(anchor, dates: list[DateRef], sent_offset: int):
-    tok = anchor
-    for _ in range(4):
-        chars = {t.idx - sent_offset for t in clause_tokens(tok)}
-        for ref in dates:
-            if ref.start in chars or any(ref.start <= c < ref.end for c in chars):
-                return ref
-        marked = any(c.dep_ == "mark" for c in tok.children)
-        if tok.dep_ in ("conj", "xcomp", "relcl") or (tok.dep_ == "advcl" and not marked) or tok.dep_ == "pobj":
-            tok = tok.head
-            continue
-        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SAY_VERBS and tok.head is not tok:
-            # "said on Saturday that it had captured the town": the act happened by the day it was
-            # told, which is all the text says of its date (ANNOTATION.md: `week`)
-            chars = {t.idx - sent_offset for c in tok.head.children if c.dep_ in ("prep", "npadvmod")
-                     for t in c.subtree}  # "on Saturday", "Saturday": not a dateline parsed as the subject
-            told = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
-            if told is not None and told.precision == "day":
-                return dataclasses.replace(told, precision="week")
-        break
-    return None
 
 
 def _wounded(fig: Figure, sent: Span, base: int, trigger: Token) -> bool:
@@ -239,7 +199,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         a2 = None
     if a1 is None and action in VERBAL and action != "ceasefire" and not coercion:
         return []  # a statement needs someone who made it; a truce that took effect, a kidnapping are facts
-    ref = _date_for(anchor if nominal else tok, dates, sent.start_char, ctx)
+    ref = date_for(anchor if nominal else tok, dates, sent.start_char)
     deadline = None
     if ref is not None and ref.kind == "deadline":
         deadline = ref.date if action in ("ultimatum", "threaten") else None

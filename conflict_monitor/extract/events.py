@@ -9,10 +9,23 @@ from conflict_monitor.extract.attribution import find_reporter, regex_attributio
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
-from conflict_monitor.extract.event_record import TALLY_NOUNS, build_event_rows, find_death_figure
+from conflict_monitor.extract.event_record import (
+    PEOPLE,
+    TALLY_ACTIONS,
+    TALLY_NOUNS,
+    build_event_rows,
+    find_death_figure,
+)
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.scope import SAY_VERBS, clause_tokens, governing_verb, is_blocked
+from conflict_monitor.extract.scope import (
+    QUANTITY_NOUNS,
+    SAY_VERBS,
+    clause_tokens,
+    governing_verb,
+    is_blocked,
+    standing_state,
+)
 
 # Verbs that report a toll or an act named by a noun rather than commit it.
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
@@ -30,12 +43,32 @@ JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise c
 
 # Things seized that are not places (ANNOTATION.md: capture is a place taken).
 GOODS = frozenset("vehicle truck tank weapon arm ammunition equipment gun rifle mortar tanker motorcycle drone "
-                  "cache fuel cattle livestock money cash hostage loot supply food aid document".split())
+                  "cache fuel cattle livestock money cash hostage loot supply food aid document boat ship vessel "
+                  "aircraft helicopter plane car bus canoe".split())
+RELATIVE = frozenset({"that", "which", "who", "whom"})
 
 
 def _takes_goods(verb) -> bool:
+    """True when what was seized is goods or people, not a place: "seized 12 vehicles", "a boat that
+    they had seized", "a boy captured by residents" (the noun a participle or relative clause hangs on)."""
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    return bool(objects) and all(o.lemma_.lower() in GOODS for o in objects)
+    if verb.dep_ in ("acl", "relcl") and (verb.dep_ == "acl" or not objects or all(
+            o.lower_ in RELATIVE for o in objects)):
+        objects = [verb.head]
+    if not objects:  # "hundreds of rounds of ammunition seized" parsed with the goods as subject
+        objects = [c for c in verb.children if c.dep_ == "nsubj" and _what(c).lemma_.lower() in GOODS]
+    return bool(objects) and all(_what(o).lemma_.lower() in GOODS | PEOPLE for o in objects)
+
+
+def _what(noun):
+    """The thing counted: "hundreds of rounds of ammunition" is ammunition."""
+    for _ in range(3):
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if (noun.lemma_.lower() not in QUANTITY_NOUNS and noun.lower_ not in QUANTITY_NOUNS) or pobj is None:
+            break
+        noun = pobj
+    return noun
 
 
 # "warned that the response will be implacable": a warning of what one will do in return
@@ -140,6 +173,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
         if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
+        if nominal and anchor is not tok and anchor.i not in verb_idx and tok.dep_ == "nsubj" and [
+                c.lower_ for c in tok.children] in (["the"], ["this"]) and lookup(anchor) is None:
+            continue  # "The attack extends the group's reach": the act already told, referred back to
         if nominal and anchor.i in verb_idx and anchor is not tok:
             absorbed.setdefault(anchor.i, []).append(tok)
             if not any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children):
@@ -164,6 +200,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action = "kill"
         if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
+        if not (action in TALLY_ACTIONS and (fig is not None or action == "displace")) \
+                and standing_state(anchor if nominal else tok, ctx.published.year):
+            continue  # "has been fighting them for 16 years": background; tallies are running totals
         fig_tokens = [t for t in sent if fig.start <= t.idx - sent.start_char < fig.end] if fig else []
         actors1 = find_actor1_refs(tok, anchor, nominal, doc, ctx, sent, own_absorbed)
         if nominal and tok.lemma_.lower() in CHARGE_NOUNS and anchor.lemma_.lower() in COPULAS:

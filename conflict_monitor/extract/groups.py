@@ -208,9 +208,10 @@ def state_forces(name: str) -> Actor | None:
         return None
     for cut in (1, 2, 3):
         head, middle = " ".join(words[:cut]), [w.lower() for w in words[cut:-1]]
-        if "national" in middle and ("defence" in middle or "defense" in middle):
-            middle.remove("national")  # "Ethiopian National Defense Force" is the state's
-        if middle and all(w in STATE_FORCE_WORDS for w in middle):
+        named = bool(middle)
+        if "national" in middle and ("defence" in middle or "defense" in middle or words[-1].lower() == "police"):
+            middle.remove("national")  # "Ethiopian National Defense Force", "Kenyan National Police" are the state's
+        if named and all(w in STATE_FORCE_WORDS for w in middle):
             actor = resolve_actor(f"{head} forces")
             if actor is not None and actor.kind == "military" and actor.generated:
                 return actor

@@ -39,6 +39,20 @@ def _negated(tok) -> bool:
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in HABITUAL) for c in tok.children)
 
 
+# "It was not immediately clear how many were recaptured", "it is unknown whether": not a stated fact
+UNSURE = frozenset({"unclear", "unknown", "uncertain", "unconfirmed"})
+SURE = frozenset({"clear", "known", "certain", "confirmed"})
+
+
+def _unsure(head) -> bool:
+    """`head` is "unclear", "not clear", or a copula whose complement says so ("it is unclear how")."""
+    for word in (head, *(c for c in head.children if c.dep_ == "acomp")):
+        lemma = word.lemma_.lower()
+        if lemma in UNSURE or lemma in SURE and (_negated(word) or word.dep_ == "acomp" and _negated(word.head)):
+            return True
+    return False
+
+
 def _infinitive(tok) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
@@ -61,6 +75,8 @@ def is_blocked(tok, hedged_ok: bool = False) -> bool:
         head = t.head
         if t.dep_ in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "acl", "dobj") \
                 and head.lemma_.lower() in CONTENT_HEADS and head is not t:
+            return True
+        if t.dep_ in ("ccomp", "xcomp") and _unsure(head):
             return True
         if t.dep_ in ("ROOT", "relcl", "parataxis") or head is t:
             return False
@@ -114,3 +130,44 @@ def clause_tokens(tok, content: bool = False) -> list:
     """The tokens of the clause headed by `tok`, without nested clauses (and content, if asked)."""
     skip = skip_children(tok, content)
     return [t for t in tok.subtree if t.i not in skip]
+
+
+# "has been fighting the government for 16 years", "had held for a year", "has been helping the police
+# since June 2024": a perfect verb with a span of years (or a start in an earlier year) describes a
+# standing state, the background of the story, not an act in it (ANNOTATION.md, Scope).
+SPAN_UNITS = frozenset({"year", "decade"})
+PERFECT = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
+# How far up a trigger's own clause reaches: its complements, adjuncts and the nouns they hang on
+# (not conjuncts, which state acts of their own: "have fought since 2012 and on Monday killed 5").
+_UP = frozenset({"xcomp", "ccomp", "acl", "prep", "pobj", "agent", "dobj", "nsubj", "nsubjpass", "advcl"})
+
+
+def _older_since(prep, published_year: int) -> bool:
+    years = [int(t.text) for t in prep.subtree if t.like_num and len(t.text) == 4 and t.text.isdigit()]
+    return bool(years) and max(years) < published_year
+
+
+def _spans_years(verb, published_year: int) -> bool:
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "for" and any(
+                g.dep_ == "pobj" and g.lemma_.lower() in SPAN_UNITS for g in c.children):
+            return True
+        if c.lower_ == "since" and c.dep_ in ("prep", "mark") and _older_since(c, published_year):
+            return True
+    return False
+
+
+def standing_state(tok, published_year: int) -> bool:
+    """True when `tok` (a trigger or the verb governing it) sits in a perfect clause that spans years
+    (the span may hang on the perfect verb or on a complement of it: "has been helping them fight since")."""
+    t, perfect, spans = tok, False, False
+    for _ in range(8):
+        if t.pos_ in ("VERB", "AUX"):
+            perfect = perfect or any(c.dep_ == "aux" and c.lower_ in PERFECT for c in t.children)
+            spans = spans or _spans_years(t, published_year)
+        if perfect and spans:
+            return True
+        if t.dep_ not in _UP or t.head is t:
+            return False
+        t = t.head
+    return False

@@ -24,6 +24,9 @@ SIDE_PALETTE = ("#c62828", "#2e7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#00838f"
 CONTESTED_COLOUR, UNKNOWN_COLOUR = "#f9a825", "#9e9e9e"
 METRIC_CRS = "EPSG:32637"  # UTM zone 37N: metres over north-west Syria, for cell sizes
 MAX_CELL_KM = 12.0  # a place speaks for no land further than this (half a typical gap between towns on the front)
+# A popup lists a place's latest reports only: at a million events a front-line town has
+# thousands, which made an 11 MB map; the panel beside the map shows the whole history on click.
+POPUP_CLAIMS = 20
 CLAIM_WORDS = {"taken": "taken by", "claimed": "claimed (unconfirmed) by", "disputed": "disputed: still held by"}
 
 
@@ -39,8 +42,10 @@ def _colour(row: dict[str, Any], colours: dict[str, str]) -> str:
 
 
 def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame) -> str:
-    """A place's status on the day and its whole history: who took it, when, per which source,
-    with the evidence."""
+    """A place's status on the day and its history (the latest POPUP_CLAIMS reports, with how
+    many earlier ones there are): who took it, when, per which source, with the evidence."""
+    earlier = max(0, len(history) - POPUP_CLAIMS)
+    history = history.tail(POPUP_CLAIMS)
     if row["status"] == "contested":
         state = f"<b>contested</b> ({escape_html(row['sides'])})"
     elif row["status"] == "held":
@@ -55,15 +60,25 @@ def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame) -> str:
         f" {make_source_links(h.get('source_url'))}"
         + (f"<blockquote>{escape_html(h['evidence'])}</blockquote>" if h.get("evidence") else "") + "</li>"
         for h in history.to_dict("records"))
+    if earlier:
+        items = (f"<li><i>{earlier:,} earlier report{'s' if earlier > 1 else ''} not listed: click the "
+                 "place for its whole history beside the map</i></li>") + items
     recent = "<br><b>Changed hands in the last 7 days</b>" if row.get("changed_recently") else ""
     return (f'<div class="cm-popup"><b>{escape_html(row["place"])}</b>: {state}{recent}'
             f"<br>History:<ul style='margin:2px 0 4px 16px;padding:0'>{items}</ul></div>")
 
 
-def build_control_layer(control: pd.DataFrame, histories: Mapping[str, pd.DataFrame], colours: dict[str, str]
+def make_control_popups(control: pd.DataFrame, histories: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """place_id -> popup HTML, for each place with coordinates; `histories` holds each place's
+    claims (control.model.compute_place_histories)."""
+    return {row["place_id"]: make_control_popup_html(row, histories[row["place_id"]])
+            for row in control.dropna(subset=["latitude", "longitude"]).to_dict("records")}
+
+
+def build_control_layer(control: pd.DataFrame, popups: Mapping[str, str], colours: dict[str, str]
                         ) -> folium.FeatureGroup:
-    """One marker per place with coordinates, coloured by its holder on the day; `histories`
-    holds each place's claims (control.model.compute_place_history) for its popup."""
+    """One marker per place with coordinates, coloured by its holder on the day, with its popup
+    from make_control_popups (cheap: the popups are built once per filter and day)."""
     layer = folium.FeatureGroup(name="Control of places (side on the date)", overlay=True)
     for row in control.dropna(subset=["latitude", "longitude"]).to_dict("records"):
         colour = _colour(row, colours)
@@ -78,8 +93,7 @@ def build_control_layer(control: pd.DataFrame, histories: Mapping[str, pd.DataFr
             dash_array="3 2" if row["status"] == "contested" else None,
             tooltip=folium.Tooltip(f"{escape_html(row['place'])}: {escape_html(label)}"
                                    + (" (changed hands in the last 7 days)" if recent else "")),
-            popup=folium.Popup(folium.Html(make_control_popup_html(row, histories[row["place_id"]]),
-                                           script=True), max_width=420),
+            popup=folium.Popup(folium.Html(popups[row["place_id"]], script=True), max_width=420),
             class_name=f"cm-control cm-control-{row['status']}").add_to(layer)
     return layer
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from conflict_monitor.bench.synthetic import make_synthetic_events
-from conflict_monitor.control.claims import compute_claims_from_events, compute_place_index, match_place
+from conflict_monitor.control.claims import compute_claims_from_events, compute_place_index
 from conflict_monitor.control.select import load_control_changes
 from conflict_monitor.control.sides import compute_side, compute_side_lookup, load_sides
+from tests.control.legacy_claims import match_place  # the per-event oracle
 
 
 def test_claims_of_many_events_equal_matching_each_event_alone():

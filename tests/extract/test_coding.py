@@ -317,3 +317,67 @@ def test_an_act_told_on_a_day_is_dated_by_that_day_with_week_precision():
             "The Northern Front said on Monday that it had captured the town of Kalamu.")
     captures = sorted((e["event_date"], e["date_precision"]) for e in _events(text, "capture"))
     assert captures == [("2024-05-02", "day"), ("2024-05-13", "week")]
+
+
+@pytest.mark.parametrize("text,action", [
+    ("The militia has been fighting the army in the hills for more than ten years.", "attack"),
+    ("A regional force has been helping the police fight the gangs since March 2022.", "attack"),
+    ("The truce had held in the province for a year until this week.", "ceasefire"),
+    ("The army launched an offensive against the rebels about two years ago.", "attack"),
+    ("Soldiers began an assault on the rebel stronghold a year and a half ago.", "attack"),
+])
+def test_standing_states_and_acts_years_ago_are_background(text, action):
+    assert _events(text, action) == []
+
+
+def test_a_running_total_since_an_earlier_year_is_kept():
+    kills = _events("Rebels have killed more than 3,000 people since 2019.", "kill")
+    assert [e["fatalities"] for e in kills] == [3000]
+
+
+def test_an_act_a_few_weeks_ago_is_not_background():
+    assert len(_events("The army launched an offensive against the rebels two months ago.", "attack")) == 1
+
+
+def test_the_attack_referred_back_to_is_not_a_new_attack():
+    assert _events("The attack extends the reach of the gangs beyond the capital.", "attack") == []
+    events = _events("Gunmen attacked a market in the town on Monday. The attack extends the reach of the gangs.",
+                     "attack")
+    assert [e["event_date"] for e in events] == ["2024-05-13"]
+
+
+@pytest.mark.parametrize("text", [
+    "A teenager captured by vigilantes was beaten to death.",
+    "Police found a truck that the bandits had seized during the raid.",
+    "Twelve fighters were killed and hundreds of rounds of ammunition seized, the army said.",
+    "Troops seized dozens of rifles in the village.",
+])
+def test_people_and_goods_taken_are_not_a_place_captured(text):
+    assert _events(text, "capture") == []
+
+
+def test_dozens_of_villages_seized_are_captured():
+    assert len(_events("Rebels seized dozens of villages in the province on Monday.", "capture")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "It was not immediately clear how many of the inmates had been recaptured, or whether any guards were killed.",
+    "It is unclear how many homes the gunmen attacked.",
+])
+def test_what_is_not_known_is_no_event(text):
+    assert _events(text) == []
+
+
+def test_what_is_clear_is_an_event():
+    assert len(_events("It is clear that the militia attacked the market on Monday.", "attack")) == 1
+
+
+def test_killed_and_wounded_share_the_day_and_the_operation_that_did_it():
+    kills = _events("Twelve villagers were killed and 30 injured on Monday in an operation by Kenyan troops, "
+                    "officials said.", "kill")
+    assert [(e["actor1"], e["event_date"], e["fatalities"]) for e in kills] == [("Kenyan forces", "2024-05-13", 12)]
+
+
+def test_a_states_national_police_is_its_forces():
+    kills = _events("The Kenyan National Police (KNP) killed four bandits in Turkana on Monday.", "kill")
+    assert [e["actor1"] for e in kills] == ["Kenyan forces"]

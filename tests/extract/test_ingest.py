@@ -52,6 +52,14 @@ def test_bench_corpus_has_600_word_articles():
     assert extract_article(texts[0], published=dt.date(2020, 2, 13)).events
 
 
+def test_bench_corpus_draws_on_the_world_set():
+    world = Path(__file__).resolve().parents[1] / "articles" / "world"
+    paragraphs = {p for path in world.glob("*.txt") for p in path.read_text(encoding="utf-8").split("\n\n")
+                  if len(p.split()) > 12}
+    texts = build_articles(100)
+    assert paragraphs and sum(any(p in t for p in paragraphs) for t in texts) >= 10
+
+
 def _stored_extracted(store) -> int:
     return int((store.query_events(columns=["origin"])["origin"] == "extracted").sum())
 

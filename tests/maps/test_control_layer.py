@@ -41,12 +41,13 @@ def _map_html(control: pd.DataFrame, claims: pd.DataFrame) -> str:
         build_control_area_layer,
         build_control_layer,
         make_control_legend_html,
+        make_control_popups,
     )
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, D(2020, 2, 28))
     layers = [build_control_area_layer(compute_control_areas(control, load_admin1()), COLOURS),
-              build_control_layer(control, {p: compute_place_history(claims, p) for p in control["place_id"]},
-                                  COLOURS),
+              build_control_layer(control, make_control_popups(
+                  control, {p: compute_place_history(claims, p) for p in control["place_id"]}), COLOURS),
               ControlLegend(make_control_legend_html(COLOURS, set(control["side"].dropna())))]
     m = build_idlib_map(posts, statuses, EMPTY_EVENTS, D(2020, 2, 28), extra_layers=layers)
     return m.get_root().render()
