@@ -79,13 +79,14 @@ def run_show(args: argparse.Namespace) -> int:
 
 def _run_bulk(args: argparse.Namespace, verb: str) -> int:
     store, who = open_store(), get_cli_actor()
-    method = {"accept": store.accept_events, "reject": store.reject_events,
-              "restore": store.restore_events}[verb]
+    method, done_word = {"accept": (store.accept_events, "Accepted"),
+                         "reject": (store.reject_events, "Rejected"),
+                         "restore": (store.restore_events, "Restored")}[verb]
     done = method(list(args.event_ids), who)
     record_audit(store, who, "review", "events" if len(args.event_ids) > 1 else args.event_ids[0],
                  done, verb)
     missing = len(set(args.event_ids)) - done
-    print(f"{verb.capitalize()}ed {done} event(s)." if verb != "reject" else f"Rejected {done} event(s).")
+    print(f"{done_word} {done} event(s).")
     if missing:
         where = "rejected events" if verb == "restore" else "stored events"
         print(f"error: {missing} of the ids given are not among the {where}.", file=sys.stderr)
@@ -103,7 +104,8 @@ def run_edit(args: argparse.Namespace) -> int:
     try:
         store.edit_event(args.event_id, changes, who)
     except (KeyError, ValueError, SchemaError) as exc:
-        print(f"error: not saved: {str(exc).strip(chr(34) + chr(39))}", file=sys.stderr)
+        # KeyError's str() is the repr of its message; print the message itself
+        print(f"error: not saved: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
     record_audit(store, who, "review", args.event_id, 1, "edit " + ", ".join(sorted(changes)))
     print(f"Saved {', '.join(sorted(changes))} of {args.event_id}; the machine's values are kept.")
