@@ -59,3 +59,19 @@ def install(nlp) -> bool:
 
     set_ops(nlp, NumpyOps(use_blis=False))
     return True
+
+
+def describe(nlp) -> str:
+    """Which library does the networks' products, for benchmark reports ("OpenBLAS 0.3.31
+    (SkylakeX), one thread" or "BLIS")."""
+    uses_blis = any(getattr(node.ops, "use_blis", False) for _, component in nlp.components
+                    if hasattr(getattr(component, "model", None), "walk") for node in component.model.walk())
+    controller = _controller()
+    if uses_blis or controller is None:
+        return "BLIS"
+    libs = controller.select(user_api="blas").lib_controllers
+    if not libs:
+        return "numpy's BLAS, one thread"
+    lib = libs[0]
+    arch = getattr(lib, "architecture", None)
+    return f"{lib.internal_api} {lib.version}" + (f" ({arch})" if arch else "") + ", one thread"

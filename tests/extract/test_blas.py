@@ -37,6 +37,7 @@ def test_networks_use_numpy_blas_when_threads_can_be_limited():
     if blas._controller() is None:
         pytest.skip("threadpoolctl is not installed: the pipeline keeps BLIS")
     assert _ops_of(nlp) == {("NumpyOps", False)}
+    assert blas.describe(nlp).endswith(", one thread")
 
 
 def test_numpy_blas_parses_like_blis():
@@ -50,6 +51,7 @@ def test_numpy_blas_parses_like_blis():
         numpy_docs = [_signature(d) for d in parse_paragraphs(paragraphs)]
         blas.set_ops(nlp, NumpyOps(use_blis=True))
         assert _ops_of(nlp) == {("NumpyOps", True)}
+        assert blas.describe(nlp) == "BLIS"
         blis_docs = [_signature(d) for d in nlp.pipe(paragraphs)]
     finally:
         blas.set_ops(nlp, ops.pop() if len(ops) == 1 else NumpyOps())
