@@ -143,6 +143,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     ref = roles.actor_in_tokens(roles.noun_phrase(root_subj[0]), doc, ctx.main_country) \
         if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
     ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
+    dates = None  # read below, when the sentence has an act (a third have none)
     places = ctx.places_by_sent.get((offset, sent.start))
     if places is None:
         places = place_spans(sent, ctx, offset)
@@ -184,11 +185,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     for tok in sent:
         if _vows_force(tok) and not any(t is tok for t, *_ in events):
             events.append((tok, threat_row, tok, False))
-    if not events:
-        return []  # no act in the sentence: no dates to read
-    dates = find_dates(text, ctx.published)
     out = []
     for tok, row, anchor, nominal in events:
+        dates = find_dates(text, ctx.published) if dates is None else dates  # only a sentence with an act
         action = row.action
         nominal = nominal or tok.pos_ not in ("VERB", "AUX")
         verbal = action in VERBAL

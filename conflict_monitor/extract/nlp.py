@@ -72,13 +72,6 @@ def load_nlp():
     return nlp
 
 
-def parse_paragraphs(paragraphs: list[str]) -> list:
-    """The pipeline's Docs for `paragraphs` (one batch), with numpy's BLAS held to one thread."""
-    nlp = load_nlp()
-    with blas.one_thread():
-        return list(nlp.pipe(paragraphs))
-
-
 def model_name() -> str:
     """Name and version of the loaded model."""
     nlp = load_nlp()

@@ -8,7 +8,7 @@ import pytest
 
 from conflict_monitor.extract import blas
 from conflict_monitor.extract.clean import clean_article
-from conflict_monitor.extract.nlp import load_nlp, parse_paragraphs
+from conflict_monitor.extract.nlp import load_nlp
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,7 +48,8 @@ def test_numpy_blas_parses_like_blis():
     ops = {node.ops for _, c in nlp.components if hasattr(getattr(c, "model", None), "walk") for node in c.model.walk()}
     try:
         blas.set_ops(nlp, NumpyOps(use_blis=False))
-        numpy_docs = [_signature(d) for d in parse_paragraphs(paragraphs)]
+        with blas.one_thread():
+            numpy_docs = [_signature(d) for d in nlp.pipe(paragraphs)]
         blas.set_ops(nlp, NumpyOps(use_blis=True))
         assert _ops_of(nlp) == {("NumpyOps", True)}
         assert blas.describe(nlp) == "BLIS"
