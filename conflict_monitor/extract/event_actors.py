@@ -34,8 +34,8 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if ref is None and trigger.dep_ == "nsubjpass":  # "the attack was led by X", "... claimed by X"
             agent = [g for c in anchor.children if c.dep_ == "agent" for g in c.subtree]
             ref = roles.actor_in_tokens(agent, doc, ctx.main_country) if agent else None
-        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
-            return [ref]
+        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass") or under_fire(anchor):
+            return [ref]  # "the base came under attack": its subject is the target, not the attacker
         anchor_verb = anchor
     else:
         anchor_verb = trigger
@@ -47,6 +47,8 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
             # hung the vow on the reported clause; who vows is who said it
             anchor_verb = head.head
     subj, passive, reached = roles.subject_and_verb(anchor_verb)
+    if subj is not None and under_fire(reached):
+        return [None]  # "a helicopter came under fire, killing a crew member": the helicopter was hit
     if subj is not None:
         if _action(trigger) == "displace" and _in_between(subj):
             return [None]  # "fighting between X and Y has forced thousands from their homes": neither side's act
@@ -81,6 +83,27 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
 
 
 CLAIMED_ACTS = frozenset("attack assault raid ambush offensive operation bombing".split())
+# "came under fire", "was under attack", "came under heavy shelling": the subject is what was hit
+FIRE_NOUNS = frozenset("fire attack assault shelling bombardment siege gunfire bombing".split())
+
+
+def under_fire(verb) -> bool:
+    """True when `verb` is "come" or "be" with "under <fire|attack|...>": its subject is the target."""
+    if verb is None or verb.lemma_.lower() not in ("come", "be"):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ == "under" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in FIRE_NOUNS for g in c.children) for c in verb.children)
+
+
+def under_fire_target(trigger, doc, ctx: Context) -> roles.ActorRef | None:
+    """The subject of the "came under fire" clause that `trigger` belongs to (itself, its noun or the
+    verb it hangs on as "..., killing ..."), as an actor; None when the clause is not of that kind."""
+    verb = trigger.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" else trigger
+    verb = verb.head if verb.dep_ == "prep" else verb
+    subj, _, reached = roles.subject_and_verb(verb)
+    if subj is None or not under_fire(reached):
+        return None
+    return roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country)
 
 
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
@@ -149,6 +172,8 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
                                             ctx.main_country)
                 if ref:
                     break
+    if ref is None:
+        ref = under_fire_target(trigger, doc, ctx)
     if ref is None and fig_tokens:
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
     if ref is None:  # "two of its soldiers were killed": the victims belong to whom "its" stands for

@@ -13,6 +13,7 @@ from conflict_monitor.extract.event_dates import WOUND, date_for
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
 from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
+from conflict_monitor.extract.scope import describes_closed_period
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -208,7 +209,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
     if ref is not None and ref.kind != "since" and (
             ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
-    if ref is None and _older_year(tokens, ctx.published, fig):
+    if ref is None and (_older_year(tokens, ctx.published, fig)
+                        or describes_closed_period(tok, ctx.sent_text, ctx.published.year)):
         return []  # "drove them out during a 2022 offensive": background older than the story
     if ref is not None and ref.kind == "since" and not tally and ref.date < ctx.published - dt.timedelta(
             days=BACKGROUND_DAYS):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from conflict_monitor.extract import roles
 from conflict_monitor.extract.lexicon import VIOLENT
 
 KILLED = re.compile(r"\b(?:were|was|been|being) killed\b", re.IGNORECASE)
@@ -98,34 +99,72 @@ def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
             e["reported_by"] = nxt["reporter"]
 
 
-def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2) -> None:
+def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2, side_reach: int = 4) -> None:
     """A death toll told without its attacker ("17 people were killed", "one person was killed
     there") is the act of the side named as attacker in the sentences just before, or of the armed
     group whose words frame the sentence (a group's claim of its own act). The victims' side is
-    never their own attacker; an act already undated-vague elsewhere keeps None."""
+    never their own attacker; an act already undated-vague elsewhere keeps None.
+    A toll of one side of a fight told a little later ("many soldiers had been killed and 21 of the
+    group's fighters had died", "it admitted losing seven fighters") is the act of the other side of
+    the last fight between them (within `side_reach` sentences)."""
     order = {s["key"]: i for i, s in enumerate(sentences)}
-    last: tuple[int, dict] | None = None
+    recent: list[tuple[int, dict, bool]] = []  # armed acts with an actor (named or carried), latest last
     for e in events:
         pos = order.get(e["_sentence"], -1)
-        if e["action"] not in ("attack", "kill"):
-            continue
-        if e["actor1"] is not None:
-            last = (pos, e)
-            continue
-        if e["action"] != "kill" or not KILLED.search(e.get("evidence") or ""):
-            continue  # "died when their house collapsed": no attacker to carry
-        claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
-        if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
-            claimant = sentences[pos].get("speaker_military")
-        source = None
-        if claimant and claimant[0] != e["actor2"]:
-            e["actor1"], e["actor1_country"] = claimant
-            continue
-        if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
-                and last[1].get("_actor1_kind") not in ("civilians", "other"):
-            source = last[1]
-        if source is not None:
-            e["actor1"], e["actor1_country"] = source["actor1"], source.get("actor1_country")
-            if source["_explicit_date"] and not e["_explicit_date"]:  # the toll of the act just told
-                for key in ("event_date", "date_precision", "_absolute"):
-                    e[key] = source.get(key)
+        named = e["actor1"] is not None
+        if not named and e["action"] == "kill":
+            _carry_one(e, pos, sentences, recent, reach, side_reach)
+        if e["actor1"] is not None and e["action"] in SIDED_ACTS:
+            recent.append((pos, e, named))
+
+
+def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int, dict, bool]], reach: int,
+               side_reach: int) -> None:
+    other = _other_side(e, pos, recent, side_reach)
+    if other is not None and not KILLED.search(e.get("evidence") or ""):
+        e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
+        return  # "21 of its fighters had died": killed by the side they were fighting
+    if not KILLED.search(e.get("evidence") or ""):
+        return  # "died when their house collapsed": no attacker to carry
+    claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
+    if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
+        claimant = sentences[pos].get("speaker_military")
+    if claimant and claimant[0] != e["actor2"]:
+        e["actor1"], e["actor1_country"] = claimant
+        return
+    last = next(((p, v) for p, v, named in reversed(recent) if named and v["action"] in ("attack", "kill")), None)
+    if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
+            and last[1].get("_actor1_kind") not in ("civilians", "other"):
+        source = last[1]
+        e["actor1"], e["actor1_country"] = source["actor1"], source.get("actor1_country")
+        if source["_explicit_date"] and not e["_explicit_date"]:  # the toll of the act just told
+            for key in ("event_date", "date_precision", "_absolute"):
+                e[key] = source.get(key)
+    elif other is not None:
+        e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
+
+
+# A toll told with a cause of its own ("killed in an air strike", "a raid that killed") is not simply
+# the last fight's.
+OWN_CAUSE = re.compile(r"\b(?:air ?strikes?|strikes?|raids?|ambush(?:es)?|bomb(?:s|ings?)?|shell(?:s|ing)|"
+                       r"attacks?|explosions?|blasts?|drones?|mines?|missiles?)\b", re.IGNORECASE)
+# Acts with two sides whose later tolls are the fight's: attacks, kills, captures, encirclements.
+SIDED_ACTS = frozenset({"attack", "kill", "capture", "encircle"})
+
+
+def _other_side(e: dict, pos: int, recent: list[tuple[int, dict, bool]], side_reach: int) -> dict | None:
+    """The latest act within `side_reach` sentences before `pos` that `e`'s victims were a side of,
+    as an event whose actor1 is the other side ({"actor1", "actor1_country"}); None when none."""
+    victims = e.get("actor2")
+    if victims is None or e.get("_actor2_kind") == "civilians" or e.get("is_running_total") \
+            or OWN_CAUSE.search(e.get("evidence") or ""):
+        return None  # "killed in an air strike": an act of its own, whose author the text does not give
+    for p, v, _ in reversed(recent):
+        if not 0 <= pos - p <= side_reach:
+            break
+        if v["actor2"] == victims and v["actor1"] != victims:
+            return v
+        if v["actor1"] == victims and v["actor2"] is not None and v["actor2"] != victims:
+            name = roles.counterpart(v["actor2"], "kill") or v["actor2"]  # a state's acts of war are its forces'
+            return {"actor1": name, "actor1_country": v.get("actor2_country")}
+    return None

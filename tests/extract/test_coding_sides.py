@@ -1,0 +1,58 @@
+"""Sentence kinds seen on articles about other wars (issue 12): targets that "came under fire",
+tolls of one side of a fight, past wars described in passing, sub-counts beside a total.
+Every sentence here is invented for the test (no real conflict's groups)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conflict_monitor.extract.pipeline import extract_article
+
+DAY = dt.date(2024, 5, 16)  # a Thursday: "on Monday" is 13 May
+
+
+def _events(text: str, action: str | None = None) -> list[dict]:
+    events = extract_article(text, published=DAY).events
+    return [e for e in events if action is None or e["action"] == action]
+
+
+def test_a_war_of_earlier_years_described_in_passing_is_background():
+    text = ("Both men were on opposing sides of an insurgency from 2009 to 2015 that killed about 30,000 "
+            "people. Gunmen killed 12 villagers near Gao on Monday.")
+    assert [e["fatalities"] for e in _events(text, "kill")] == [12]
+
+
+def test_what_came_under_fire_is_the_target_not_the_attacker():
+    text = "A United Nations helicopter came under fire near Goma on Monday, killing two crew members."
+    kills = _events(text, "kill")
+    assert [(e["actor1"], e["actor2"], e["fatalities"]) for e in kills] == [(None, "UN", 2)]
+
+
+def test_a_base_under_attack_is_not_the_attacker():
+    attacks = _events("The Kenyan army base came under attack in Garissa on Monday.", "attack")
+    assert [(e["actor1"], e["actor2"]) for e in attacks] == [(None, "Kenyan forces")]
+
+
+def test_tolls_of_both_sides_of_a_fight_are_each_the_other_sides_act():
+    text = ("The Northern Valley Liberation Front (NVLF) said it had seized the town of Gao from Malian "
+            "troops on Monday. An NVLF commander said that many Malian soldiers had been killed and that "
+            "more than 15 NVLF fighters had died.")
+    kills = {e["actor2"]: e["actor1"] for e in _events(text, "kill")}
+    assert kills == {"Malian forces": "Northern Valley Liberation Front",
+                     "Northern Valley Liberation Front": "Malian forces"}
+
+
+def test_a_side_admitting_its_losses_was_hit_by_the_other_side():
+    text = ("The Northern Valley Liberation Front (NVLF) said its fighters clashed with Malian troops near "
+            "Gao on Monday. The army said the rebels had fled. Aid workers reached the town on Tuesday. "
+            "It admitted losing nine of its own fighters, the NVLF said.")
+    kills = _events(text, "kill")
+    assert [(e["actor1"], e["actor2"], e["fatalities"]) for e in kills] == [
+        ("Malian forces", "Northern Valley Liberation Front", 9)]
+
+
+def test_a_toll_of_an_air_strike_of_its_own_keeps_no_attacker():
+    text = ("The Northern Valley Liberation Front (NVLF) said its fighters clashed with Malian troops near "
+            "Gao on Monday. The army said the rebels had fled. Aid workers reached the town on Tuesday. "
+            "The defence minister said two Malian soldiers had been killed in an air strike near Ansongo.")
+    assert [(e["actor1"], e["actor2"]) for e in _events(text, "kill")] == [(None, "Malian forces")]
