@@ -122,8 +122,8 @@ def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str
             continue
         return _sum_listed(fig, [f for f in figures[i + 1:] if not _wounded(f, sent, base, trigger)], text)
     for fig in find_bare_numbers(text):
-        tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
-                                                                         + len(t.text))), None)
+        last = fig.end - 1  # the number's own token, not its qualifier's ("more than 80 have been killed")
+        tok = next((t for t in tokens if t.idx - base <= last < t.idx - base + len(t.text)), None)
         if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
             return fig
     return None

@@ -65,8 +65,9 @@ def merge_events(events: list[dict]) -> list[dict]:
                                                for k in kills):
                 target = next(k for k in kills if k["actor1"] == e["actor1"] or k["actor1"] is None
                               or e["actor1"] is None)
-                for key in ("location", "latitude", "longitude", "admin1", "country", "geo_precision", "actor1",
-                            "actor1_country"):
+                two_sided = BETWEEN_SIDES.search(e.get("evidence") or "")  # the toll of a fight is neither side's
+                for key in ("location", "latitude", "longitude", "admin1", "country", "geo_precision",
+                            *(() if two_sided else ("actor1", "actor1_country"))):
                     if target.get(key) is None and e.get(key) is not None:
                         target[key] = e[key]
                 continue
@@ -120,6 +121,8 @@ def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2, si
 
 def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int, dict, bool]], reach: int,
                side_reach: int) -> None:
+    if BETWEEN_SIDES.search(e.get("evidence") or ""):
+        return  # "since the clashes between X and Y began, 80 have been killed": neither side's act alone
     other = _other_side(e, pos, recent, side_reach)
     if other is not None and not KILLED.search(e.get("evidence") or ""):
         e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
@@ -144,6 +147,7 @@ def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int,
         e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
 
 
+BETWEEN_SIDES = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|hostilities|war)\s+between\b", re.IGNORECASE)
 # A toll told with a cause of its own ("killed in an air strike", "a raid that killed") is not simply
 # the last fight's.
 OWN_CAUSE = re.compile(r"\b(?:air ?strikes?|strikes?|raids?|ambush(?:es)?|bomb(?:s|ings?)?|shell(?:s|ing)|"

@@ -56,3 +56,18 @@ def test_a_toll_of_an_air_strike_of_its_own_keeps_no_attacker():
             "Gao on Monday. The army said the rebels had fled. Aid workers reached the town on Tuesday. "
             "The defence minister said two Malian soldiers had been killed in an air strike near Ansongo.")
     assert [(e["actor1"], e["actor2"]) for e in _events(text, "kill")] == [(None, "Malian forces")]
+
+
+def test_dissidents_of_a_named_body_are_a_group_of_their_own():
+    text = "Fighting between rival factions of NVLF dissidents left 14 people dead in the Gao region on Monday."
+    assert [(e["actor1"], e["fatalities"]) for e in _events(text, "kill")] == [("NVLF dissidents", 14)]
+
+
+def test_a_toll_since_clashes_between_two_sides_is_neither_sides_act():
+    text = ("Thousands have fled since the clashes between the Northern Valley Liberation Front and the Malian "
+            "army began on Monday, and more than 80 have been killed, officials said.")
+    assert [(e["actor1"], e["fatalities"]) for e in _events(text, "kill")] == [(None, 80)]
+
+
+def test_a_bare_number_with_a_qualifier_is_the_toll():
+    assert [e["fatalities"] for e in _events("More than 80 have been killed near Gao since Monday.", "kill")] == [80]
