@@ -43,6 +43,8 @@ TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|wa
 COERCION = ("17", "18")
 PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
                    "worker family farmer passenger teenager".split())
+# "about 20 of the gang members were killed": a part of a group already counted
+PARTITIVE_RE = re.compile(r"\bof (?:the|these|those)\b", re.IGNORECASE)
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -258,6 +260,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "period_start": period_start.isoformat() if period_start else None,
         "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place,
         "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_part": bool(fig and PARTITIVE_RE.search(ctx.sent_text[fig.start:fig.end])),
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
     }
     # One event per place ("strikes on A, B and C"); no place: one event without.

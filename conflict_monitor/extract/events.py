@@ -36,6 +36,8 @@ SYMMETRIC = frozenset({"consult", "ceasefire"})
 CHARGE_NOUNS = frozenset({"crime"})
 COPULAS = frozenset({"be", "constitute", "amount", "remain"})
 STOPPING_VERBS = frozenset("suspend halt postpone cancel".split())
+# "stepped up attacks", "intensified its raids": how often a side acts, not one act (plural nouns only)
+TREND_VERBS = frozenset("step intensify escalate increase ramp multiply".split())
 JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
 
 
@@ -173,6 +175,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
         if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
+        if nominal and anchor is not tok and row.action in VIOLENT and anchor.lemma_.lower() in TREND_VERBS \
+                and tok.tag_ == "NNS":
+            continue  # "has stepped up attacks across the region": a trend, not an act of the story
         if nominal and anchor is not tok and anchor.i not in verb_idx and tok.dep_ == "nsubj" and [
                 c.lower_ for c in tok.children] in (["the"], ["this"]) and lookup(anchor) is None:
             continue  # "The attack extends the group's reach": the act already told, referred back to

@@ -84,6 +84,21 @@ def merge_events(events: list[dict]) -> list[dict]:
     return out
 
 
+def drop_sub_counts(events: list[dict]) -> list[dict]:
+    """ANNOTATION.md, Scope: a total and its parts are not counted twice. A toll of part of a group
+    ("about 20 of the gang members were killed ..., while some 15 others were killed ...") below a
+    toll of the same kind of victims the article gave before is a breakdown of it: its sentence's
+    kills are dropped."""
+    parts, best = set(), {}
+    for e in events:
+        if e["action"] != "kill" or e["fatalities"] is None:
+            continue
+        if e.get("_part") and e["fatalities"] < best.get(e.get("victims"), 0):
+            parts.add(e["_sentence"])  # "two of the attackers" after "23 people killed" is no part of them
+        best[e.get("victims")] = max(best.get(e.get("victims"), 0), e["fatalities"])
+    return [e for e in events if not (e["action"] == "kill" and e["_sentence"] in parts)]
+
+
 def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
     """A lead sentence followed by a quote from the same actor credited to an agency takes that
     agency as reported_by ("... Akar was quoted as saying by the official Anadolu news agency")."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conflict_monitor.extract.pipeline import extract_article
 
 DAY = dt.date(2024, 5, 16)  # a Thursday: "on Monday" is 13 May
@@ -71,3 +73,28 @@ def test_a_toll_since_clashes_between_two_sides_is_neither_sides_act():
 
 def test_a_bare_number_with_a_qualifier_is_the_toll():
     assert [e["fatalities"] for e in _events("More than 80 have been killed near Gao since Monday.", "kill")] == [80]
+
+
+@pytest.mark.parametrize("text", [
+    "The Northern Valley Liberation Front has stepped up attacks across the Gao region in recent weeks.",
+    "The army says the NVLF has intensified its raids against villages near Gao.",
+])
+def test_a_side_stepping_up_its_attacks_is_a_trend_not_an_attack(text):
+    assert _events(text, "attack") == []
+
+
+def test_a_single_offensive_stepped_up_is_still_an_attack():
+    assert len(_events("The NVLF stepped up its offensive on Gao on Monday.", "attack")) == 1
+
+
+def test_a_breakdown_of_a_toll_told_before_is_not_counted_again():
+    text = ("At least 35 gang members were killed in Gao on Monday during a police operation. About 20 of the "
+            "gang members were killed by police in street fighting, while some 15 others were killed in drone "
+            "strikes, a rights group said.")
+    assert [e["fatalities"] for e in _events(text, "kill")] == [35]
+
+
+def test_a_part_of_the_other_side_is_not_a_breakdown():
+    text = ("Gunmen killed 23 villagers in Gao on Monday, the governor said. Soldiers intervened and killed two "
+            "of the attackers.")
+    assert sorted(e["fatalities"] for e in _events(text, "kill")) == [2, 23]
