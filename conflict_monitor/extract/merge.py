@@ -29,9 +29,13 @@ def _same_act(a: dict, b: dict) -> bool:
         vague = a if a["actor1"] is None else b if b["actor1"] is None else None
         if vague is None or vague["_explicit_date"]:
             return False
-    if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]
-                                       and a["_sentence"] != b["_sentence"]):
-        return False  # a vaguer undated mention, or a second verb of one sentence, may omit the target
+    one_side = a["_sentence"] == b["_sentence"] and roles.same_state(a["actor2"], b["actor2"])
+    if a["actor2"] != b["actor2"] and not one_side and (a["actor2"] and b["actor2"] or a["_explicit_date"] ==
+                                                        b["_explicit_date"] and a["_sentence"] != b["_sentence"]):
+        # a vaguer undated mention, or a second verb of one sentence, may omit the target; a state and
+        # its forces hit in one sentence ("stormed a prison in Haiti ... after burning a police station")
+        # are one side of one act
+        return False
     if a["action"] in VIOLENT and a["_own_place"] and b["_own_place"] and a["location"] != b["location"]:
         return False
     if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:

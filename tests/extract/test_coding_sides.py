@@ -98,3 +98,20 @@ def test_a_part_of_the_other_side_is_not_a_breakdown():
     text = ("Gunmen killed 23 villagers in Gao on Monday, the governor said. Soldiers intervened and killed two "
             "of the attackers.")
     assert sorted(e["fatalities"] for e in _events(text, "kill")) == [2, 23]
+
+
+def test_a_site_placed_near_two_villages_is_one_attack():
+    text = ("Fighting in Mali\n\nFighters of the Northern Valley Liberation Front (NVLF) attacked an army camp "
+            "near Ansongo and Bourem in northern Mali on Monday.")
+    assert len(_events(text, "attack")) == 1
+
+
+def test_strikes_on_two_villages_are_two_attacks():
+    text = "Fighting in Mali\n\nNVLF fighters shelled Ansongo and Bourem in northern Mali on Monday."
+    assert sorted(e["location"] for e in _events(text, "attack")) == ["Ansongo", "Bourem"]
+
+
+def test_a_state_and_its_forces_hit_in_one_sentence_are_one_attack():
+    text = ("Fighting in Mali\n\nGunmen of the Northern Valley Liberation Front attacked the Malian government "
+            "offices in Gao on Monday after setting fire to a police station.")
+    assert len(_events(text, "attack")) == 1
