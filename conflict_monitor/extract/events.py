@@ -4,7 +4,7 @@ record with date, place and figures (event_record)."""
 
 from __future__ import annotations
 
-from conflict_monitor.extract import groups, roles
+from conflict_monitor.extract import clauses, groups, roles
 from conflict_monitor.extract.attribution import find_reporter, regex_attribution
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
@@ -142,7 +142,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
     root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \
         else []
-    ref = roles.actor_in_tokens(roles.noun_phrase(root_subj[0]), doc, ctx.main_country) \
+    ref = roles.actor_in_tokens(clauses.noun_phrase(root_subj[0]), doc, ctx.main_country) \
         if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
     ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
     dates = find_dates(text, ctx.published)
@@ -217,7 +217,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
                                       tok.i, tok.i + 1)] if speaker else [None]
         if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
             # "the broadcaster reports a death toll of 43": who reports a toll did not kill
-            actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],
+            actors1 = [roles.actor_in_tokens([t for t in clauses.modifier_tokens(tok) if t.dep_ != "prep"],
                                              doc, ctx.main_country)]
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
@@ -229,7 +229,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if action in SYMMETRIC and len(actors1) > 1:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
-            subj, _ = roles.subject_token(anchor)
+            subj, _ = clauses.subject_token(anchor)
             others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.demonyms()]
             for t in others:
                 ref = roles.actor_in_tokens([t], doc, ctx.main_country)
