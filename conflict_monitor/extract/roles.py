@@ -15,6 +15,9 @@ from conflict_monitor.extract.clauses import GENERIC_MILITARY
 from conflict_monitor.extract.lexicon import VIOLENT, lookup
 from conflict_monitor.model.actors import all_actors
 
+# Warplanes named without an owner ("two jet fighters dropped bombs", "a jet struck"): the air force of
+# the article's main country, the side that flies them in the civil wars this tool is used for
+AIR_ASSETS = frozenset("jet warplane aircraft helicopter gunship bomber".split())
 # Words that make a name an organ of the state, not a group ("Presidential Council", "Interior Ministry")
 STATE_ORGANS = frozenset("presidential presidency ministry government cabinet parliament".split())
 PRONOUNS = frozenset("he she they we it his her their its our i".split())
@@ -178,7 +181,8 @@ def actor_in_tokens(tokens, doc, main_country: str | None = None, head=None) -> 
             if canonical:
                 return ActorRef(canonical, country, actor_kind(canonical) or "?", t.i, t.i + 1, True)
     for t in tokens:
-        if (t.lemma_.lower() in GENERIC_MILITARY or t.lower_ == "troops") and main_country \
+        if (t.lemma_.lower() in GENERIC_MILITARY or t.lower_ == "troops" or t.lemma_.lower() in AIR_ASSETS
+                and _acting_noun(t) and not any(c.dep_ == "poss" for c in t.children)) and main_country \
                 and t.pos_ in ("NOUN", "ADJ", "PROPN") \
                 and not _in_apposition(t):
             canonical = main_country_military(main_country)
@@ -220,6 +224,13 @@ def _is_venue(ent) -> bool:
     if root.pos_ == "PROPN" and actor_kind(ent.ent_id_) == "state":
         return True
     return bool([s for s in ent.doc.spans.get("places", []) if s.start <= root.i < s.end])
+
+
+def _acting_noun(tok) -> bool:
+    """`tok` (or the noun it is a compound of: "jet fighters") is a subject or a "by" agent: the
+    one acting, not the instrument ("pounded with helicopter gunfire") or the target."""
+    t = tok.head if tok.dep_ == "compound" else tok
+    return t.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "pobj" and t.head.lower_ == "by"
 
 
 def nearest_actor_before(verb, doc, main_country: str | None = None) -> ActorRef | None:

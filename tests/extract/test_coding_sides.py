@@ -115,3 +115,17 @@ def test_a_state_and_its_forces_hit_in_one_sentence_are_one_attack():
     text = ("Fighting in Mali\n\nGunmen of the Northern Valley Liberation Front attacked the Malian government "
             "offices in Gao on Monday after setting fire to a police station.")
     assert len(_events(text, "attack")) == 1
+
+
+@pytest.mark.parametrize("text,action", [
+    ("Fighting in Mali\n\nTwo jet fighters bombed a market in Ansongo on Monday, killing 12 people, residents said.",
+     "kill"),
+    ("Fighting in Mali\n\nA helicopter fired on the village of Bourem on Monday, residents said.", "attack"),
+])
+def test_warplanes_named_without_an_owner_are_the_main_countrys_forces(text, action):
+    assert [e["actor1"] for e in _events(text, action)] == ["Malian forces"]
+
+
+def test_a_warplane_of_a_named_state_stays_that_states():
+    text = "Fighting in Mali\n\nA Russian helicopter fired on the village of Bourem on Monday, residents said."
+    assert [e["actor1"] for e in _events(text, "attack")] == ["Russian forces"]
