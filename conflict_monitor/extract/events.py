@@ -35,7 +35,11 @@ SYMMETRIC = frozenset({"consult", "ceasefire"})
 # hedged or not; the subject of "is" is the act charged, not the accuser.
 CHARGE_NOUNS = frozenset({"crime"})
 COPULAS = frozenset({"be", "constitute", "amount", "remain"})
-STOPPING_VERBS = frozenset("suspend halt postpone cancel".split())
+# "suspended talks", "halted the offensive", "foiled attacks on farmers": the act did not take place
+STOPPING_VERBS = frozenset("suspend halt postpone cancel foil thwart avert".split())
+BACK_PRONOUNS = frozenset({"them", "him", "her"})
+# "soldiers who survived last week's fighting": the act is referred to, told elsewhere, not reported here
+REFERRING_VERBS = frozenset({"survive"})
 # "stepped up attacks", "intensified its raids": how often a side acts, not one act (plural nouns only)
 TREND_VERBS = frozenset("step intensify escalate increase ramp multiply".split())
 JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
@@ -173,7 +177,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
                 and any(c.dep_ == "acomp" or c.dep_ == "attr" and c.lemma_.lower() in CHARGE_NOUNS
                         for c in anchor.children)):
             continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
-        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
+        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS | REFERRING_VERBS:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
         if nominal and anchor is not tok and row.action in VIOLENT and anchor.lemma_.lower() in TREND_VERBS \
                 and tok.tag_ == "NNS":
@@ -205,6 +209,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action = "kill"
         if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
+        if action == "kill" and fig is None and not nominal and any(
+                c.dep_ == "dobj" and c.lower_ in BACK_PRONOUNS for c in tok.children):
+            continue  # "called out their victims by name and killed them": the deaths already told
         if not (action in TALLY_ACTIONS and (fig is not None or action == "displace")) \
                 and standing_state(anchor if nominal else tok, ctx.published.year):
             continue  # "has been fighting them for 16 years": background; tallies are running totals

@@ -129,3 +129,18 @@ def test_warplanes_named_without_an_owner_are_the_main_countrys_forces(text, act
 def test_a_warplane_of_a_named_state_stays_that_states():
     text = "Fighting in Mali\n\nA Russian helicopter fired on the village of Bourem on Monday, residents said."
     assert [e["actor1"] for e in _events(text, "attack")] == ["Russian forces"]
+
+
+def test_attacks_foiled_did_not_take_place():
+    assert _events("Troops also foiled attacks on farmers in Gao on Monday, the army said.", "attack") == []
+
+
+def test_a_fight_survived_is_referred_to_not_reported():
+    text = "Six soldiers who survived last week's fighting with the NVLF near Gao were flown to Bamako on Monday."
+    assert _events(text, "attack") == []
+
+
+def test_killing_them_repeats_deaths_already_told():
+    text = ("Five people were killed when gunmen raided the village of Bourem on Monday night, residents said. "
+            "The gunmen went to two houses, called out their victims by name and killed them.")
+    assert [e["fatalities"] for e in _events(text, "kill")] == [5]
