@@ -64,8 +64,10 @@ def subject_and_verb(verb):
             if c.lower_ in ("which", "who", "that") and v.dep_ == "relcl":
                 return v.head, False, v
             return c, False, v
-        if passive:
-            return None, True, v
+        if passive:  # "was attacked and overrun by X": the last conjunct's agent is the shared one
+            shared = [g for c in v.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                      for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            return (shared[0] if shared else None), True, v
         if v.dep_ in ("conj", "advcl", "xcomp") and v.head is not v:
             v = v.head
             continue

@@ -107,6 +107,21 @@ def _vows_force(tok) -> bool:
             c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
 
 
+def _part_of_capture(tok, row, nominal: bool, captures: set[int]) -> bool:
+    """"attacked and overran the town", "was attacked and overrun by X": an attack verb joined to a
+    capture verb that shares its subject is the capture's assault, one act (a conjunct with a subject
+    of its own, "pounded the town and the army took it back", is a second act)."""
+    if row.action != "attack" or nominal or not captures:
+        return False
+    if any(c.dep_ == "conj" and c.i in captures and not _own_subject(c) for c in tok.children):
+        return True
+    return tok.dep_ == "conj" and tok.head.i in captures and not _own_subject(tok)
+
+
+def _own_subject(verb) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
 def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     """Events stated in one parsed sentence; `offset` maps sentence chars into the article text."""
     doc = sent.doc
@@ -194,6 +209,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     for tok in sent:
         if _vows_force(tok) and not any(t is tok for t, *_ in events):
             events.append((tok, threat_row, tok, False))
+    captures = {tok.i for tok, row, _, nominal in events if row.action == "capture" and not nominal}
+    events = [ev for ev in events if not _part_of_capture(ev[0], ev[1], ev[3], captures)]
     out = []
     for tok, row, anchor, nominal in events:
         action = row.action

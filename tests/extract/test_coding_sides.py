@@ -144,3 +144,19 @@ def test_killing_them_repeats_deaths_already_told():
     text = ("Five people were killed when gunmen raided the village of Bourem on Monday night, residents said. "
             "The gunmen went to two houses, called out their victims by name and killed them.")
     assert [e["fatalities"] for e in _events(text, "kill")] == [5]
+
+
+@pytest.mark.parametrize("text", [
+    "Fighting in Mali\n\nThe town of Bourem was attacked and overrun by the Northern Valley Liberation Front "
+    "on Monday.",
+    "Fighting in Mali\n\nThe Northern Valley Liberation Front attacked and overran the town of Bourem on Monday.",
+])
+def test_attacked_and_overrun_is_one_capture_by_the_shared_agent(text):
+    events = _events(text)
+    assert [(e["action"], e["actor1"]) for e in events] == [("capture", "Northern Valley Liberation Front")]
+
+
+def test_an_attack_and_a_capture_with_subjects_of_their_own_are_two_acts():
+    text = ("Fighting in Mali\n\nSoldiers of the Malian army pounded Bourem with artillery on Monday, and the army "
+            "took back control of the town on Tuesday.")
+    assert {e["action"] for e in _events(text)} == {"attack", "capture"}
