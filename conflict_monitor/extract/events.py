@@ -107,6 +107,22 @@ def _vows_force(tok) -> bool:
             c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
 
 
+def _trend_charges(trends: list, doc, ctx: Context) -> dict:
+    """{trend noun index: (speaker, actor)} for trends a speaker tells of another side ("It says the
+    ELN has intensified its attacks against civilians"): the speaker's accusation (CAMEO 112)."""
+    out = {}
+    speaker = ctx.sent_speaker
+    for tok, anchor in trends if speaker else ():
+        subj, _, _ = clauses.subject_and_verb(anchor)
+        actor = roles.actor_in_tokens(clauses.noun_phrase(subj), doc, ctx.main_country) if subj is not None \
+            else None
+        if actor is not None and actor.canonical != speaker and not roles.same_state(actor.canonical, speaker):
+            who = roles.ActorRef(speaker, roles.actor_country_of(speaker), roles.actor_kind(speaker) or "?",
+                                 tok.i, tok.i + 1)
+            out[tok.i] = (who, actor)
+    return out
+
+
 def _part_of_capture(tok, row, nominal: bool, captures: set[int]) -> bool:
     """"attacked and overran the town", "was attacked and overrun by X": an attack verb joined to a
     capture verb that shares its subject is the capture's assault, one act (a conjunct with a subject
@@ -171,6 +187,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}
+    trends: list = []
     events = []
     for tok, row in found:
         nominal = tok.pos_ not in ("VERB", "AUX") or (tok.tag_ == "VBG" and tok.dep_ in ("pobj", "nsubj", "dobj"))
@@ -196,6 +213,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
         if nominal and anchor is not tok and row.action in VIOLENT and anchor.lemma_.lower() in TREND_VERBS \
                 and tok.tag_ == "NNS":
+            trends.append((tok, anchor))
             continue  # "has stepped up attacks across the region": a trend, not an act of the story
         if nominal and anchor is not tok and anchor.i not in verb_idx and tok.dep_ == "nsubj" and [
                 c.lower_ for c in tok.children] in (["the"], ["this"]) and lookup(anchor) is None:
@@ -209,6 +227,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     for tok in sent:
         if _vows_force(tok) and not any(t is tok for t, *_ in events):
             events.append((tok, threat_row, tok, False))
+    charged = _trend_charges(trends, doc, ctx)
+    events.extend((tok, lookup_lemma("accuse"), anchor, True) for tok, anchor in trends if tok.i in charged)
     captures = {tok.i for tok, row, _, nominal in events if row.action == "capture" and not nominal}
     events = [ev for ev in events if not _part_of_capture(ev[0], ev[1], ev[3], captures)]
     out = []
@@ -260,6 +280,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
                 if ref and ref.canonical != actors1[0].canonical:
                     actor2 = ref
                     break
+        if action == "accuse" and tok.i in charged:
+            actors1, actor2 = [charged[tok.i][0]], charged[tok.i][1]
         if tok.lemma_.lower() == "visit" and actor2 is None:
             continue  # visiting one's own province is not a consultation
         reciprocal = anchor.lemma_.lower() in ("trade", "exchange") and len(actors1) > 1

@@ -160,3 +160,10 @@ def test_an_attack_and_a_capture_with_subjects_of_their_own_are_two_acts():
     text = ("Fighting in Mali\n\nSoldiers of the Malian army pounded Bourem with artillery on Monday, and the army "
             "took back control of the town on Tuesday.")
     assert {e["action"] for e in _events(text)} == {"attack", "capture"}
+
+
+def test_a_side_said_to_step_up_attacks_is_accused_by_the_speaker():
+    text = ("Fighting in Mali\n\nThe Malian government said on Monday that the Northern Valley Liberation Front "
+            "has intensified its attacks on civilians.")
+    assert [(e["action"], e["actor1"], e["actor2"]) for e in _events(text)] == [
+        ("accuse", "Mali", "Northern Valley Liberation Front")]
