@@ -10,7 +10,6 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import (
-    PEOPLE,
     TALLY_ACTIONS,
     TALLY_NOUNS,
     build_event_rows,
@@ -19,13 +18,13 @@ from conflict_monitor.extract.event_record import (
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import (
-    QUANTITY_NOUNS,
     SAY_VERBS,
     clause_tokens,
     governing_verb,
     is_blocked,
     standing_state,
 )
+from conflict_monitor.extract.trigger_rules import part_of_capture, takes_goods, vows_force, warns_of_own_act
 
 # Verbs that report a toll or an act named by a noun rather than commit it.
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
@@ -45,68 +44,6 @@ TREND_VERBS = frozenset("step intensify escalate increase ramp multiply".split()
 JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
 
 
-
-
-# Things seized that are not places (ANNOTATION.md: capture is a place taken).
-GOODS = frozenset("vehicle truck tank weapon arm ammunition equipment gun rifle mortar tanker motorcycle drone "
-                  "cache fuel cattle livestock money cash hostage loot supply food aid document boat ship vessel "
-                  "aircraft helicopter plane car bus canoe".split())
-RELATIVE = frozenset({"that", "which", "who", "whom"})
-
-
-def _takes_goods(verb) -> bool:
-    """True when what was seized is goods or people, not a place: "seized 12 vehicles", "a boat that
-    they had seized", "a boy captured by residents" (the noun a participle or relative clause hangs on)."""
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    if verb.dep_ in ("acl", "relcl") and (verb.dep_ == "acl" or not objects or all(
-            o.lower_ in RELATIVE for o in objects)):
-        objects = [verb.head]
-    if not objects:  # "hundreds of rounds of ammunition seized" parsed with the goods as subject
-        objects = [c for c in verb.children if c.dep_ == "nsubj" and _what(c).lemma_.lower() in GOODS]
-    return bool(objects) and all(_what(o).lemma_.lower() in GOODS | PEOPLE for o in objects)
-
-
-def _what(noun):
-    """The thing counted: "hundreds of rounds of ammunition" is ammunition."""
-    for _ in range(3):
-        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-        if (noun.lemma_.lower() not in QUANTITY_NOUNS and noun.lower_ not in QUANTITY_NOUNS) or pobj is None:
-            break
-        noun = pobj
-    return noun
-
-
-# "warned that the response will be implacable": a warning of what one will do in return
-RESPONSE_NOUNS = frozenset("response retaliation reprisal reply revenge consequence price".split())
-
-
-def _warns_of_own_act(verb) -> bool:
-    """A warning is a threat when the speaker warns of its own action (or of a response) or warns
-    someone directly."""
-    if any(c.dep_ in ("dobj", "dative") for c in verb.children):
-        return True
-    for c in verb.children:
-        if c.dep_ in ("ccomp", "xcomp"):
-            subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
-            return not subj or subj[0].lower_ in roles.PRONOUNS or subj[0].lemma_.lower() in RESPONSE_NOUNS
-        if c.dep_ == "prep" and c.lower_ == "of":
-            return True
-    return False
-
-
-# "We will respond", "we shall retaliate": a speaker's own future use of force is a threat (CAMEO 138).
-FORCE_VERBS = frozenset("respond retaliate avenge strike hit attack crush punish destroy fight".split())
-FUTURE = frozenset({"will", "shall", "'ll"})
-
-
-def _vows_force(tok) -> bool:
-    return tok.pos_ == "VERB" and tok.lemma_.lower() in FORCE_VERBS and \
-        any(c.dep_ == "aux" and c.lower_ in FUTURE for c in tok.children) and \
-        any(c.dep_ == "nsubj" and c.lower_ == "we" for c in tok.children) and not any(
-            c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
-
-
 def _trend_charges(trends: list, doc, ctx: Context) -> dict:
     """{trend noun index: (speaker, actor)} for trends a speaker tells of another side ("It says the
     ELN has intensified its attacks against civilians"): the speaker's accusation (CAMEO 112)."""
@@ -121,21 +58,6 @@ def _trend_charges(trends: list, doc, ctx: Context) -> dict:
                                  tok.i, tok.i + 1)
             out[tok.i] = (who, actor)
     return out
-
-
-def _part_of_capture(tok, row, nominal: bool, captures: set[int]) -> bool:
-    """"attacked and overran the town", "was attacked and overrun by X": an attack verb joined to a
-    capture verb that shares its subject is the capture's assault, one act (a conjunct with a subject
-    of its own, "pounded the town and the army took it back", is a second act)."""
-    if row.action != "attack" or nominal or not captures:
-        return False
-    if any(c.dep_ == "conj" and c.i in captures and not _own_subject(c) for c in tok.children):
-        return True
-    return tok.dep_ == "conj" and tok.head.i in captures and not _own_subject(tok)
-
-
-def _own_subject(verb) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
@@ -200,9 +122,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "troops, backed by Russian air power": a description
         if any(a.lemma_.lower() in TALLY_NOUNS for a in list(tok.ancestors)[:3]):
             continue  # "the number of troops killed by Turkish fire": the tally's own words
-        if row.action == "capture" and _takes_goods(tok):
+        if row.action == "capture" and takes_goods(tok):
             continue  # "seized 12 vehicles and four tanks": loot, not a place taken
-        if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
+        if tok.lemma_.lower() == "warn" and not warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
         if nominal and anchor is not tok and row.action in VIOLENT and (
                 anchor.lemma_.lower() in JUDGING_VERBS or anchor.lemma_.lower() in COPULAS and tok.dep_ == "nsubj"
@@ -225,12 +147,12 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         events.append((tok, row, anchor, nominal))
     threat_row = lookup_lemma("threaten")
     for tok in sent:
-        if _vows_force(tok) and not any(t is tok for t, *_ in events):
+        if vows_force(tok) and not any(t is tok for t, *_ in events):
             events.append((tok, threat_row, tok, False))
     charged = _trend_charges(trends, doc, ctx)
     events.extend((tok, lookup_lemma("accuse"), anchor, True) for tok, anchor in trends if tok.i in charged)
     captures = {tok.i for tok, row, _, nominal in events if row.action == "capture" and not nominal}
-    events = [ev for ev in events if not _part_of_capture(ev[0], ev[1], ev[3], captures)]
+    events = [ev for ev in events if not part_of_capture(ev[0], ev[1], ev[3], captures)]
     out = []
     for tok, row, anchor, nominal in events:
         action = row.action

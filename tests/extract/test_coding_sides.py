@@ -167,3 +167,16 @@ def test_a_side_said_to_step_up_attacks_is_accused_by_the_speaker():
             "has intensified its attacks on civilians.")
     assert [(e["action"], e["actor1"], e["actor2"]) for e in _events(text)] == [
         ("accuse", "Mali", "Northern Valley Liberation Front")]
+
+
+@pytest.mark.parametrize("text", [
+    "Mali\n\nThe defence minister said Mali would respond in the strongest way to the attack.",
+    "Mali\n\nThe Malian government reserved the right to respond to any attack by the NVLF.",
+    "Mali\n\nHe said Mali would not hesitate to use force if its troops came under attack again.",
+])
+def test_reported_promises_of_a_response_are_threats(text):
+    assert [(e["action"], e["actor1"]) for e in _events(text)] == [("threaten", "Mali")]
+
+
+def test_a_response_ruled_out_is_no_threat():
+    assert _events("Mali\n\nThe minister said Mali would not respond to the provocation.") == []
