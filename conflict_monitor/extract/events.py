@@ -5,7 +5,7 @@ record with date, place and figures (event_record)."""
 from __future__ import annotations
 
 from conflict_monitor.extract import clauses, groups, roles
-from conflict_monitor.extract.attribution import find_reporter, regex_attribution
+from conflict_monitor.extract.attribution import carry_pronoun_reporter, find_reporter, regex_attribution
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
@@ -96,6 +96,8 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if reporter is None or reporter.lower() == speaker_tok.lower_:
             reporter = ctx.prev_subject
             ctx.sent_reporter = (reporter, speaker_tok)
+    reporter = carry_pronoun_reporter(reporter, speaker_tok, text, ctx)
+    ctx.sent_reporter = (reporter, speaker_tok)
     # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
     root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \
         else []

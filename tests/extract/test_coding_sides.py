@@ -180,3 +180,15 @@ def test_reported_promises_of_a_response_are_threats(text):
 
 def test_a_response_ruled_out_is_no_threat():
     assert _events("Mali\n\nThe minister said Mali would not respond to the provocation.") == []
+
+
+def test_a_speaker_named_in_apposition_to_a_title_is_credited_by_name():
+    text = ("Mali\n\nThe mayor of the town of Bourem, Moussa Ag Ibrahim, told reporters that gunmen killed five "
+            "villagers on Monday.")
+    assert [e["reported_by"] for e in _events(text, "kill")] == ["Moussa Ag Ibrahim"]
+
+
+def test_he_says_is_credited_to_the_reporter_named_before():
+    text = ("Mali\n\nThe mayor of the town of Bourem, Moussa Ag Ibrahim, told reporters that gunmen killed five "
+            "villagers on Monday. Some young people were kidnapped, he says.")
+    assert [e["reported_by"] for e in _events(text)] == ["Moussa Ag Ibrahim", "Moussa Ag Ibrahim"]
