@@ -42,6 +42,8 @@ def canonical_reporter(phrase: str | None) -> str | None:
     if actor is not None and actor.kind in ("monitor", "news agency") and not _longer_name(phrase, actor):
         return actor.canonical
     tidy = _LEAD.sub("", phrase).strip()
+    if _DOCUMENT_TAIL.search(tidy) and tidy[:1].isupper() and len(tidy.split()) > 1:
+        tidy = _DOCUMENT_TAIL.sub("", tidy)
     titled = _TITLED_NAME.match(tidy)
     if titled and all(w[:1].isupper() for w in titled.group("name").split()):
         tidy = titled.group("name")
@@ -72,10 +74,21 @@ def regex_attribution(text: str) -> str | None:
     return None
 
 
+# Who puts or gives a toll is its source: "X put the toll at 10", "Y gives a provisional toll of 38"
+TOLL_VERBS = frozenset({"put", "give", "place"})
+TOLL_NOUNS = frozenset({"toll", "number", "figure", "count"})
+# "An Islamic State statement said": the statement's author
+_DOCUMENT_TAIL = re.compile(r"\s+(?:statement|communiqu[eé]|report|bulletin)$", re.IGNORECASE)
+
+
 def speaker_verbs(sent) -> list:
     """Say-verbs of the sentence that frame it ("..., X said."), excluding "with X saying"."""
     out = []
     for tok in sent:
+        if tok.lemma_.lower() in TOLL_VERBS and tok.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in TOLL_NOUNS for c in tok.children):
+            out.append(tok)  # "Military sources put the confirmed toll at around 10"
+            continue
         if tok.lemma_.lower() not in SAY_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
         if tok.dep_ in ("pcomp", "acl", "amod") or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):

@@ -192,3 +192,11 @@ def test_he_says_is_credited_to_the_reporter_named_before():
     text = ("Mali\n\nThe mayor of the town of Bourem, Moussa Ag Ibrahim, told reporters that gunmen killed five "
             "villagers on Monday. Some young people were kidnapped, he says.")
     assert [e["reported_by"] for e in _events(text)] == ["Moussa Ag Ibrahim", "Moussa Ag Ibrahim"]
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Mali\n\nHospital sources put the toll from Monday's attack on Bourem at 14.", "Hospital sources"),
+    ("Mali\n\nAn NVLF statement on Monday put the number killed in Bourem at three.", "NVLF"),
+])
+def test_who_puts_a_toll_at_a_number_is_its_source(text, source):
+    assert [e["reported_by"] for e in _events(text, "kill")] == [source]
