@@ -97,6 +97,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             reporter = ctx.prev_subject
             ctx.sent_reporter = (reporter, speaker_tok)
     reporter = carry_pronoun_reporter(reporter, speaker_tok, text, ctx)
+    if speaker_tok is not None and reporter is not None and reporter.lower() == speaker_tok.lower_:
+        named = groups.coreferent_group([speaker_tok], doc)  # "the group said": the group named last
+        reporter = named[0] if named else reporter
     ctx.sent_reporter = (reporter, speaker_tok)
     # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
     root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \

@@ -200,3 +200,9 @@ def test_he_says_is_credited_to_the_reporter_named_before():
 ])
 def test_who_puts_a_toll_at_a_number_is_its_source(text, source):
     assert [e["reported_by"] for e in _events(text, "kill")] == [source]
+
+
+def test_the_group_said_is_credited_to_the_group_named_last():
+    text = ("Mali\n\nThe Northern Valley Liberation Front (NVLF) attacked Malian troops near Gao on Monday. "
+            "The group said 12 soldiers were killed.")
+    assert [e["reported_by"] for e in _events(text, "kill")] == ["Northern Valley Liberation Front"]
