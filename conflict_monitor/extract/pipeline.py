@@ -13,7 +13,7 @@ from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import sentence_events
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.merge import carry_attacker, inherit_attribution, merge_events
+from conflict_monitor.extract.merge import carry_attacker, drop_sub_counts, inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
 from conflict_monitor.extract.places import geocode
 from conflict_monitor.model.schema import SchemaError, compute_article_id, validate_event
@@ -166,7 +166,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             raw_events.extend(found)
     new_actors = _new_actors(raw_events)
     carry_attacker(raw_events, sentences)
-    merged = merge_events(raw_events)
+    merged = drop_sub_counts(merge_events(raw_events))
     inherit_attribution(merged, sentences)
     events = []
     for e in merged:
