@@ -34,6 +34,9 @@ INSTRUMENTS = tuple((re.compile(pattern), etype, sub) for pattern, etype, sub in
 YEAR_RE = re.compile(r"\d{4}")
 # Running totals (ANNOTATION.md, Scope) count deaths or displaced people over a period.
 TALLY_ACTIONS = frozenset({"kill", "displace"})
+# Acts that are the speaking itself: who accuses, threatens or demands is the event's actor, not a
+# source credited for someone else's claim (ANNOTATION.md: reported_by "credits a claim").
+SPOKEN_ACTS = frozenset({"accuse", "threaten", "ultimatum", "other"})
 TALLY_NOUNS = frozenset({"toll", "number", "tally", "count"})
 # "bringing the toll to 74", "the toll stood at 60", "the toll rose to 33": a toll as it stands
 TALLY_VERBS = frozenset({"bring", "raise", "push", "take", "lift", "stand", "rise", "climb", "reach", "increase"})
@@ -169,6 +172,15 @@ def _kind(name: str | None, ref: roles.ActorRef | None) -> str | None:
     return roles.actor_kind(name) or (ref.kind if ref is not None and ref.canonical == name else None)
 
 
+def _speaks_as_actor(sent: Span, ctx: Context) -> bool:
+    """True when the speaker is named ("Moscow accused ...") or quoted in the first person ("'We will
+    respond,' he said"); "He said Turkey would respond" keeps the official as the source."""
+    speaker_tok = ctx.sent_reporter[1]
+    if speaker_tok is None:
+        return False
+    return speaker_tok.lower_ not in roles.PRONOUNS or any(t.lower_ in ("we", "our", "us") for t in sent)
+
+
 def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nominal: bool, action: str,
                      actor1: roles.ActorRef | None, actor2: roles.ActorRef | None, tokens: list[Token],
                      fig: Figure | None, dates: list[DateRef], places: list, reporter: str | None,
@@ -198,6 +210,9 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         a2 = None  # an actor is never on both sides of its own act
     if roles.is_reporter(a1):
         return []
+    if action in SPOKEN_ACTS and a1 is not None and ctx.sent_speaker is not None and _speaks_as_actor(sent, ctx) \
+            and roles.counterpart(ctx.sent_speaker, action) == a1:
+        reporter = None  # "X accused Y ...": X's own act, not a claim X reports
     if roles.is_reporter(a2):
         a2 = None
     if a1 is None and action in VERBAL and action != "ceasefire" and not coercion:

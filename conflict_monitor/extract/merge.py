@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from conflict_monitor.extract import roles
+from conflict_monitor.extract.event_record import SPOKEN_ACTS
 from conflict_monitor.extract.lexicon import VIOLENT
 
 KILLED = re.compile(r"\b(?:were|was|been|being) killed\b", re.IGNORECASE)
@@ -114,6 +115,8 @@ def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
             nxt = sentences[order.index(e["_sentence"]) + 1]
         except (ValueError, IndexError):
             continue
+        if e["action"] in SPOKEN_ACTS and not roles.is_reporter(nxt["reporter"]):
+            continue  # "Erdogan gave them until ... Erdogan said": the actor again, not a source
         if nxt["reporter"] and nxt["speaker_state"] and nxt["speaker_state"] == e["_actor1_state"] \
                 and not nxt["has_events"]:
             e["reported_by"] = nxt["reporter"]

@@ -1,0 +1,34 @@
+"""Who says so (reported_by): sentences written for these tests, one kind of phrasing each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conflict_monitor.extract.pipeline import extract_article
+
+DAY = dt.date(2024, 5, 16)  # a Thursday
+
+
+def _events(text: str, action: str | None = None) -> list[dict]:
+    events = extract_article(text, published=DAY).events
+    return [e for e in events if action is None or e["action"] == action]
+
+
+def test_a_named_speaker_who_accuses_is_the_actor_not_a_source():
+    events = _events("Kenya's foreign minister said on Monday that Uganda had armed the rebels and accused "
+                     "Kampala of plotting a coup.", "accuse")
+    assert events and all(e["reported_by"] is None for e in events)
+
+
+def test_a_threat_quoted_in_the_first_person_is_the_speakers_own_act():
+    text = ("Fighters of the Arakan Army stormed a police post in Rakhine on Monday. "
+            "\"We will strike back at the junta with everything we have,\" the group's spokesman said on Tuesday.")
+    threats = _events(text, "threaten")
+    assert threats and all(e["reported_by"] is None for e in threats)
+
+
+def test_a_spoken_act_does_not_take_the_same_actors_next_sentence_as_its_source():
+    text = ("Kenya gave Somali forces until Friday to leave the border town of Mandera. "
+            "Nairobi said on Tuesday that the deadline still stood.")
+    ultimatums = _events(text, "ultimatum")
+    assert ultimatums and all(e["reported_by"] is None for e in ultimatums)
