@@ -42,6 +42,10 @@ def canonical_reporter(phrase: str | None) -> str | None:
     if actor is not None and actor.kind in ("monitor", "news agency") and not _longer_name(phrase, actor):
         return actor.canonical
     tidy = _LEAD.sub("", phrase).strip()
+    if tidy[:1].islower() and tidy:  # "official figures", "state officials": the adjective is part of the source
+        tidy = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    tidy = _COUNT_LEAD.sub("", tidy)
+    tidy = _OWNED_DOCUMENT.sub("", tidy)
     if _DOCUMENT_TAIL.search(tidy) and tidy[:1].isupper() and len(tidy.split()) > 1:
         tidy = _DOCUMENT_TAIL.sub("", tidy)
     titled = _TITLED_NAME.match(tidy)
@@ -78,6 +82,11 @@ def regex_attribution(text: str) -> str | None:
 TOLL_VERBS = frozenset({"put", "give", "place"})
 TOLL_NOUNS = frozenset({"toll", "number", "figure", "count"})
 # "An Islamic State statement said": the statement's author
+# "security consultants' reports", "the army's statement": the document's owner
+_OWNED_DOCUMENT = re.compile(r"(?<=\w)(?:'s?|’s?)\s+(?:statements?|reports?|communiqu[eé]s?|bulletins?)$",
+                             re.IGNORECASE)
+# "two military officers", "several witnesses": who they are, not how many spoke
+_COUNT_LEAD = re.compile(r"^(?:two|three|four|five|six|several|some|many|\d+)\s+(?=[A-Za-z])", re.IGNORECASE)
 _DOCUMENT_TAIL = re.compile(r"\s+(?:statement|communiqu[eé]|report|bulletin)$", re.IGNORECASE)
 
 

@@ -32,3 +32,18 @@ def test_a_spoken_act_does_not_take_the_same_actors_next_sentence_as_its_source(
             "Nairobi said on Tuesday that the deadline still stood.")
     ultimatums = _events(text, "ultimatum")
     assert ultimatums and all(e["reported_by"] is None for e in ultimatums)
+
+
+def test_according_to_official_figures_keeps_the_adjective():
+    kills = _events("Gunmen on Monday killed 14 villagers in Ituri, according to official figures.", "kill")
+    assert [e["reported_by"] for e in kills] == ["official figures"]
+
+
+def test_how_many_witnesses_spoke_is_not_part_of_the_source():
+    kills = _events("Gunmen killed nine farmers near Mopti on Monday, three witnesses told Reuters.", "kill")
+    assert [e["reported_by"] for e in kills] == ["witnesses"]
+
+
+def test_a_groups_reports_are_credited_to_the_group():
+    kills = _events("Militants killed four fishermen off Pemba on Monday, according to aid workers' reports.", "kill")
+    assert [e["reported_by"] for e in kills] == ["aid workers"]
