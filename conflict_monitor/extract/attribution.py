@@ -137,6 +137,18 @@ def _appositive_name(who) -> str | None:
     return None
 
 
+def _name_end(who) -> int:
+    """Index of the last token of the speaker's name: a proper name runs on through "for"/"of" and
+    a proper noun ("the Syrian Observatory for Human Rights", "the Ministry of National Defence");
+    a common noun stops ("a spokesman for the army": the spokesman)."""
+    if who.pos_ == "PROPN":
+        for c in who.rights:
+            if c.dep_ == "prep" and c.lower_ in ("for", "of") and any(
+                    g.dep_ == "pobj" and g.pos_ == "PROPN" for g in c.children):
+                return c.right_edge.i
+    return who.i
+
+
 def find_reporter(sent, trigger=None, text: str | None = None) -> tuple[str | None, object]:
     """(reported_by, speaker token) for a sentence (`text`: sent.text, if the caller has it already);
     the speaker token may be a pronoun."""
@@ -147,7 +159,7 @@ def find_reporter(sent, trigger=None, text: str | None = None) -> tuple[str | No
         who = speaker_of(verb)
         if who is None:
             continue
-        phrase = sent.doc[who.left_edge.i: who.i + 1].text
+        phrase = sent.doc[who.left_edge.i: _name_end(who) + 1].text
         named = _appositive_name(who)
         return explicit or canonical_reporter(named or phrase), who
     return explicit, None
@@ -165,5 +177,37 @@ def carry_pronoun_reporter(reporter: str | None, speaker_tok, text: str, ctx) ->
     if reporter is None and pronoun:
         return ctx.last_reporter
     if reporter is not None and not pronoun:
+        raw = speaker_tok.doc[speaker_tok.left_edge.i: speaker_tok.i + 1].text if speaker_tok is not None else ""
+        reporter = earlier_full_reporter(reporter, ctx)
         ctx.last_reporter = reporter
+        ctx.reporters.append((_words(raw), reporter))
+    return reporter
+
+
+_DOCUMENT_WORDS = frozenset({"statement", "communique", "communiqué", "report", "bulletin"})
+
+
+def _words(phrase: str) -> list[str]:
+    return phrase.lower().replace("centre", "center").replace("’", "'").split()
+
+
+def earlier_full_reporter(reporter: str, ctx) -> str:
+    """A short form of a source named earlier in the article stands for it: "the source added" after
+    "a military source said", "the centre said" after "the Russian Reconciliation Centre", a surname
+    after the full name, "the Syrian Observatory" after the Observatory's full name; "the statement
+    added" is the statement's author (the reporter last named)."""
+    words = _words(reporter)
+    if len(words) > 2:
+        return reporter
+    if words[-1] in _DOCUMENT_WORDS and len(words) == 1:
+        return ctx.last_reporter or reporter
+    n = len(words)
+    for raw, earlier in reversed(ctx.reporters):
+        names = [raw, _words(earlier)]
+        actor = resolve_actor(earlier)
+        if actor is not None and actor.kind in ("monitor", "news agency"):
+            names += [_words(a) for a in (actor.canonical, *actor.aliases)]
+        for full in names:
+            if len(full) > n and (full[-n:] == words or (full[:n] == words and full[n] in ("for", "of"))):
+                return earlier
     return reporter

@@ -33,3 +33,4 @@ class Context:
     offset: int = 0  # offset of the paragraph being read
     prev_subject: str | None = None  # the actor the previous sentence's main clause is about
     last_reporter: str | None = None  # the reporter last named ("he says" stands for them)
+    reporters: list = field(default_factory=list)  # (words of the phrase, reporter) named so far, in order

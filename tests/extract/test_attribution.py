@@ -47,3 +47,31 @@ def test_how_many_witnesses_spoke_is_not_part_of_the_source():
 def test_a_groups_reports_are_credited_to_the_group():
     kills = _events("Militants killed four fishermen off Pemba on Monday, according to aid workers' reports.", "kill")
     assert [e["reported_by"] for e in kills] == ["aid workers"]
+
+
+def _reporters(text: str, action: str = "kill") -> list[str | None]:
+    return [e["reported_by"] for e in sorted(_events(text, action), key=lambda e: e["evidence_start"])]
+
+
+def test_the_source_added_is_the_source_named_before():
+    text = ("Gunmen killed six traders in Goma on Monday, a police source said. "
+            "Gunmen also killed two guards in Rutshuru on Tuesday, the source added.")
+    assert _reporters(text) == ["police source", "police source"]
+
+
+def test_a_surname_stands_for_the_full_name_given_before():
+    text = ("Army spokesman Amadou Traore said soldiers killed 12 militants near Gao on Monday. "
+            "Traore said troops killed four more militants near Menaka on Tuesday.")
+    assert _reporters(text) == ["Amadou Traore", "Amadou Traore"]
+
+
+def test_the_statement_added_is_the_statements_author():
+    text = ("Troops killed 20 militants near Tillaberi on Monday, the Niger Ministry of Defence said in a statement. "
+            "Militants killed three soldiers in the fighting, the statement added.")
+    first, second = _reporters(text)
+    assert first is not None and second == first
+
+
+def test_a_proper_name_runs_on_through_for():
+    text = "The Institute for Security Studies said gunmen killed 11 villagers near Djibo on Monday."
+    assert _reporters(text) == ["Institute for Security Studies"]
