@@ -83,14 +83,26 @@ def _in_other_clause(fig: Figure, sent: Span, base: int, trigger: Token) -> bool
     return False
 
 
+# "seven soldiers and a contractor", "soldiers, three civilians", "soldiers, among them a general, as
+# well as a pilot": what is added to a toll; "including"/"among them" name part of it, not more.
+_SUBSET_GAP = re.compile(r"\s*,?\s*(?:among them|including)\b", re.IGNORECASE)
+_ADDED_GAP = re.compile(r"\s*(?:,\s*(?:(?:among them|including)\b[^;.]*?,\s*)?(?:and\s+|as well as\s+)?|"
+                        r"and\s+|as well as\s+)", re.IGNORECASE)
+
+
 def _sum_listed(first: Figure, figures: list[Figure], text: str) -> Figure:
     """"seven Turkish soldiers and a civilian contractor": one toll of eight."""
     total, end, nouns = first.value, first.end, first.noun
     for fig in figures:
-        if fig.start >= end and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", text[end:fig.start]):
+        if fig.start < end:
+            continue
+        gap = text[end:fig.start]
+        if _SUBSET_GAP.match(gap) and not _ADDED_GAP.fullmatch(gap):
+            continue  # "several soldiers, among them a general, ...": counted already
+        if _ADDED_GAP.fullmatch(gap):
             total += fig.value
             end = fig.end
-        elif fig.start >= end:
+        else:
             break
     if total == first.value:
         return first

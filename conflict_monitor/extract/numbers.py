@@ -55,7 +55,7 @@ FIGURE_RE = re.compile(
 SINGLE_RE = re.compile(r"\b(?P<num>an?|one)\s+(?P<mods>(?:[A-Za-z-]+\s+){0,2}?)(?P<noun>civilian|soldier|child|woman|"
                        r"man|fighter|rebel|serviceman|officer|policeman|pilot|person|boy|girl|teacher|"
                        r"journalist|doctor|nurse|farmer|student|driver|villager|resident|trader|priest|imam|"
-                       r"commander|terrorist|militant|guard)\b", re.IGNORECASE)
+                       r"commander|terrorist|militant|guard|member)\b", re.IGNORECASE)
 BARE_RE = re.compile(r"(?:(?P<qual>" + _QUAL + r")\s+)?(?P<num>\b\d{1,3}(?:,\d{3})*\b|\b(?:"
                      + "|".join(sorted([*UNITS, *TENS], key=len, reverse=True)) + r")(?:-(?:"
                      + "|".join(UNITS) + r"))?\b)", re.IGNORECASE)

@@ -381,3 +381,12 @@ def test_killed_and_wounded_share_the_day_and_the_operation_that_did_it():
 def test_a_states_national_police_is_its_forces():
     kills = _events("The Kenyan National Police (KNP) killed four bandits in Turkana on Monday.", "kill")
     assert [e["actor1"] for e in kills] == ["Kenyan forces"]
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("Gunfire hit a convoy near Bor on Monday, killing a crew member and several soldiers.", 4),
+    ("The fighting in Bor on Monday killed several soldiers, among them the base commander, as well as a nurse.", 4),
+    ("Shelling killed five soldiers, including a colonel, and two nurses in Bor on Monday.", 7),
+])
+def test_a_toll_adds_what_is_listed_beside_it_but_not_what_it_includes(text, deaths):
+    assert [e["fatalities"] for e in _events(text, "kill")] == [deaths]
