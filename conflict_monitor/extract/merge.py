@@ -30,7 +30,7 @@ def _same_act(a: dict, b: dict) -> bool:
         vague = a if a["actor1"] is None else b if b["actor1"] is None else None
         if vague is None or vague["_explicit_date"]:
             return False
-    one_side = a["_sentence"] == b["_sentence"] and roles.same_state(a["actor2"], b["actor2"])
+    one_side = a["_sentence"] == b["_sentence"] and roles.same_state(a["actor2"], b["actor2"]) or _same_toll(a, b)
     if a["actor2"] != b["actor2"] and not one_side and (a["actor2"] and b["actor2"] or a["_explicit_date"] ==
                                                         b["_explicit_date"] and a["_sentence"] != b["_sentence"]):
         # a vaguer undated mention, or a second verb of one sentence, may omit the target; a state and
@@ -46,6 +46,17 @@ def _same_act(a: dict, b: dict) -> bool:
     if a["_explicit_date"] and b["_explicit_date"] and a["event_date"] != b["event_date"]:
         return False
     return True
+
+
+# A toll this large told twice by one side is one act ("key points" above the story, a summary line
+# below it); small tolls ("one person", "three soldiers") recur across incidents by chance.
+SAME_TOLL_MIN = 5
+
+
+def _same_toll(a: dict, b: dict) -> bool:
+    """True when two kills of one actor give the same toll and one of them names no target."""
+    return a["action"] == "kill" and a["fatalities"] is not None and a["fatalities"] >= SAME_TOLL_MIN \
+        and a["fatalities"] == b["fatalities"] and (a["actor2"] is None or b["actor2"] is None)
 
 
 def _rank(e: dict) -> tuple:
