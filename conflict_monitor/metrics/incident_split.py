@@ -29,27 +29,30 @@ _SINGLE = "coalesce(e.incident_reports, 1) <= 1"
 _DEATHS = "e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)"
 
 
-def _shared_ctes(where: str, extra: str) -> str:
+def _shared_ctes(where: str, extra: str = "", with_id: bool = False) -> str:
     """CTEs `shared` (the filtered reports with deaths of shared incidents, `extra` columns
-    added), `known` (an incident's one named victims group) and `reports` (victims filled in
-    from `known` as incident_deaths does) and `groups` (one row per incident and victims)."""
-    return f"""shared AS (SELECT e.incident_id AS incident, e.event_date, coalesce(e.actor1, 'unknown')
+    added), `known` (an incident's one named victims group), `reports` (victims filled in from
+    `known` as incident_deaths does) and `groups` (one row per incident and victims; with its
+    incident_id as `incident` when `with_id`). Incidents are grouped by the store's
+    incident_key (a number per incident_id, incident_counts)."""
+    return f"""shared AS (SELECT e.incident_key AS ikey, e.event_date, coalesce(e.actor1, 'unknown')
             AS actor1, {_VICTIM_GROUP} AS victim_group, {_NATIONALITY} AS nationality,
             e.fatalities AS low, coalesce(e.fatalities_high, e.fatalities) AS high{extra}
           FROM events e LEFT JOIN vmap m ON e.victims = m.victims
           WHERE {where} AND {_DEATHS} AND e.incident_reports > 1),
-        known AS (SELECT incident, min(victim_group) AS victim_group, min(nationality) AS nationality
-          FROM shared WHERE victim_group <> 'unspecified' GROUP BY incident
+        known AS (SELECT ikey, min(victim_group) AS victim_group, min(nationality) AS nationality
+          FROM shared WHERE victim_group <> 'unspecified' GROUP BY ikey
           HAVING count(DISTINCT victim_group || '|' || nationality) = 1),
         reports AS (SELECT s.*,
-          CASE WHEN s.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.victim_group
+          CASE WHEN s.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.victim_group
                ELSE s.victim_group END AS vg,
-          CASE WHEN s.victim_group = 'unspecified' AND k.incident IS NOT NULL THEN k.nationality
+          CASE WHEN s.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.nationality
                ELSE s.nationality END AS nat
-          FROM shared s LEFT JOIN known k ON s.incident = k.incident),
-        groups AS (SELECT incident, vg AS victim_group, nat AS nationality, min(low) AS low,
-          max(high) AS high, max(low) AS max_low, min(high) AS min_high, count(*) AS reports,
-          min(actor1) AS actor1, min(event_date) AS first_day FROM reports GROUP BY incident, vg, nat)"""
+          FROM shared s LEFT JOIN known k ON s.ikey = k.ikey),
+        groups AS (SELECT ikey, {"min(incident) AS incident, " if with_id else ""}vg AS victim_group,
+          nat AS nationality, min(low) AS low, max(high) AS high, max(low) AS max_low,
+          min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1,
+          min(event_date) AS first_day FROM reports GROUP BY ikey, vg, nat)"""
 
 
 def key_figures_sql(where: str) -> str:
@@ -68,7 +71,7 @@ def key_figures_sql(where: str) -> str:
             sum(coalesce(e.fatalities_high, e.fatalities)) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS high
           FROM events e WHERE {where} GROUP BY e.actor1, e.actor2),
         {_shared_ctes(where, "")},
-        shared_inc AS (SELECT count(DISTINCT e.incident_id) AS inc FROM events e
+        shared_inc AS (SELECT count(DISTINCT e.incident_key) AS inc FROM events e
           WHERE {where} AND e.incident_reports > 1 AND e.event_date IS NOT NULL AND {not_running}),
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
         stats AS (SELECT coalesce(sum(n), 0) AS events, coalesce(sum(running), 0) AS running,
@@ -97,8 +100,9 @@ def summary_sql(where: str) -> str:
             FROM events e LEFT JOIN vmap m ON e.victims = m.victims
             WHERE {where} AND {_DEATHS} AND {_SINGLE}) AS s
           GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), (claimant), (day), ())),
-        {_shared_ctes(where, f", e.location, {_CLAIMANT} AS claimant, e.source_url")},
-        top AS (SELECT incident, victim_group, nationality, low, high, reports, first_day FROM groups
+        {_shared_ctes(where, f", e.incident_id AS incident, e.location, {_CLAIMANT} AS claimant, "
+                             "e.source_url", with_id=True)},
+        top AS (SELECT ikey, incident, victim_group, nationality, low, high, reports, first_day FROM groups
           WHERE reports > 1 AND (max_low > low OR high > min_high)
           ORDER BY high DESC, first_day, incident, victim_group, nationality LIMIT ?),
         parts AS (SELECT dim, label, day, low, high, incidents, reports FROM single
@@ -107,7 +111,7 @@ def summary_sql(where: str) -> str:
             sum(reports) FROM groups
             GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), (first_day), ())
           UNION ALL SELECT 'claimant', claimant, CAST(NULL AS DATE), min(low), max(high), 1, count(*)
-            FROM reports GROUP BY claimant, incident, vg, nat)
+            FROM reports GROUP BY claimant, ikey, vg, nat)
         SELECT CASE WHEN dim = 'daily' THEN 'daily' ELSE 'total' END AS kind,
           CASE WHEN dim = 'daily' THEN NULL ELSE dim END AS dim,
           CASE WHEN dim = 'daily' THEN NULL ELSE coalesce(label, 'all') END AS label, day,
@@ -118,5 +122,5 @@ def summary_sql(where: str) -> str:
           FROM parts GROUP BY dim, label, day
         UNION ALL SELECT 'claim', NULL, NULL, t.first_day, r.low, r.high, t.low, t.high, r.location,
           t.incident, t.victim_group, t.nationality, r.claimant, r.source_url
-          FROM top t JOIN reports r ON r.incident = t.incident AND r.vg = t.victim_group
+          FROM top t JOIN reports r ON r.ikey = t.ikey AND r.vg = t.victim_group
           AND r.nat = t.nationality"""

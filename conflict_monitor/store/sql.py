@@ -128,7 +128,9 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
             return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
 
         return [
-            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT), "event_id"),
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT, incident_counts.KEY_COLUMN),
+                "event_id"),
+            incident_counts.SEQUENCE_SQL,
             ddl("articles", ARTICLE_COLUMNS, "id"),
             ddl("sites", SITE_COLUMNS, "site_id"),
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),

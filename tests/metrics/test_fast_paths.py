@@ -69,7 +69,19 @@ def _plain_figures(store, flt: EventFilter, monkeypatch) -> dict:
         return _figures(store, flt)
 
 
+def _assert_keys(store) -> None:
+    """incident_key stands for incident_id one to one (incident_counts)."""
+    split = store.query_sql("SELECT count(*) AS n FROM (SELECT incident_id FROM events WHERE incident_id "
+                            "IS NOT NULL GROUP BY incident_id HAVING count(DISTINCT incident_key) <> 1 "
+                            "OR count(incident_key) <> count(*)) AS x")["n"].iloc[0]
+    shared = store.query_sql("SELECT count(*) AS n FROM (SELECT incident_key FROM events WHERE "
+                             "incident_key IS NOT NULL GROUP BY incident_key "
+                             "HAVING count(DISTINCT incident_id) <> 1) AS x")["n"].iloc[0]
+    assert (split, shared) == (0, 0)
+
+
 def _assert_same(store, filters, monkeypatch) -> None:
+    _assert_keys(store)
     for flt in filters:
         assert _figures(store, flt) == _plain_figures(store, flt, monkeypatch), flt
 
@@ -102,3 +114,16 @@ def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkey
         incident_id=lambda f: f["incident_id"].where(f.index % 2 == 0, rnd.choice(list(moved.values()))))
     store.upsert_events(new)
     _assert_same(store, filters[:4], monkeypatch)
+
+
+def test_a_store_from_before_incident_keys_is_keyed_on_opening(store_location):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(600, 3))
+    with store._connect() as con:  # as an older version left it: no keys, no record of them
+        store._execute(con, "UPDATE events SET incident_key = NULL")
+        store._execute(con, "DELETE FROM meta WHERE key = 'incident_keys'")
+    store.close()
+    store = open_store(seed_if_new=False)
+    assert store.query_sql("SELECT count(*) AS n FROM events WHERE incident_id IS NOT NULL "
+                           "AND incident_key IS NULL")["n"].iloc[0] == 0
+    _assert_keys(store)
