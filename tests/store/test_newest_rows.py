@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 
 from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.model.filters import compute_where
