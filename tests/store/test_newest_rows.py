@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-
 from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.model.filters import compute_where
 from conflict_monitor.store.factory import open_store
