@@ -14,7 +14,6 @@ from conflict_monitor.maps.sites import compute_as_of_filter, compute_site_statu
 from conflict_monitor.model.safety import escape_markdown
 from ui.control import (
     load_control_as_of,
-    load_control_claims,
     make_control_caption,
     make_control_map_layers,
     render_control_download,
@@ -89,7 +88,6 @@ tiles = "osm" if opts[2].toggle("Start on OpenStreetMap tiles (needs internet)",
 
 posts = compute_site_status_as_of(sites, statuses, as_of)
 in_view = compute_as_of_filter(flt, as_of, window)
-control_claims = load_control_claims(flt, version)
 control = load_control_as_of(flt, version, as_of)
 counts = posts["status"].value_counts()
 post_text = (f"{len(posts)} posts — " + ", ".join(
@@ -106,5 +104,5 @@ def make_map(categories: list[str]):
 
 
 render_map_panel(make_map, in_view, version, colour_by, posts=posts, statuses=statuses, as_of=as_of,
-                 control=control, control_claims=control_claims)
-render_control_download(control, as_of)
+                 control=control, control_flt=flt)
+render_control_download(flt, version, as_of)

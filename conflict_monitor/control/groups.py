@@ -30,8 +30,8 @@ from conflict_monitor.control.select import select_reference_claims
 from conflict_monitor.control.sides import compute_side_lookup, load_sides
 from conflict_monitor.control.store_claims import (
     ClaimSql,
-    make_claim_sql,
     ClaimSummary,
+    make_claim_sql,
     query_claim_inputs,
     query_claim_rows,
     query_claim_summary,
@@ -49,13 +49,15 @@ class ControlSource:
 
 
 def query_control_source(store: EventStore, flt: EventFilter, places: pd.DataFrame | None = None,
-                         reference: pd.DataFrame | None = None, sides: pd.DataFrame | None = None
-                         ) -> ControlSource:
-    """The claims under the filter's dates, countries, origins and sources (see control.select)."""
+                         reference: pd.DataFrame | None = None, sides: pd.DataFrame | None = None,
+                         inputs: tuple[list[str], list[tuple[str, str]]] | None = None) -> ControlSource:
+    """The claims under the filter's dates, countries, origins and sources (see control.select).
+    `inputs`: store_claims.query_claim_inputs under this filter or under none (a superset gives
+    the same claims, so the app reads them once per data version)."""
     if places is None or reference is None:
         places, reference = load_control_changes()
     lookup = compute_side_lookup(sides if sides is not None else load_sides())
-    locations, pairs = query_claim_inputs(store, flt)
+    locations, pairs = inputs if inputs is not None else query_claim_inputs(store, flt)
     return ControlSource(make_claim_sql(flt, places, lookup, locations, pairs),
                          select_reference_claims(reference, flt).reset_index(drop=True))
 
@@ -74,9 +76,21 @@ def _group_claims(groups: pd.DataFrame) -> list[dict[str, Any]]:
                                      groups["n"], strict=True)]
 
 
-def query_control_summary(store: EventStore, source: ControlSource, limit: int) -> ClaimSummary:
-    """The store's part of the control under the filter (store_claims.query_claim_summary)."""
-    return query_claim_summary(store, source.claim_sql, limit)
+@dataclass(frozen=True)
+class ControlState:
+    """A filter's control for every day: each place's history, its number of claims and its
+    history cut to the reference rows and the latest claims from events (the popups')."""
+
+    timeline: list[PlaceTimeline]
+    counts: dict[str, int]
+    histories: dict[str, pd.DataFrame]
+
+
+def query_control_state(store: EventStore, source: ControlSource, limit: int) -> ControlState:
+    """ControlState from one query of the store (store_claims.query_claim_summary)."""
+    summary = query_claim_summary(store, source.claim_sql, limit)
+    timeline, counts = compute_timeline_from_summary(source, summary)
+    return ControlState(timeline, counts, compute_histories_from_summary(source, summary))
 
 
 def compute_timeline_from_summary(source: ControlSource, summary: ClaimSummary

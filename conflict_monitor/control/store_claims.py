@@ -30,8 +30,9 @@ from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore
 
 _RAD = repr(float(np.pi / 180))  # numpy's radians: x * (pi / 180), one rounding
-# A place within MATCH_KM of an event is within MATCH_KM / R radians of its latitude; the band
-# (with room for rounding) spares the distance for every other pair.
+# A place within MATCH_KM of an event is within MATCH_KM / R radians of its latitude: events and
+# places are put in latitude bands this wide (with room for rounding), and an event is measured
+# against the places of its band and the two beside it only (a hash join, not every pair).
 _LAT_BAND = MATCH_KM / EARTH_RADIUS_KM * 180 / np.pi * 1.1
 # The columns a claim takes from its event as they are: read only for the claims shown.
 TEXT_COLUMNS = ("origin", "source", "reported_by", "source_url", "evidence")
@@ -89,14 +90,15 @@ def make_claim_sql(flt: EventFilter, places: pd.DataFrame, side_lookup: dict[tup
         _float_array(attrs["latitude"].tolist()), _float_array(attrs["longitude"].tolist()),
         _text_array(attrs["admin1"].tolist()), _text_array(attrs["country"].tolist()),
         _text_array(near["place_id"].tolist()), _float_array(near["latitude"].tolist()),
-        _float_array(near["longitude"].tolist()), list(range(len(near)))]
+        _float_array(near["longitude"].tolist()), list(range(len(near))), [-1, 0, 1]]
 
     def rad(col: str) -> str:
         return f"({col} * {_RAD})"
     dist = (f"2 * {EARTH_RADIUS_KM} * asin(sqrt(least(1.0, greatest(0.0, "
             f"sin(({rad('k.lat')} - {rad('t.latitude')}) / 2) * sin(({rad('k.lat')} - {rad('t.latitude')}) / 2)"
             f" + cos({rad('t.latitude')}) * cos({rad('k.lat')})"
-            f" * sin(({rad('k.lon')} - {rad('t.longitude')}) / 2) * sin(({rad('k.lon')} - {rad('t.longitude')}) / 2)))))")
+            f" * sin(({rad('k.lon')} - {rad('t.longitude')}) / 2)"
+            f" * sin(({rad('k.lon')} - {rad('t.longitude')}) / 2)))))")
     text, num = "CAST(? AS VARCHAR[])", "CAST(? AS DOUBLE PRECISION[])"
     sql = f"""WITH ev AS (
   SELECT event_id, event_date, date_precision, actor1, actor2, country, admin1, location, latitude, longitude,
@@ -113,13 +115,16 @@ tagged AS (
   FROM ev LEFT JOIN names n ON n.location = ev.location
   JOIN sides s1 ON s1.actor = ev.actor1 AND s1.country = ev.country
   LEFT JOIN sides s2 ON s2.actor = ev.actor2 AND s2.country = ev.country),
+buckets AS (SELECT k.*, CAST(floor(k.lat / {_LAT_BAND!r}) AS INTEGER) + b.step AS bucket
+            FROM nearby k CROSS JOIN (SELECT unnest(CAST(? AS INTEGER[])) AS step) b),
 nearest AS (
   SELECT event_id, place_id FROM (
     SELECT t.event_id, k.place_id, row_number() OVER (PARTITION BY t.event_id ORDER BY {dist}, k.ord) AS r
-    FROM tagged t JOIN nearby k ON abs(t.latitude - k.lat) <= {_LAT_BAND!r}
+    FROM tagged t JOIN buckets k ON k.bucket = CAST(floor(t.latitude / {_LAT_BAND!r}) AS INTEGER)
     WHERE t.named_id IS NULL AND t.longitude IS NOT NULL AND {dist} <= {MATCH_KM!r}) x WHERE r = 1),
 matched AS (
-  SELECT t.*, coalesce(t.named_id, m.place_id) AS known_id FROM tagged t LEFT JOIN nearest m ON m.event_id = t.event_id),
+  SELECT t.*, coalesce(t.named_id, m.place_id) AS known_id
+  FROM tagged t LEFT JOIN nearest m ON m.event_id = t.event_id),
 claims AS MATERIALIZED (
   SELECT coalesce(k.place_id, t.place_key) AS place_id,
          CASE WHEN k.place_id IS NULL THEN t.location ELSE k.place END AS place,
@@ -201,10 +206,17 @@ def query_claim_summary(store: EventStore, claim_sql: ClaimSql, limit: int) -> C
     def pick(given: dict[str, str]) -> str:
         return ", ".join(f"{given.get(c, f'CAST(NULL AS {t})')} AS {c}" for c, t in _SUMMARY_TYPES.items())
     frame = store.query_sql(f"""{claim_sql.with_sql},
+by_loser AS (
+  SELECT place_id, date, side, from_side, count(*) AS n, min(event_id) AS first_id, max(event_id) AS last_id
+  FROM claims GROUP BY place_id, date, side, from_side),
+ranked AS (
+  SELECT b.*, row_number() OVER (PARTITION BY place_id, date, side
+                                 ORDER BY CASE WHEN from_side IS NULL THEN 1 ELSE 0 END, first_id) AS rk
+  FROM by_loser b),
 groups AS (
-  SELECT place_id, date, side, (array_agg(from_side ORDER BY event_id) FILTER (WHERE from_side IS NOT NULL))[1]
-         AS from_side, count(*) AS n, min(event_id) AS first_id, max(event_id) AS last_id
-  FROM claims GROUP BY place_id, date, side),
+  SELECT place_id, date, side, max(CASE WHEN rk = 1 THEN from_side END) AS from_side, sum(n) AS n,
+         min(first_id) AS first_id, max(last_id) AS last_id
+  FROM ranked GROUP BY place_id, date, side),
 end_ids AS (
   SELECT place_id, first_id, last_id, rf, rl FROM (
     SELECT place_id, first_id, last_id,
