@@ -11,13 +11,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from conflict_monitor.control.claim_table import ClaimTable, compute_summary_from_table, query_claim_table
 from conflict_monitor.control.export import make_control_geojson, make_control_table
 from conflict_monitor.control.groups import (
     ControlSource,
     ControlState,
+    compute_control_state,
     query_control_claims_of,
     query_control_source,
-    query_control_state,
     query_place_history,
 )
 from conflict_monitor.control.model import PlaceTimeline, compute_control_on, compute_weekly_changes_from_timeline
@@ -57,11 +58,19 @@ def load_control_source(flt: EventFilter, version: str) -> ControlSource:
     return query_control_source(get_store(), flt, inputs=load_claim_inputs(version))
 
 
+@st.cache_resource(max_entries=2, show_spinner="Reading the territorial claims…")
+def load_claim_table(version: str) -> ClaimTable:
+    """Every claim from events as small codes, once per data version (control.claim_table): a
+    new filter's control is then computed in memory (a resource: shared, not copied)."""
+    return query_claim_table(get_store(), load_control_source(EventFilter(), version).claim_sql)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def load_control_state(flt: EventFilter, version: str) -> ControlState:
-    """Every place's history under the filter, computed once for every as-of day from one
-    query (a resource: read only, shared, not copied on each rerun)."""
-    return query_control_state(get_store(), load_control_source(flt, version), POPUP_CLAIMS)
+    """Every place's history under the filter, computed once for every as-of day (a resource:
+    read only, shared, not copied on each rerun)."""
+    summary = compute_summary_from_table(get_store(), load_claim_table(version), flt, POPUP_CLAIMS)
+    return compute_control_state(load_control_source(flt, version), summary)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -1,7 +1,8 @@
 """How long the Map page's territorial control takes on a store, each step from the store with
-nothing cached: the claims (places matched and reduced to one row per place, day and side in
-the store, control.store_claims: the distinct locations and actors first, which the app reads
-once per data version, then the one summary query), every place's timeline from those rows, and
+nothing cached: every claim of the store read once as small codes (control.claim_table: places
+matched and sides resolved in SQL, control.store_claims; once per data version in the app), a
+filter's claims reduced from it to one row per place, day and side, every place's timeline from
+those rows, and
 the control layers for one day (places on the day, popups, approximate areas, the folium layers
 rendered in a map). The app caches the first two per filter and data version and the third per
 day too (ui/control.py), so a pan or zoom of the map costs none of it.
@@ -13,6 +14,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from conflict_monitor.control.claim_table import compute_summary_from_table, query_claim_table
 from conflict_monitor.control.groups import (
     compute_histories_from_summary,
     compute_timeline_from_summary,
@@ -20,7 +22,7 @@ from conflict_monitor.control.groups import (
 )
 from conflict_monitor.control.model import compute_control_on
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
-from conflict_monitor.control.store_claims import query_claim_summary
+from conflict_monitor.control.store_claims import query_claim_inputs
 from conflict_monitor.geo.admin import load_admin1
 from conflict_monitor.maps.control_layer import (
     POPUP_CLAIMS,
@@ -41,9 +43,10 @@ from conflict_monitor.store.reference import load_posts
 
 def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
                               as_of: dt.date | None = None) -> dict[str, Any]:
-    """Seconds and sizes of the control path on `store`. Keys: control_claims_s (the store's
-    part: distinct inputs and the summary query), control_inputs_s (the first of these, once
-    per data version in the app), control_claims (how many), control_timeline_s,
+    """Seconds and sizes of the control path on `store`. Keys: control_table_s (every claim read
+    as codes, control.claim_table: once per data version in the app), control_claims_s (a
+    filter's claims from that table, the latest claims' text read from the store),
+    control_claims (how many), control_timeline_s,
     control_layers_s (the parts for one day and the layers in a map), control_map_html_mb (the
     map with the control layers and nothing else), control_places."""
     flt = flt or EventFilter()
@@ -54,9 +57,12 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
     posts = compute_site_status_as_of(sites, statuses, as_of)
     admin1 = load_admin1()
     start = time.perf_counter()
-    source = query_control_source(store, flt)
-    inputs_s = time.perf_counter() - start
-    summary = query_claim_summary(store, source.claim_sql, POPUP_CLAIMS)
+    inputs = query_claim_inputs(store, EventFilter())
+    table = query_claim_table(store, query_control_source(store, EventFilter(), inputs=inputs).claim_sql)
+    table_s = time.perf_counter() - start
+    start = time.perf_counter()
+    source = query_control_source(store, flt, inputs=inputs)
+    summary = compute_summary_from_table(store, table, flt, POPUP_CLAIMS)
     claims_s = time.perf_counter() - start
     start = time.perf_counter()
     timeline, counts = compute_timeline_from_summary(source, summary)
@@ -71,7 +77,7 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
               ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
     html = render_map_html(build_idlib_map(posts, statuses, None, as_of, extra_layers=layers))
     layers_s = time.perf_counter() - start
-    return {"control_claims_s": round(claims_s, 3), "control_inputs_s": round(inputs_s, 3),
+    return {"control_claims_s": round(claims_s, 3), "control_table_s": round(table_s, 3),
             "control_claims": sum(counts.values()),
             "control_timeline_s": round(timeline_s, 3), "control_layers_s": round(layers_s, 3),
             "control_map_html_mb": round(len(html.encode()) / 1e6, 2), "control_places": len(control)}

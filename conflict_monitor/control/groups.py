@@ -20,10 +20,9 @@ import pandas as pd
 from conflict_monitor.control.model import (
     PlaceTimeline,
     _by_place,
-    compute_place_changes,
     compute_place_histories,
     compute_place_history,
-    compute_place_periods,
+    compute_place_periods_and_changes,
 )
 from conflict_monitor.control.reference import CLAIM_COLUMNS, load_control_changes
 from conflict_monitor.control.select import select_reference_claims
@@ -69,11 +68,11 @@ def query_all_claims(store: EventStore, source: ControlSource) -> pd.DataFrame:
 
 
 def _group_claims(groups: pd.DataFrame) -> list[dict[str, Any]]:
-    # missing text comes back from pandas as NaN: the model wants None
+    # each column as Python values at once (iterating pandas' Arrow strings is slow); missing
+    # text comes back from pandas as NaN: the model wants None
+    columns = [groups[c].tolist() for c in ("place_id", "date", "side", "from_side", "n")]
     return [{"place_id": p, "date": d, "claim": "taken", "side": s, "from_side": f if isinstance(f, str) else None,
-             "group": True, "n": n}
-            for p, d, s, f, n in zip(groups["place_id"], groups["date"], groups["side"], groups["from_side"],
-                                     groups["n"], strict=True)]
+             "group": True, "n": n} for p, d, s, f, n in zip(*columns, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,11 @@ class ControlState:
 
 def query_control_state(store: EventStore, source: ControlSource, limit: int) -> ControlState:
     """ControlState from one query of the store (store_claims.query_claim_summary)."""
-    summary = query_claim_summary(store, source.claim_sql, limit)
+    return compute_control_state(source, query_claim_summary(store, source.claim_sql, limit))
+
+
+def compute_control_state(source: ControlSource, summary: ClaimSummary) -> ControlState:
+    """ControlState from the summary of the store's claims (a query, or control.claim_table)."""
     timeline, counts = compute_timeline_from_summary(source, summary)
     return ControlState(timeline, counts, compute_histories_from_summary(source, summary))
 
@@ -109,7 +112,8 @@ def compute_timeline_from_summary(source: ControlSource, summary: ClaimSummary
     for pid, claims in by_place.items():
         head = last[pid] if claims[-1].get("group") else claims[-1]
         name = first[pid]["place"] if claims[0].get("group") else claims[0]["place"]
-        timeline.append(PlaceTimeline(head, compute_place_periods(claims), compute_place_changes(claims), name))
+        periods, changes = compute_place_periods_and_changes(claims)
+        timeline.append(PlaceTimeline(head, periods, changes, name))
     return timeline, counts
 
 

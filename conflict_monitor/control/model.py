@@ -115,8 +115,17 @@ def _contested_spans(changes: list[_Change], disputes: list[dict[str, Any]], ini
 
 def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
     """A place's history as consecutive periods, from the claims about it."""
+    return compute_place_periods_and_changes(claims)[0]
+
+
+def compute_place_periods_and_changes(claims: list[dict[str, Any]]) -> tuple[list[Period], list[dict[str, Any]]]:
+    """compute_place_periods and compute_place_changes, the claims sorted and grouped once."""
     claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
     changes = _group_changes(claims)
+    return _periods(claims, changes), _changes_of_hands(changes)
+
+
+def _periods(claims: list[dict[str, Any]], changes: list[_Change]) -> list[Period]:
     disputes = [c for c in claims if c["claim"] == "disputed"]
     first_confirmed = next((c for c in changes if c.confirmed), None)
     initial = first_confirmed.from_side if first_confirmed else (changes[0].from_side if changes else None)
@@ -155,7 +164,11 @@ def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
 def compute_place_changes(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The confirmed changes of hands of one place: date, side gained, side lost, claims."""
     claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
-    changes = [c for c in _group_changes(claims) if c.confirmed]
+    return _changes_of_hands(_group_changes(claims))
+
+
+def _changes_of_hands(grouped: list[_Change]) -> list[dict[str, Any]]:
+    changes = [c for c in grouped if c.confirmed]
     first = changes[0].from_side if changes else None
     out, held = [], first
     for change in changes:
@@ -199,8 +212,8 @@ class PlaceTimeline:
 
 def compute_control_timeline(claims: pd.DataFrame) -> list[PlaceTimeline]:
     """Every place's periods and changes of hands, computed once for any number of days."""
-    return [PlaceTimeline(place_claims[-1], compute_place_periods(place_claims), compute_place_changes(place_claims),
-                          place_claims[0]["place"]) for place_claims in _by_place(claims).values()]
+    return [PlaceTimeline(place_claims[-1], *compute_place_periods_and_changes(place_claims), place_claims[0]["place"])
+            for place_claims in _by_place(claims).values()]
 
 
 def compute_control_on(timeline: list[PlaceTimeline], as_of: dt.date) -> pd.DataFrame:

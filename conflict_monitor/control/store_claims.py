@@ -36,6 +36,8 @@ _RAD = repr(float(np.pi / 180))  # numpy's radians: x * (pi / 180), one rounding
 _LAT_BAND = MATCH_KM / EARTH_RADIUS_KM * 180 / np.pi * 1.1
 # The columns a claim takes from its event as they are: read only for the claims shown.
 TEXT_COLUMNS = ("origin", "source", "reported_by", "source_url", "evidence")
+# What the control's filter reads of a claim's event (its dates are the claim's).
+FILTER_COLUMNS = ("origin", "source", "actor1_country", "actor2_country", "event_country")
 GROUP_COLUMNS = ("place_id", "date", "side", "from_side", "n", "first_id", "last_id")
 END_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country", "end")
 
@@ -48,6 +50,7 @@ class ClaimSql:
     with_sql: str
     params: tuple[Any, ...]
     with_text_sql: str  # the same, its claims carrying TEXT_COLUMNS too (for reading claims whole)
+    with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS (control.claim_table)
 
 
 def _text_array(values: Sequence[Any]) -> list[str | None]:
@@ -102,7 +105,7 @@ def make_claim_sql(flt: EventFilter, places: pd.DataFrame, side_lookup: dict[tup
     text, num = "CAST(? AS VARCHAR[])", "CAST(? AS DOUBLE PRECISION[])"
     sql = f"""WITH ev AS (
   SELECT event_id, event_date, date_precision, actor1, actor2, country, admin1, location, latitude, longitude,
-         geo_precision{{text}} FROM events WHERE {where}),
+         geo_precision{{ev_extra}} FROM events WHERE {where}),
 names AS (SELECT unnest({text}) AS location, unnest({text}) AS place_key, unnest({text}) AS named_id),
 sides AS (SELECT unnest({text}) AS actor, unnest({text}) AS country, unnest({text}) AS side),
 known AS (SELECT unnest({text}) AS place_id, unnest({text}) AS place, unnest({num}) AS lat, unnest({num}) AS lon,
@@ -133,12 +136,15 @@ claims AS MATERIALIZED (
          CASE WHEN k.place_id IS NULL THEN t.admin1 ELSE k.admin1 END AS admin1,
          CASE WHEN k.place_id IS NULL THEN t.country ELSE coalesce(nullif(k.country, ''), t.country) END AS country,
          t.event_date AS date, (t.date_precision IS NOT NULL AND t.date_precision <> 'day') AS date_approx,
-         'taken' AS claim, t.side, t.from_side, t.event_id{{text}}
+         'taken' AS claim, t.side, t.from_side, t.event_id{{claim_extra}}
   FROM matched t LEFT JOIN known k ON k.place_id = t.known_id
   WHERE k.place_id IS NOT NULL OR (t.latitude IS NOT NULL AND t.longitude IS NOT NULL AND t.place_key <> ''
         AND (t.geo_precision IS NULL OR t.geo_precision <= {TOWN_PRECISION})))"""
-    return ClaimSql(sql.format(text=""), tuple(params),
-                    sql.format(text="".join(f", {c}" for c in TEXT_COLUMNS)))
+    text = "".join(f", {c}" for c in TEXT_COLUMNS)
+    carried = "".join(f", {c}" for c in FILTER_COLUMNS if c != "event_country")
+    return ClaimSql(sql.format(ev_extra="", claim_extra=""), tuple(params),
+                    sql.format(ev_extra=text, claim_extra=text),
+                    sql.format(ev_extra=carried, claim_extra=carried + ", t.country AS event_country"))
 
 
 def query_claim_rows(store: EventStore, claim_sql: ClaimSql, *, place_id: str | None = None,
@@ -157,10 +163,10 @@ def query_claim_rows(store: EventStore, claim_sql: ClaimSql, *, place_id: str | 
         sql += " WHERE c.place_id = ?"
         extra.append(place_id)
     frame = store.query_sql(f"{sql} ORDER BY c.date DESC NULLS LAST, c.event_id", [*claim_sql.params, *extra])
-    return _claim_frame(frame)
+    return claim_frame(frame)
 
 
-def _claim_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def claim_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Claims as compute_claims_from_events gives them: built from Python lists (dates as
     datetime.date, missing text None) so pandas infers the same dtypes."""
     if frame.empty:
@@ -257,7 +263,7 @@ ORDER BY kind DESC, date DESC NULLS LAST, first_id, event_id""", [*claim_sql.par
                          "longitude": [_number(v) for v in ends["longitude"]],
                          "admin1": [_text(v) for v in ends["admin1"]], "country": [_text(v) for v in ends["country"]],
                          "end": ends["end_kind"].tolist()}, columns=list(END_COLUMNS))
-    return ClaimSummary(out, ends, _claim_frame(_with_text(store, frame[frame["kind"] == "l"])))
+    return ClaimSummary(out, ends, claim_frame(_with_text(store, frame[frame["kind"] == "l"])))
 
 
 def _with_text(store: EventStore, claims: pd.DataFrame) -> pd.DataFrame:

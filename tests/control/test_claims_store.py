@@ -1,5 +1,6 @@
 """The control reduced in the store (control.store_claims, control.groups: places matched in SQL,
-one row per place, day and side) gives what the per-claim path gives (control.events and
+one row per place, day and side), and the same from the claims read once as codes
+(control.claim_table), give what the per-claim path gives (control.events and
 control.model on every claim, itself compared with the per-event oracle in test_claims_fast):
 the claims, each place's status and the claims behind it on any day, the weekly changes, the
 popups, a place's history; on random stores, under several filters, DuckDB and PostgreSQL."""
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from conflict_monitor.control.claim_table import compute_summary_from_table, query_claim_table
 from conflict_monitor.control.events import query_territorial_events
 from conflict_monitor.control.groups import (
+    compute_control_state,
     query_all_claims,
     query_control_claims_of,
     query_control_source,
@@ -26,7 +29,7 @@ from conflict_monitor.control.model import (
 )
 from conflict_monitor.control.select import compute_all_claims
 from conflict_monitor.control.sides import SIDE_COLUMNS, load_sides
-from conflict_monitor.control.store_claims import query_claim_inputs
+from conflict_monitor.control.store_claims import query_claim_inputs, query_claim_summary
 from conflict_monitor.maps.control_layer import POPUP_CLAIMS, make_control_popups
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
@@ -42,10 +45,9 @@ def _three_sides() -> pd.DataFrame:
     return pd.concat([sides[~turkey], sides[turkey].assign(side="Turkey")], ignore_index=True)[list(SIDE_COLUMNS)]
 
 
-def _assert_same_control(store, flt: EventFilter, source, sides: pd.DataFrame) -> None:
+def _assert_same_control(store, flt: EventFilter, source, sides: pd.DataFrame, state) -> None:
     old = compute_all_claims(query_territorial_events(store, flt), flt, sides=sides)
     pd.testing.assert_frame_equal(query_all_claims(store, source).astype(object), old.astype(object))
-    state = query_control_state(store, source, POPUP_CLAIMS)
     assert state.counts == old["place_id"].value_counts().to_dict()
     pd.testing.assert_frame_equal(compute_weekly_changes_from_timeline(state.timeline), compute_changes_per_week(old))
     if old.empty:
@@ -79,10 +81,19 @@ def test_the_store_reduced_control_is_the_per_claim_control(store_location):  # 
     store.upsert_events(events)
     every = query_claim_inputs(store, EventFilter())
     for sides in (load_sides(), _three_sides()):
+        table = query_claim_table(store, query_control_source(store, EventFilter(), sides=sides).claim_sql)
         for flt in (*FILTERS, EventFilter(date_from=pd.Timestamp("2030-01-01").date())):
-            _assert_same_control(store, flt, query_control_source(store, flt, sides=sides), sides)
+            source = query_control_source(store, flt, sides=sides)
+            _assert_same_control(store, flt, source, sides, query_control_state(store, source, POPUP_CLAIMS))
             # the inputs of the whole store (what the app reads once per data version) do as well
-            _assert_same_control(store, flt, query_control_source(store, flt, sides=sides, inputs=every), sides)
+            source = query_control_source(store, flt, sides=sides, inputs=every)
+            _assert_same_control(store, flt, source, sides, query_control_state(store, source, POPUP_CLAIMS))
+            # and the filter's claims from the table of every claim
+            from_table = compute_summary_from_table(store, table, flt, POPUP_CLAIMS)
+            _assert_same_control(store, flt, source, sides, compute_control_state(source, from_table))
+            in_store = query_claim_summary(store, source.claim_sql, POPUP_CLAIMS)
+            pd.testing.assert_frame_equal(from_table.groups.astype(object), in_store.groups.astype(object))
+            pd.testing.assert_frame_equal(from_table.latest.astype(object), in_store.latest.astype(object))
 
 
 def test_an_empty_store_has_no_control(store_location):  # noqa: F811 - the fixture
