@@ -4,6 +4,8 @@ the clicked place's history, the Timeline's weekly strip."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -19,11 +21,12 @@ from conflict_monitor.control.groups import (
     compute_control_state,
     query_control_claims_of,
     query_control_source,
+    query_control_state,
     query_place_history,
 )
 from conflict_monitor.control.model import PlaceTimeline, compute_control_on, compute_weekly_changes_from_timeline
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
-from conflict_monitor.control.store_claims import query_claim_inputs
+from conflict_monitor.control.store_claims import ClaimSql, query_claim_inputs
 from conflict_monitor.figures.common import chart_config
 from conflict_monitor.figures.control import make_control_changes_figure
 from conflict_monitor.geo.admin import load_admin1
@@ -40,6 +43,7 @@ from conflict_monitor.maps.control_layer import (
 )
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.model.safety import compute_safe_url, escape_markdown
+from conflict_monitor.store.base import EventStore
 from ui.loaders import get_store
 from ui.tables import render_table
 
@@ -58,19 +62,57 @@ def load_control_source(flt: EventFilter, version: str) -> ControlSource:
     return query_control_source(get_store(), flt, inputs=load_claim_inputs(version))
 
 
-@st.cache_resource(max_entries=2, show_spinner="Reading the territorial claims…")
-def load_claim_table(version: str) -> ClaimTable:
-    """Every claim from events as small codes, once per data version (control.claim_table): a
-    new filter's control is then computed in memory (a resource: shared, not copied)."""
-    return query_claim_table(get_store(), load_control_source(EventFilter(), version).claim_sql)
+@dataclass
+class ClaimTableSlot:
+    """A data version's ClaimTable, read by a background thread once started: None until then,
+    or when reading it failed (`error` says why)."""
+
+    table: ClaimTable | None = None
+    error: str | None = None
+    started: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self, store: EventStore, claim_sql: ClaimSql) -> None:
+        """Read the table in a thread, unless that was started already."""
+        with self.lock:
+            if self.started:
+                return
+            self.started = True
+
+        def read() -> None:
+            try:
+                self.table = query_claim_table(store, claim_sql)
+            except Exception as exc:  # noqa: BLE001 - any failure leaves the per-filter query in use
+                self.error = f"{type(exc).__name__}: {exc}"
+        threading.Thread(target=read, name="control-claim-table", daemon=True).start()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_claim_table_slot(version: str) -> ClaimTableSlot:
+    """The data version's table of every claim from events as small codes (control.claim_table),
+    shared by every session: start_claim_table starts reading it once the Map page is drawn
+    (its first filter is served sooner by the store's summary query than by the table, and the
+    read would compete with the page for the cores), and load_control_state computes later
+    filters from it in memory."""
+    del version  # only a cache key
+    return ClaimTableSlot()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def load_control_state(flt: EventFilter, version: str) -> ControlState:
     """Every place's history under the filter, computed once for every as-of day (a resource:
-    read only, shared, not copied on each rerun)."""
-    summary = compute_summary_from_table(get_store(), load_claim_table(version), flt, POPUP_CLAIMS)
-    return compute_control_state(load_control_source(flt, version), summary)
+    read only, shared, not copied on each rerun): from the table of every claim when it has
+    been read, else from one summary query of the store (the same result, tests/control)."""
+    source, slot = load_control_source(flt, version), load_claim_table_slot(version)
+    if slot.table is not None:
+        return compute_control_state(source, compute_summary_from_table(get_store(), slot.table, flt, POPUP_CLAIMS))
+    return query_control_state(get_store(), source, POPUP_CLAIMS)
+
+
+def start_claim_table(version: str) -> None:
+    """Start reading the data version's table of every claim (load_claim_table_slot), once:
+    call it when the page is drawn."""
+    load_claim_table_slot(version).start(get_store(), load_control_source(EventFilter(), version).claim_sql)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

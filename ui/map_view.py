@@ -40,6 +40,7 @@ from conflict_monitor.store.map_grid import (
     count_unplaced_events,
     query_area_events,
     query_cell_counts,
+    query_date_span,
 )
 from ui.control import render_control_click
 from ui.loaders import get_store
@@ -63,6 +64,13 @@ def load_area_events(flt: EventFilter, version: str, bounds: Bounds, limit: int,
     """The newest `limit` of the `total` events of the drawn area."""
     del version
     return query_area_events(get_store(), flt, bounds, limit, MAP_EVENT_COLUMNS, total)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_date_span(flt: EventFilter, version: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of the events under the filter."""
+    del version
+    return query_date_span(get_store(), flt)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
