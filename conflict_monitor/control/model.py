@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 # Reports of one change of hands spread over up to three days: the monitor reports first and
@@ -134,30 +133,36 @@ def _periods(claims: list[dict[str, Any]], changes: list[_Change]) -> list[Perio
     periods: list[Period] = []
     bounds: list[dt.date | None] = [None, *cuts]
     holder = _holder_of(changes, initial)
-    # the spans covering a day, in their own order, found over day numbers in numpy
-    starts = np.array([s[0].toordinal() for s in spans], dtype=np.int64)
-    ends = np.array([s[1].toordinal() for s in spans], dtype=np.int64)
+    # the spans covering a day, in their own order: the probed days only grow, so a span joins
+    # once its start is reached and leaves for good once its end is
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    ends = [s[1].toordinal() for s in spans]
+    active: list[int] = []
+    joined = 0
     for start, end in zip(bounds, [*cuts, None], strict=True):
         probe = start or (cuts[0] - dt.timedelta(days=1) if cuts else dt.date.min)
         held, by = holder(probe)
         day = probe.toordinal()
-        inside = [spans[i] for i in np.flatnonzero((starts <= day) & (day < ends))]
+        while joined < len(by_start) and spans[by_start[joined]][0].toordinal() <= day:
+            active.append(by_start[joined])
+            joined += 1
+        active = [i for i in active if day < ends[i]]
+        inside = [spans[i] for i in sorted(active)]
         if inside:
-            sides = tuple(sorted(set().union(*(s[2] for s in inside))))
+            key = ("contested", None, tuple(sorted(set().union(*(s[2] for s in inside)))), by.first if by else None)
+        else:
+            key = ("held" if held else "unknown", held, (held,) if held else (), by.first if by else None)
+        last = periods[-1] if periods else None
+        if last and (last.status, last.side, last.sides, last.changed_on) == key:
+            last.end = end
+            continue
+        if inside:
             evidence = [c for s in inside for c in s[3]]
-            period = Period(start, end, "contested", None, sides, by.first if by else None, evidence)
         else:
             # Before the first change the holder is the side that change took the place from,
             # so that change's reports are the evidence.
-            basis = by.claims if by else (first_confirmed.claims if first_confirmed and held else [])
-            period = Period(start, end, "held" if held else "unknown", held, (held,) if held else (),
-                            by.first if by else None, basis)
-        last = periods[-1] if periods else None
-        if last and (last.status, last.side, last.sides, last.changed_on) == (
-                period.status, period.side, period.sides, period.changed_on):
-            last.end = end
-        else:
-            periods.append(period)
+            evidence = by.claims if by else (first_confirmed.claims if first_confirmed and held else [])
+        periods.append(Period(start, end, key[0], key[1], key[2], key[3], evidence))
     return periods
 
 
