@@ -28,7 +28,7 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     result = compute_extract_throughput(n, repeats)
-    print(f"model: {result['model']}, load time {result['model_load_seconds']:.2f} s")
+    print(f"model: {result['model']}, load time {result['model_load_seconds']:.2f} s; products: {result['blas']}")
     print(f"{result['articles']} articles of ~{result['words_per_article']} words in {result['seconds']:.2f} s: "
           f"{result['articles_per_second']:.1f} articles/s on one core ({result['events']} events)")
     print(f"CPU time {result['cpu_seconds']:.2f} s: {result['articles_per_cpu_second']:.1f} articles per CPU second"

@@ -40,10 +40,12 @@ def compute_extract_throughput(n_articles: int, repeats: int = 1) -> dict:
     `repeats` times; the figures are the median run's.
 
     Returns {"articles", "words_per_article", "seconds", "articles_per_second", "cpu_seconds",
-    "articles_per_cpu_second", "runs", "events", "model_load_seconds", "model"}; "runs" lists each
-    run's articles/s. CPU time shows what the extractor costs when other jobs share the machine.
+    "articles_per_cpu_second", "runs", "events", "model_load_seconds", "model", "blas"}; "runs" lists
+    each run's articles/s, "blas" the library that multiplies the networks' matrices (see
+    extract/blas.py). CPU time shows what the extractor costs when other jobs share the machine.
     Run it in a single process on one core for the official figure.
     """
+    from conflict_monitor.extract import blas  # noqa: PLC0415
     from conflict_monitor.extract import nlp as nlp_module  # noqa: PLC0415
     from conflict_monitor.extract.pipeline import extract_article  # noqa: PLC0415
 
@@ -66,4 +68,5 @@ def compute_extract_throughput(n_articles: int, repeats: int = 1) -> dict:
             "seconds": round(seconds, 3), "articles_per_second": round(len(texts) / seconds, 2),
             "cpu_seconds": round(cpu_seconds, 3), "articles_per_cpu_second": round(len(texts) / cpu_seconds, 2),
             "runs": [round(len(texts) / r[0], 2) for r in runs],
-            "events": events, "model_load_seconds": round(load_seconds, 3), "model": nlp_module.model_name()}
+            "events": events, "model_load_seconds": round(load_seconds, 3), "model": nlp_module.model_name(),
+            "blas": blas.describe(nlp_module.load_nlp())}

@@ -5,9 +5,10 @@ spaCy's attribute_ruler runs a Matcher with ~180 patterns over every token, and 
 lemmatizer sets `lemma_` token by token; together they cost about as much as the dependency
 parser. Their results only depend on a token's (tag, lower-case form, dependency, is-space) and
 (form, POS, morphology), so this component memoises both and writes whole columns with
-Doc.from_array. The output is the same as the stock components' (tests/extract/test_attributes.py
-compares them token by token); patterns it does not understand make `build` refuse, and nlp.py then
-keeps the stock components.
+Doc.from_array; a paragraph whose tokens were all seen before takes each token's remembered row
+(unless a multi-token rule matches around one). The output is the same as the stock components'
+(tests/extract/test_attributes.py compares them token by token); patterns it does not understand
+make `build` refuse, and nlp.py then keeps the stock components.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from spacy.language import Language
 FACTORY = "cm_fast_attributes"
 READ = [TAG, LOWER, DEP, IS_SPACE]  # what the model's rules look at
 WRITE = [TAG, DEP, POS, MORPH, LEMMA]  # what they set
+KEY = [*READ, ORTH, POS, MORPH, LEMMA]  # all a token's output depends on, besides its neighbours
 MAX_MEMO = 200_000  # distinct signatures kept before the memo tables are emptied
 
 
@@ -75,6 +77,7 @@ class FastAttributes:
         self._signatures: dict = {}  # (tag, lower, dep, space) hashes -> (single rule ids, multi hits)
         self._merged: dict = {}  # rule ids -> ((column, value), ...)
         self._lemmas: dict = {}  # (orth, pos, morph) -> lemma hash
+        self._rows: dict = {}  # KEY values -> output row (WRITE), or _InContext if a neighbour may change it
 
     def _signature(self, key: tuple) -> tuple:
         strings = self.vocab.strings
@@ -104,18 +107,46 @@ class FastAttributes:
                     hits[i + target] = hits.get(i + target, ()) + (rule_id,)
         return hits
 
+    def _context_match(self, i: int, rules: tuple, keys: list) -> bool:
+        """True when a multi-token rule that could change token `i` matches around it."""
+        signatures = self._signatures
+        for n_rule, length, target in rules:
+            start = i - target
+            if start >= 0 and start + length <= len(keys) and all(
+                    (n_rule, pos) in (signatures.get(keys[start + pos][:4])
+                                      or self._signature(keys[start + pos][:4]))[1] for pos in range(length)):
+                return True
+        return False
+
     def __call__(self, doc):
-        if len(self._signatures) > MAX_MEMO or len(self._lemmas) > MAX_MEMO:
+        if len(self._signatures) > MAX_MEMO or len(self._lemmas) > MAX_MEMO or len(self._rows) > MAX_MEMO:
             self._signatures.clear()
             self._merged.clear()
             self._lemmas.clear()
+            self._rows.clear()
         if len(doc) == 0:
             return doc
+        # Every token's output seen before, and no multi-token rule matching around a token that
+        # one could change: write the remembered rows.
+        keys = list(map(tuple, doc.to_array(KEY).tolist()))
+        out = [self._rows.get(key) for key in keys]
+        if None not in out:
+            for i, row in enumerate(out):
+                if row.__class__ is _InContext:
+                    if self._context_match(i, row.rules, keys):
+                        break
+                    out[i] = row.row
+            else:
+                doc.from_array(WRITE, numpy.array(out, dtype=numpy.uint64))
+                return doc
+        return self._annotate(doc, keys)
+
+    def _annotate(self, doc, keys: list):
+        """Apply the rules token by token, and remember each token's output for the fast path."""
         signatures, merged, lemmas = self._signatures, self._merged, self._lemmas
-        infos = [signatures.get(key) or self._signature(key) for key in map(tuple, doc.to_array(READ).tolist())]
+        infos = [signatures.get(key[:4]) or self._signature(key[:4]) for key in keys]
         extra = self._multi_hits(infos) if any(info[1] for info in infos) else {}
-        rows = doc.to_array(WRITE).tolist()  # [tag, dep, pos, morph, lemma] per token
-        orths = doc.to_array(ORTH).tolist()
+        rows = [[key[0], key[2], key[5], key[6], key[7]] for key in keys]  # [tag, dep, pos, morph, lemma]
         missing = []
         for i, row in enumerate(rows):
             rule_ids = infos[i][0] + extra[i] if i in extra else infos[i][0]
@@ -123,7 +154,7 @@ class FastAttributes:
                 for column, value in merged.get(rule_ids) or self._updates(rule_ids):
                     row[column] = value
             if row[4] == 0:
-                lemma = lemmas.get((orths[i], row[2], row[3]))
+                lemma = lemmas.get((keys[i][4], row[2], row[3]))
                 if lemma is None:
                     missing.append(i)
                 else:
@@ -132,8 +163,23 @@ class FastAttributes:
         for i in missing:  # first sighting of this (form, POS, morphology): the model's lemmatizer
             token = doc[i]
             token.lemma_ = self.lemmatizer.lemmatize(token)[0]
-            lemmas[(orths[i], rows[i][2], rows[i][3])] = token.lemma
+            rows[i][4] = lemmas[(keys[i][4], rows[i][2], rows[i][3])] = token.lemma
+        for i, key in enumerate(keys):
+            if i in extra or key in self._rows:
+                continue  # changed by a multi-token rule: that output holds in this context only
+            rules = tuple((n_rule, len(self.multi[n_rule][1]), self.multi[n_rule][2])
+                          for n_rule, pos in infos[i][1] if pos == self.multi[n_rule][2])
+            self._rows[key] = _InContext(tuple(rows[i]), rules) if rules else tuple(rows[i])
         return doc
+
+
+class _InContext:
+    """A token's output when no multi-token rule matches around it, and the rules that could."""
+
+    __slots__ = ("row", "rules")
+
+    def __init__(self, row: tuple, rules: tuple) -> None:
+        self.row, self.rules = row, rules
 
 
 @Language.factory(FACTORY)

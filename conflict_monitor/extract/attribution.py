@@ -42,6 +42,8 @@ def canonical_reporter(phrase: str | None) -> str | None:
     if actor is not None and actor.kind in ("monitor", "news agency") and not _longer_name(phrase, actor):
         return actor.canonical
     tidy = _LEAD.sub("", phrase).strip()
+    if _DOCUMENT_TAIL.search(tidy) and tidy[:1].isupper() and len(tidy.split()) > 1:
+        tidy = _DOCUMENT_TAIL.sub("", tidy)
     titled = _TITLED_NAME.match(tidy)
     if titled and all(w[:1].isupper() for w in titled.group("name").split()):
         tidy = titled.group("name")
@@ -72,10 +74,21 @@ def regex_attribution(text: str) -> str | None:
     return None
 
 
+# Who puts or gives a toll is its source: "X put the toll at 10", "Y gives a provisional toll of 38"
+TOLL_VERBS = frozenset({"put", "give", "place"})
+TOLL_NOUNS = frozenset({"toll", "number", "figure", "count"})
+# "An Islamic State statement said": the statement's author
+_DOCUMENT_TAIL = re.compile(r"\s+(?:statement|communiqu[eé]|report|bulletin)$", re.IGNORECASE)
+
+
 def speaker_verbs(sent) -> list:
     """Say-verbs of the sentence that frame it ("..., X said."), excluding "with X saying"."""
     out = []
     for tok in sent:
+        if tok.lemma_.lower() in TOLL_VERBS and tok.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in TOLL_NOUNS for c in tok.children):
+            out.append(tok)  # "Military sources put the confirmed toll at around 10"
+            continue
         if tok.lemma_.lower() not in SAY_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
         if tok.dep_ in ("pcomp", "acl", "amod") or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
@@ -102,6 +115,19 @@ def speaker_of(verb):
     return None
 
 
+def _appositive_name(who) -> str | None:
+    """"The parish priest of X, Father Aime Lokana Dhego, tells AFP": the person's name in apposition
+    to a title, when the speaker is named by a common noun."""
+    if who.pos_ != "NOUN":
+        return None
+    for c in who.subtree:  # the parse may hang the name on the title's last noun ("priest of a parish in X, Y")
+        if c.dep_ == "appos" and c.pos_ == "PROPN":
+            names = [t for t in c.subtree if t.dep_ != "punct"]
+            if all(t.pos_ == "PROPN" for t in names) and len(names) >= 2:
+                return " ".join(t.text for t in names)
+    return None
+
+
 def find_reporter(sent, trigger=None, text: str | None = None) -> tuple[str | None, object]:
     """(reported_by, speaker token) for a sentence (`text`: sent.text, if the caller has it already);
     the speaker token may be a pronoun."""
@@ -113,5 +139,22 @@ def find_reporter(sent, trigger=None, text: str | None = None) -> tuple[str | No
         if who is None:
             continue
         phrase = sent.doc[who.left_edge.i: who.i + 1].text
-        return explicit or canonical_reporter(phrase), who
+        named = _appositive_name(who)
+        return explicit or canonical_reporter(named or phrase), who
     return explicit, None
+
+
+# "he says", "according to him", "it said": the reporter is whoever was credited last
+_PRONOUN_SOURCE = re.compile(r"\baccording to (?:him|her|them|it)\b", re.IGNORECASE)
+SOURCE_PRONOUNS = frozenset({"he", "she", "it", "they"})
+
+
+def carry_pronoun_reporter(reporter: str | None, speaker_tok, text: str, ctx) -> str | None:
+    """The sentence's reporter; a pronoun ("he says", "according to him") stands for the reporter
+    last named in the article (`ctx.last_reporter`, which a named reporter updates)."""
+    pronoun = speaker_tok is not None and speaker_tok.lower_ in SOURCE_PRONOUNS or bool(_PRONOUN_SOURCE.search(text))
+    if reporter is None and pronoun:
+        return ctx.last_reporter
+    if reporter is not None and not pronoun:
+        ctx.last_reporter = reporter
+    return reporter

@@ -32,3 +32,4 @@ class Context:
     places_by_sent: dict = field(default_factory=dict)  # (paragraph offset, sentence start) -> place_spans()
     offset: int = 0  # offset of the paragraph being read
     prev_subject: str | None = None  # the actor the previous sentence's main clause is about
+    last_reporter: str | None = None  # the reporter last named ("he says" stands for them)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conflict_monitor.extract import groups, roles
+from conflict_monitor.extract import clauses, groups, roles
 from conflict_monitor.extract.lexicon import VERBAL, Trigger, lookup
 from conflict_monitor.extract.scope import SAY_VERBS
 
@@ -23,10 +23,10 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         pair = _between(trigger, doc, ctx)
         if pair:
             return [pair[0]]
-        ref = roles.actor_in_tokens(roles.modifier_tokens(trigger), doc, ctx.main_country)
+        ref = roles.actor_in_tokens(clauses.modifier_tokens(trigger), doc, ctx.main_country)
         if ref is None and _action(trigger) in ("deploy", "displace"):
             of = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-            ref = roles.actor_in_tokens([t for g in of for t in roles.modifier_tokens(g)], doc, ctx.main_country)
+            ref = roles.actor_in_tokens([t for g in of for t in clauses.modifier_tokens(g)], doc, ctx.main_country)
         if ref is None and ctx.sent_speaker and any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
             # "The AA said fighting with junta troops was continuing": the speaker is the other side
             ref = roles.ActorRef(ctx.sent_speaker, roles.actor_country_of(ctx.sent_speaker),
@@ -34,8 +34,8 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
         if ref is None and trigger.dep_ == "nsubjpass":  # "the attack was led by X", "... claimed by X"
             agent = [g for c in anchor.children if c.dep_ == "agent" for g in c.subtree]
             ref = roles.actor_in_tokens(agent, doc, ctx.main_country) if agent else None
-        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass"):
-            return [ref]
+        if ref or anchor is trigger or trigger.dep_ in ("nsubj", "nsubjpass") or under_fire(anchor):
+            return [ref]  # "the base came under attack": its subject is the target, not the attacker
         anchor_verb = anchor
     else:
         anchor_verb = trigger
@@ -46,18 +46,20 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
             # "The group said civilians had been killed by the army, and vowed to retaliate": the parse
             # hung the vow on the reported clause; who vows is who said it
             anchor_verb = head.head
-    subj, passive, reached = roles.subject_and_verb(anchor_verb)
+    subj, passive, reached = clauses.subject_and_verb(anchor_verb)
+    if subj is not None and under_fire(reached):
+        return [None]  # "a helicopter came under fire, killing a crew member": the helicopter was hit
     if subj is not None:
         if _action(trigger) == "displace" and _in_between(subj):
             return [None]  # "fighting between X and Y has forced thousands from their homes": neither side's act
         if subj.lower_ in roles.PRONOUNS:
             return [_pronoun(subj, ctx)]
         poss = [c for c in subj.children if c.dep_ == "poss" and c.lower_ in roles.PRONOUNS]
-        named = roles.actor_in_tokens(roles.noun_phrase(subj), doc, ctx.main_country) if poss else None
+        named = roles.actor_in_tokens(clauses.noun_phrase(subj), doc, ctx.main_country) if poss else None
         if poss and (named is None or named.generic and named.start == subj.i):  # "its forces": the owner
             return [_pronoun(poss[0], ctx)]
-        refs = [roles.actor_in_tokens(roles.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
-                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in roles.subjects(subj)]
+        refs = [roles.actor_in_tokens(clauses.noun_phrase(s) if s is subj else [s, *[t for t in s.subtree
+                if t.dep_ != "conj" and t.i < s.i]], doc, ctx.main_country, head=s) for s in clauses.subjects(subj)]
         refs = [r for r in refs if r is not None]
         if refs:
             return refs
@@ -69,11 +71,11 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
             # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
             return [_pronoun(subj, ctx)]
     for noun in absorbed:
-        ref = roles.actor_in_tokens(roles.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
+        ref = roles.actor_in_tokens(clauses.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
         if ref:
             return [ref]
     if passive:  # "killed in the Turkish response", "killed in an air strike by X"
-        ref = roles.actor_in_tokens(roles.modifier_tokens(anchor_verb), doc, ctx.main_country)
+        ref = roles.actor_in_tokens(clauses.modifier_tokens(anchor_verb), doc, ctx.main_country)
         return [ref]
     if subj is None:
         return [roles.nearest_actor_before(reached, doc, ctx.main_country)]
@@ -81,6 +83,27 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
 
 
 CLAIMED_ACTS = frozenset("attack assault raid ambush offensive operation bombing".split())
+# "came under fire", "was under attack", "came under heavy shelling": the subject is what was hit
+FIRE_NOUNS = frozenset("fire attack assault shelling bombardment siege gunfire bombing".split())
+
+
+def under_fire(verb) -> bool:
+    """True when `verb` is "come" or "be" with "under <fire|attack|...>": its subject is the target."""
+    if verb is None or verb.lemma_.lower() not in ("come", "be"):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ == "under" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in FIRE_NOUNS for g in c.children) for c in verb.children)
+
+
+def under_fire_target(trigger, doc, ctx: Context) -> roles.ActorRef | None:
+    """The subject of the "came under fire" clause that `trigger` belongs to (itself, its noun or the
+    verb it hangs on as "..., killing ..."), as an actor; None when the clause is not of that kind."""
+    verb = trigger.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" else trigger
+    verb = verb.head if verb.dep_ == "prep" else verb
+    subj, _, reached = clauses.subject_and_verb(verb)
+    if subj is None or not under_fire(reached):
+        return None
+    return roles.actor_in_tokens(clauses.noun_phrase(subj), doc, ctx.main_country)
 
 
 def _pronoun(tok, ctx: Context) -> roles.ActorRef | None:
@@ -120,7 +143,7 @@ def _between(noun, doc, ctx) -> list:
             refs = []
             for g in c.children:
                 if g.dep_ == "pobj":
-                    for s in roles.subjects(g):
+                    for s in clauses.subjects(g):
                         ref = roles.actor_in_tokens([t for t in s.subtree if t.dep_ not in ("conj", "cc")
                                                      or t is s], doc, ctx.main_country)
                         if ref and all(r.canonical != ref.canonical for r in refs):
@@ -140,15 +163,17 @@ def find_actor2_ref(trigger: Token, nominal: bool, row: Trigger, doc: Doc, ctx: 
                                                                                   "for", "towards")
                   for t in c.subtree]
     else:
-        tokens = roles.object_tokens(trigger)
+        tokens = clauses.object_tokens(trigger)
     ref = roles.actor_in_tokens(tokens, doc, ctx.main_country)
     if ref is None and row.action in ("threaten", "accuse", "ultimatum"):
         for c in trigger.children:
             if c.dep_ in ("xcomp", "prep"):
-                ref = roles.actor_in_tokens(roles.object_tokens(c) if c.dep_ == "xcomp" else list(c.subtree), doc,
+                ref = roles.actor_in_tokens(clauses.object_tokens(c) if c.dep_ == "xcomp" else list(c.subtree), doc,
                                             ctx.main_country)
                 if ref:
                     break
+    if ref is None:
+        ref = under_fire_target(trigger, doc, ctx)
     if ref is None and fig_tokens:
         ref = roles.actor_in_tokens(fig_tokens, doc, ctx.main_country)
     if ref is None:  # "two of its soldiers were killed": the victims belong to whom "its" stands for
@@ -172,7 +197,7 @@ def blamed_actor(sent: Span, doc: Doc, ctx: Context) -> roles.ActorRef | None:
     for tok in sent:
         lemma = tok.lemma_.lower()
         if lemma in BLAME_VERBS and tok.pos_ == "VERB":
-            tokens = [t for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in roles.noun_phrase(c)]
+            tokens = [t for c in tok.children if c.dep_ in ("dobj", "nsubjpass") for t in clauses.noun_phrase(c)]
             tokens += [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "to") for t in c.subtree]
         elif lemma in ATTACK_NOUNS and tok.pos_ == "NOUN":
             tokens = [t for c in tok.children if (c.dep_ == "prep" and c.lower_ == "by") or c.dep_ == "poss"
@@ -192,7 +217,7 @@ LEADER_TITLES = frozenset({"president", "commander"})
 def _titled_leader(subj: Token, ctx: Context) -> roles.ActorRef | None:
     """"President Gustavo Petro condemned": a leader named by title alone (no country named in the
     phrase) speaks for the state of the article's main country."""
-    phrase = roles.noun_phrase(subj)
+    phrase = clauses.noun_phrase(subj)
     if not ctx.main_country or not any(t.lower_ in LEADER_TITLES and (t is subj or t.dep_ == "compound")
                                        for t in phrase):
         return None

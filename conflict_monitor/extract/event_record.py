@@ -13,6 +13,7 @@ from conflict_monitor.extract.event_dates import WOUND, date_for
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, Trigger
 from conflict_monitor.extract.locate import pick_places
 from conflict_monitor.extract.numbers import Figure, find_bare_numbers, find_figures, victims_of
+from conflict_monitor.extract.scope import describes_closed_period
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -42,6 +43,8 @@ TALLY_FIGURE_RE = re.compile(r"^(?:[^.;]{0,120}?\b(?:to|at)|\s+(?:of|stood at|wa
 COERCION = ("17", "18")
 PEOPLE = frozenset("people person civilian resident villager man woman child boy girl youth student journalist "
                    "worker family farmer passenger teenager".split())
+# "about 20 of the gang members were killed": a part of a group already counted
+PARTITIVE_RE = re.compile(r"\bof (?:the|these|those)\b", re.IGNORECASE)
 BACKGROUND_DAYS = 120  # acts dated this long before publication are background, not the story
 
 
@@ -121,8 +124,8 @@ def find_death_figure(sent: Span, tokens: list[Token], trigger: Token, text: str
             continue
         return _sum_listed(fig, [f for f in figures[i + 1:] if not _wounded(f, sent, base, trigger)], text)
     for fig in find_bare_numbers(text):
-        tok = next((t for t in tokens if t.idx - base == fig.start or (t.idx - base <= fig.start < t.idx - base
-                                                                         + len(t.text))), None)
+        last = fig.end - 1  # the number's own token, not its qualifier's ("more than 80 have been killed")
+        tok = next((t for t in tokens if t.idx - base <= last < t.idx - base + len(t.text)), None)
         if tok is not None and tok.head.i == trigger.i and tok.dep_ in ("dobj", "nsubjpass", "nsubj", "nummod"):
             return fig
     return None
@@ -208,7 +211,8 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
     if ref is not None and ref.kind != "since" and (
             ref.kind == "background" or ref.date < ctx.published - dt.timedelta(days=BACKGROUND_DAYS)):
         return []
-    if ref is None and _older_year(tokens, ctx.published, fig):
+    if ref is None and (_older_year(tokens, ctx.published, fig)
+                        or describes_closed_period(tok, ctx.sent_text, ctx.published.year)):
         return []  # "drove them out during a 2022 offensive": background older than the story
     if ref is not None and ref.kind == "since" and not tally and ref.date < ctx.published - dt.timedelta(
             days=BACKGROUND_DAYS):
@@ -256,6 +260,7 @@ def build_event_rows(sent: Span, tok: Token, row: Trigger, anchor: Token, nomina
         "period_start": period_start.isoformat() if period_start else None,
         "_explicit_date": ref is not None and (running or ref.kind != "since"), "_own_place": own_place,
         "_sentence": (ctx.offset, sent.start_char), "_trigger": tok.i,
+        "_part": bool(fig and PARTITIVE_RE.search(ctx.sent_text[fig.start:fig.end])),
         "_speaker": ctx.speaker, "_absolute": bool(ref and YEAR_RE.search(ctx.sent_text[ref.start:ref.end])),
     }
     # One event per place ("strikes on A, B and C"); no place: one event without.

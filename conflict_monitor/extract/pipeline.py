@@ -7,13 +7,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from conflict_monitor.extract import groups, roles
+from conflict_monitor.extract import blas, groups, roles
 from conflict_monitor.extract.clean import CleanArticle, clean_article
 from conflict_monitor.extract.context import Context
 from conflict_monitor.extract.errors import ExtractionError
 from conflict_monitor.extract.events import sentence_events
 from conflict_monitor.extract.locate import place_spans
-from conflict_monitor.extract.merge import carry_attacker, inherit_attribution, merge_events
+from conflict_monitor.extract.merge import carry_attacker, drop_sub_counts, inherit_attribution, merge_events
 from conflict_monitor.extract.nlp import load_nlp
 from conflict_monitor.extract.places import geocode
 from conflict_monitor.model.schema import SchemaError, compute_article_id, validate_event
@@ -127,7 +127,8 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
         warnings.append("No publication date given or found: only dates with a year are kept.")
     nlp = load_nlp()
     paragraphs = [clean.text[s:e] for s, e in clean.paragraphs]
-    docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs), strict=False))
+    with blas.one_thread():  # the networks' products through numpy's BLAS, one thread (blas.py)
+        docs = list(zip((s for s, _ in clean.paragraphs), nlp.pipe(paragraphs), strict=False))
     shared = {"acronyms": groups.find_acronyms(clean.text), "names": {}, "last_group": None}
     for _, doc in docs:
         doc.user_data["article"] = shared
@@ -165,7 +166,7 @@ def extract_article(raw: str | bytes, *, published: dt.date | None = None, sourc
             raw_events.extend(found)
     new_actors = _new_actors(raw_events)
     carry_attacker(raw_events, sentences)
-    merged = merge_events(raw_events)
+    merged = drop_sub_counts(merge_events(raw_events))
     inherit_attribution(merged, sentences)
     events = []
     for e in merged:

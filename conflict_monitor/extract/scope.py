@@ -8,6 +8,8 @@ buried inside other noun phrases ("US support for Kurdish militants").
 
 from __future__ import annotations
 
+import re
+
 MODALS = frozenset({"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll", "wo", "ca"})
 CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 # Verbs and nouns whose complement is intended, feared, claimed against or denied: not an event.
@@ -171,3 +173,19 @@ def standing_state(tok, published_year: int) -> bool:
             return False
         t = t.head
     return False
+
+
+# "a civil war from 2013 to 2018 that killed 400,000 people": a period closed before the story's year
+CLOSED_PERIOD_RE = re.compile(r"\b(?:from|between)\s+((?:19|20)\d\d)\s+(?:to|and|until)\s+((?:19|20)\d\d)\b")
+RELATIVE_SUBJECTS = frozenset({"that", "which", "who"})
+
+
+def describes_closed_period(tok, sent_text: str, published_year: int) -> bool:
+    """True when `tok` is the verb of a relative description ("... that killed", "which displaced")
+    and the sentence names a period of years that ended before the publication's year: the past
+    war or campaign described, background, not an act of this story (ANNOTATION.md, Scope)."""
+    m = CLOSED_PERIOD_RE.search(sent_text)
+    if m is None or int(m.group(2)) >= published_year:
+        return False
+    return tok.dep_ in ("relcl", "acl") or any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in RELATIVE_SUBJECTS for c in tok.children)

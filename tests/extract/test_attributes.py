@@ -11,8 +11,10 @@ from conflict_monitor.extract.nlp import load_nlp
 
 REPO = Path(__file__).resolve().parents[2]
 # The model's multi-token and whitespace rules ("ain't", "gonna", "let's", "y'all", "there are",
-# double spaces, newlines) next to ordinary news prose.
-TRICKY = ["I ain't gonna do it, y'all. Let's go! C'mon.  There are  many. He gets it, she got it.\n\nOK  \n x",
+# double spaces, newlines) next to ordinary news prose; the first has the same words outside those
+# rules, so the warm pass meets them remembered from a context where no multi-token rule applied.
+TRICKY = ["Ships are here. We all got to go on. He let us in. Gon Ta Na.",
+          "I ain't gonna do it, y'all. Let's go! C'mon.  There are  many. He gets it, she got it.\n\nOK  \n x",
           "Turkey's army said it had killed 51 Syrian soldiers; Ankara's forces were shelled on Thursday.",
           "", " ", "\n"]
 
