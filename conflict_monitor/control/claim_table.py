@@ -49,7 +49,7 @@ def query_claim_table(store: EventStore, claim_sql: ClaimSql) -> ClaimTable:
     columns = ", ".join(f"c.{c}" for c in _KEPT)
     raw = store.query_sql(f"{claim_sql.with_filter_sql} SELECT {columns} FROM claims c "
                           "ORDER BY c.date DESC NULLS LAST, c.event_id", list(claim_sql.params))
-    data = {c: raw[c].astype("category").to_numpy() if len(raw) else pd.Categorical([]) for c in _CODED}
+    data = {c: raw[c].astype("category").array if len(raw) else pd.Categorical([]) for c in _CODED}
     data.update({
         "latitude": raw["latitude"].astype("float64").to_numpy() if len(raw) else np.zeros(0),
         "longitude": raw["longitude"].astype("float64").to_numpy() if len(raw) else np.zeros(0),
@@ -79,45 +79,85 @@ def compute_table_mask(table: ClaimTable, flt: EventFilter) -> np.ndarray:
     return keep
 
 
-def _values(column: pd.Series) -> list[object]:
-    """A categorical column's values, None for missing."""
-    return [None if isinstance(v, float) else v for v in column.astype(object).tolist()]
+def _labels(column: pd.Series, rows: np.ndarray) -> list[object]:
+    """A categorical column's values at `rows`, None for missing."""
+    codes = column.cat.codes.to_numpy()[rows]
+    categories = np.asarray(column.cat.categories.astype(object))
+    return [None if c < 0 else categories[c] for c in codes.tolist()]
+
+
+def _group_starts(*keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys begins in arrays sorted by those keys."""
+    change = np.zeros(len(keys[0]), dtype=bool)
+    change[:1] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)
 
 
 def compute_summary_from_table(store: EventStore, table: ClaimTable, flt: EventFilter, limit: int
                                ) -> ClaimSummary:
     """store_claims.query_claim_summary of the filter, from the table (the latest claims' text
-    read from the store by event_id)."""
-    mine = table.frame[compute_table_mask(table, flt)]
-    if mine.empty:
+    read from the store by event_id). Rows are picked by their rank: their position in the
+    store's order (numpy sorts and reductions, no pandas group-by)."""
+    frame = table.frame
+    rows = np.flatnonzero(compute_table_mask(table, flt))  # ranks, ascending
+    if not len(rows):
         return ClaimSummary(pd.DataFrame(columns=list(GROUP_COLUMNS)), pd.DataFrame(columns=list(END_COLUMNS)),
                             pd.DataFrame(columns=list(CLAIM_COLUMNS)))
-    mine = mine.assign(rank=np.arange(len(mine)))
-    keys = ["place_id", "date", "side"]
-    grouped = mine.groupby(keys, sort=False, observed=True)
-    groups = grouped.agg(n=("rank", "size"), first=("rank", "min"), last=("rank", "max")).reset_index()
-    losers = mine[mine["from_side"].notna()].groupby(keys, sort=False, observed=True)["from_side"].first()
-    groups = groups.merge(losers.rename("from_side").reset_index(), on=keys, how="left").sort_values("first")
-    ids = mine["event_id"]
-    out = pd.DataFrame({
-        "place_id": _values(groups["place_id"]), "date": list(pd.to_datetime(groups["date"]).dt.date),
-        "side": _values(groups["side"]), "from_side": _values(groups["from_side"]),
-        "n": groups["n"].astype("int64").tolist(), "first_id": ids.iloc[groups["first"].to_numpy()].tolist(),
-        "last_id": ids.iloc[groups["last"].to_numpy()].tolist()}, columns=list(GROUP_COLUMNS))
-    by_place = mine.groupby("place_id", sort=False, observed=True)["rank"]
-    rows = []
-    for end, pick in (("first", by_place.min()), ("last", by_place.max())):
-        picked = mine.iloc[pick.to_numpy()]
-        rows.append(pd.DataFrame({
-            "place_id": _values(picked["place_id"]), "place": _values(picked["place"]),
-            "latitude": picked["latitude"].tolist(), "longitude": picked["longitude"].tolist(),
-            "admin1": _values(picked["admin1"]), "country": _values(picked["country"]), "end": end},
-            columns=list(END_COLUMNS)))
-    ends = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(END_COLUMNS))
+    place = frame["place_id"].cat.codes.to_numpy()[rows]
+    day = frame["date"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
+    side = frame["side"].cat.codes.to_numpy()[rows]
+    loser = frame["from_side"].cat.codes.to_numpy()[rows]
+    # groups: (place, day, side), each group's rows by rank
+    order = np.lexsort((rows, side, day, place))
+    starts = _group_starts(place[order], day[order], side[order])
+    first = rows[order][starts]
+    last = rows[order][np.r_[starts[1:], len(order)] - 1]
+    # the first loser by rank: ranks of rows without one pushed past every rank
+    named = np.where(loser[order] >= 0, rows[order], np.iinfo(np.int64).max)
+    first_named = np.minimum.reduceat(named, starts)
+    by_rank = np.argsort(first)  # the groups in the order of their first claim
+    ids = frame["event_id"]
+    losers = [None if r == np.iinfo(np.int64).max else v for r, v in zip(
+        first_named[by_rank].tolist(), _labels(frame["from_side"], np.minimum(first_named[by_rank], len(frame) - 1)),
+        strict=True)]
+    groups = pd.DataFrame({
+        "place_id": _labels(frame["place_id"], first[by_rank]),
+        "date": list(pd.to_datetime(frame["date"].to_numpy()[first[by_rank]]).date),
+        "side": _labels(frame["side"], first[by_rank]), "from_side": losers,
+        "n": np.diff(np.r_[starts, len(order)])[by_rank].tolist(),
+        "first_id": ids.iloc[first[by_rank]].tolist(), "last_id": ids.iloc[last[by_rank]].tolist()},
+        columns=list(GROUP_COLUMNS))
+    # each place's first and last claim, in the order of the place's first claim
+    by_place = np.lexsort((rows, place))
+    place_starts = _group_starts(place[by_place])
+    place_first = rows[by_place][place_starts]
+    place_last = rows[by_place][np.r_[place_starts[1:], len(by_place)] - 1]
+    ends = pd.concat([_ends(frame, picked, end) for end, picked in
+                      (("first", np.sort(place_first)), ("last", place_last[np.argsort(place_first)]))],
+                     ignore_index=True)
     # each place's latest: newest day first, then the larger event_id (the larger rank on a day)
-    newest = mine.assign(neg_day=-mine["date"].to_numpy().astype("int64"), neg_rank=-mine["rank"])
-    newest = newest.sort_values(["neg_day", "neg_rank"]).groupby("place_id", sort=False, observed=True).head(limit)
-    return ClaimSummary(out, ends, _latest_frame(store, newest.sort_values("rank")))
+    newest = np.lexsort((-rows, -day, place))
+    place_of = place[newest]
+    begins = _group_starts(place_of)
+    within = np.arange(len(newest)) - np.repeat(begins, np.diff(np.r_[begins, len(newest)]))
+    latest = np.sort(rows[newest][within < limit])
+    return ClaimSummary(groups, ends, _latest_frame(store, frame.iloc[latest]))
+
+
+def _ends(frame: pd.DataFrame, rows: np.ndarray, end: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "place_id": _labels(frame["place_id"], rows), "place": _labels(frame["place"], rows),
+        "latitude": frame["latitude"].to_numpy()[rows].tolist(),
+        "longitude": frame["longitude"].to_numpy()[rows].tolist(),
+        "admin1": _labels(frame["admin1"], rows), "country": _labels(frame["country"], rows), "end": end},
+        columns=list(END_COLUMNS))
+
+
+def _values(column: pd.Series) -> list[object]:
+    """A categorical column's values, None for missing."""
+    return [None if isinstance(v, float) else v for v in column.astype(object).tolist()]
 
 
 def _latest_frame(store: EventStore, rows: pd.DataFrame) -> pd.DataFrame:
