@@ -14,14 +14,14 @@ from conflict_monitor.maps.sites import compute_as_of_filter, compute_site_statu
 from conflict_monitor.model.safety import escape_markdown
 from ui.control import (
     load_control_as_of,
-    load_control_claims,
     make_control_caption,
     make_control_map_layers,
     render_control_download,
+    start_claim_table,
 )
 from ui.filters import get_active_filter
-from ui.loaders import get_data_version, load_key_figures, load_sites
-from ui.map_view import render_map_panel
+from ui.loaders import get_data_version, load_sites
+from ui.map_view import load_date_span, render_map_panel
 from ui.shell import require_shell
 
 ASOF_KEY, WINDOWS = "map_asof", {"All up to the date": None, "Last 30 days": 30, "Last 7 days": 7}
@@ -30,12 +30,12 @@ require_shell()
 flt = get_active_filter()
 version = get_data_version()
 sites, statuses = load_sites(version)
-span = load_key_figures(flt, version)  # the events' date span, aggregated in the store
+first_day, last_day = load_date_span(flt, version)  # one aggregate in the store
 change_days = compute_status_dates(statuses)
-event_days = [d for d in (span.first_date, span.last_date) if d]
+event_days = [d for d in (first_day, last_day) if d]
 all_days = sorted(set(change_days) | set(event_days)) or [dt.date.today()]
 low, high = all_days[0], all_days[-1]
-default_day = span.last_date or high
+default_day = last_day or high
 
 
 def _clamp(day: dt.date) -> dt.date:
@@ -89,7 +89,6 @@ tiles = "osm" if opts[2].toggle("Start on OpenStreetMap tiles (needs internet)",
 
 posts = compute_site_status_as_of(sites, statuses, as_of)
 in_view = compute_as_of_filter(flt, as_of, window)
-control_claims = load_control_claims(flt, version)
 control = load_control_as_of(flt, version, as_of)
 counts = posts["status"].value_counts()
 post_text = (f"{len(posts)} posts — " + ", ".join(
@@ -106,5 +105,6 @@ def make_map(categories: list[str]):
 
 
 render_map_panel(make_map, in_view, version, colour_by, posts=posts, statuses=statuses, as_of=as_of,
-                 control=control, control_claims=control_claims)
-render_control_download(control, as_of)
+                 control=control, control_flt=flt)
+render_control_download(flt, version, as_of)
+start_claim_table(version)  # the next filter's control is computed from it (once the page is drawn)

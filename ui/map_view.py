@@ -40,6 +40,7 @@ from conflict_monitor.store.map_grid import (
     count_unplaced_events,
     query_area_events,
     query_cell_counts,
+    query_date_span,
 )
 from ui.control import render_control_click
 from ui.loaders import get_store
@@ -63,6 +64,13 @@ def load_area_events(flt: EventFilter, version: str, bounds: Bounds, limit: int,
     """The newest `limit` of the `total` events of the drawn area."""
     del version
     return query_area_events(get_store(), flt, bounds, limit, MAP_EVENT_COLUMNS, total)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_date_span(flt: EventFilter, version: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of the events under the filter."""
+    del version
+    return query_date_span(get_store(), flt)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -117,12 +125,12 @@ def make_view_caption(view: MapView, unplaced: int) -> str:
 
 
 def render_clicked(clicked: dict | None, posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.date,
-                   shown: pd.DataFrame, control: pd.DataFrame, control_claims: pd.DataFrame) -> None:
+                   shown: pd.DataFrame, control: pd.DataFrame, control_flt: EventFilter, version: str) -> None:
     """Details of the post, place or event clicked on the map, and the events there."""
     if not clicked:
         st.info("Click a post or an event on the map: its details and the events there show here.")
         return
-    if render_control_click(clicked, control, control_claims, posts):
+    if render_control_click(clicked, control, control_flt, version, posts):
         return
     post, here = find_clicked(clicked["lat"], clicked["lng"], posts, shown)
     if post is None and here.empty:
@@ -151,7 +159,7 @@ def render_clicked(clicked: dict | None, posts: pd.DataFrame, statuses: pd.DataF
 @st.fragment
 def render_map_panel(make_map: Callable[[list[str]], folium.Map], flt: EventFilter, version: str, colour_by: str, *,
                      posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.date,
-                     control: pd.DataFrame, control_claims: pd.DataFrame) -> None:
+                     control: pd.DataFrame, control_flt: EventFilter) -> None:
     """The map (make_map builds it for the legend's categories: st_folium changes the map it is
     given) and the details beside it; a zoom, pan or click reruns only this part."""
     view = compute_map_view(flt, version, colour_by)
@@ -164,7 +172,7 @@ def render_map_panel(make_map: Callable[[list[str]], folium.Map], flt: EventFilt
                         returned_objects=RETURNED, feature_group_to_add=group)
     with right:
         render_clicked((out or {}).get("last_object_clicked"), posts, statuses, as_of, view.events,
-                       control, control_claims)
+                       control, control_flt, version)
     geojson = json.dumps(make_map_geojson(posts, view.events, as_of), ensure_ascii=False)
     st.download_button("Download the posts and the events drawn (GeoJSON)", geojson, on_click="ignore",
                        file_name=f"idlib_map_{as_of}.geojson", mime="application/geo+json",

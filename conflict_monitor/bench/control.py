@@ -1,8 +1,11 @@
 """How long the Map page's territorial control takes on a store, each step from the store with
-nothing cached: the claims (territorial events selected in SQL, places matched at once), every
-place's timeline, and the control layers for one day (places on the day, popups, approximate
-areas, the folium layers rendered in a map). The app caches the first two per filter and data
-version and the third per day too (ui/control.py), so a pan or zoom of the map costs none of it.
+nothing cached: every claim of the store read once as small codes (control.claim_table: places
+matched and sides resolved in SQL, control.store_claims; once per data version in the app), a
+filter's claims reduced from it to one row per place, day and side, every place's timeline from
+those rows, and
+the control layers for one day (places on the day, popups, approximate areas, the folium layers
+rendered in a map). The app caches the first two per filter and data version and the third per
+day too (ui/control.py), so a pan or zoom of the map costs none of it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,18 @@ import datetime as dt
 import time
 from typing import Any
 
-from conflict_monitor.control.events import query_control_claims
-from conflict_monitor.control.model import compute_control_on, compute_control_timeline, compute_place_histories
+from conflict_monitor.control.claim_table import compute_summary_from_table, query_claim_table
+from conflict_monitor.control.groups import (
+    compute_histories_from_summary,
+    compute_timeline_from_summary,
+    query_control_source,
+)
+from conflict_monitor.control.model import compute_control_on
 from conflict_monitor.control.sides import list_conflict_sides, load_sides
+from conflict_monitor.control.store_claims import query_claim_inputs
 from conflict_monitor.geo.admin import load_admin1
 from conflict_monitor.maps.control_layer import (
+    POPUP_CLAIMS,
     ControlLegend,
     build_control_area_layer,
     build_control_layer,
@@ -33,9 +43,12 @@ from conflict_monitor.store.reference import load_posts
 
 def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
                               as_of: dt.date | None = None) -> dict[str, Any]:
-    """Seconds and sizes of the control path on `store`. Keys: control_claims_s, control_claims,
-    control_timeline_s, control_layers_s (the parts for one day and the layers in a map),
-    control_map_html_mb (the map with the control layers and nothing else), control_places."""
+    """Seconds and sizes of the control path on `store`. Keys: control_table_s (every claim read
+    as codes, control.claim_table: once per data version in the app), control_claims_s (a
+    filter's claims from that table, the latest claims' text read from the store),
+    control_claims (how many), control_timeline_s,
+    control_layers_s (the parts for one day and the layers in a map), control_map_html_mb (the
+    map with the control layers and nothing else), control_places."""
     flt = flt or EventFilter()
     as_of = as_of or store.date_bounds()[1] or dt.date(2020, 3, 1)
     import pandas as pd  # noqa: PLC0415
@@ -44,20 +57,27 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
     posts = compute_site_status_as_of(sites, statuses, as_of)
     admin1 = load_admin1()
     start = time.perf_counter()
-    claims = query_control_claims(store, flt)
+    inputs = query_claim_inputs(store, EventFilter())
+    table = query_claim_table(store, query_control_source(store, EventFilter(), inputs=inputs).claim_sql)
+    table_s = time.perf_counter() - start
+    start = time.perf_counter()
+    source = query_control_source(store, flt, inputs=inputs)
+    summary = compute_summary_from_table(store, table, flt, POPUP_CLAIMS)
     claims_s = time.perf_counter() - start
     start = time.perf_counter()
-    timeline = compute_control_timeline(claims)
+    timeline, counts = compute_timeline_from_summary(source, summary)
+    histories = compute_histories_from_summary(source, summary)
     timeline_s = time.perf_counter() - start
     start = time.perf_counter()
     control = compute_control_on(timeline, as_of)
-    popups = make_control_popups(control, compute_place_histories(claims))
+    popups = make_control_popups(control, histories, counts)
     colours = compute_side_colours(list_conflict_sides(load_sides()))
     layers = [build_control_area_layer(compute_control_areas(control, admin1), colours),
               build_control_layer(control, popups, colours),
               ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
     html = render_map_html(build_idlib_map(posts, statuses, None, as_of, extra_layers=layers))
     layers_s = time.perf_counter() - start
-    return {"control_claims_s": round(claims_s, 3), "control_claims": len(claims),
+    return {"control_claims_s": round(claims_s, 3), "control_table_s": round(table_s, 3),
+            "control_claims": sum(counts.values()),
             "control_timeline_s": round(timeline_s, 3), "control_layers_s": round(layers_s, 3),
             "control_map_html_mb": round(len(html.encode()) / 1e6, 2), "control_places": len(control)}

@@ -18,7 +18,7 @@ from conflict_monitor.bench.synthetic import ARTICLE_SQL, iter_synthetic_chunks,
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import EventStore
 
-_COLUMNS = (*EVENT_FIELDS, "incident_reports")
+_COLUMNS = (*EVENT_FIELDS, "incident_reports", "incident_key")
 
 
 def count_incident_reports(frame: pd.DataFrame) -> pd.Series:
@@ -41,7 +41,10 @@ def load_synthetic_postgres(url: str, n: int, seed: int = 0,
     loaded = 0
     with psycopg.connect(url, autocommit=True) as con:
         for frame in iter_synthetic_chunks(n, seed):
-            frame = frame.assign(incident_reports=count_incident_reports(frame))
+            # a number per incident, unique across chunks (codes < chunk size), as the store keys
+            codes = pd.Series(pd.factorize(frame["incident_id"])[0], index=frame.index)
+            frame = frame.assign(incident_reports=count_incident_reports(frame),
+                                 incident_key=(codes + loaded + 1).where(codes >= 0).astype("Int64"))
             text = io.StringIO()
             frame[list(_COLUMNS)].to_csv(text, header=False, index=False, date_format="%Y-%m-%d")
             with con.cursor() as cur, cur.copy(copy_sql) as copy:
@@ -49,6 +52,7 @@ def load_synthetic_postgres(url: str, n: int, seed: int = 0,
             loaded += len(frame)
             if progress is not None:
                 progress(loaded)
+        con.execute("SELECT setval('incident_keys', %s)", [loaded + 1])  # later keys above these
         con.execute(ARTICLE_SQL.replace("?", "%s"), make_bench_article(n))
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
         con.execute("ANALYZE events")

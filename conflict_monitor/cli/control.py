@@ -8,15 +8,14 @@ import sys
 
 from conflict_monitor.cli.args import parse_date_arg
 from conflict_monitor.control.claims import compute_place_index
-from conflict_monitor.control.events import query_territorial_events
 from conflict_monitor.control.export import (
     make_control_csv,
     make_control_geojson,
     make_control_table,
 )
-from conflict_monitor.control.model import compute_control_as_of
+from conflict_monitor.control.groups import query_control_claims_of, query_control_source, query_control_state
+from conflict_monitor.control.model import compute_control_on
 from conflict_monitor.control.reference import compute_place_key, load_control_changes
-from conflict_monitor.control.select import compute_all_claims
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
 
@@ -25,8 +24,11 @@ def run_control(args: argparse.Namespace) -> int:
     flt = EventFilter().with_changes(date_from=args.date_from, date_to=args.date_to, countries=args.country,
                                      origins=args.origin, sources=args.source)
     places, reference = load_control_changes()
-    events = query_territorial_events(open_store(), flt)
-    control = compute_control_as_of(compute_all_claims(events, flt, places, reference), args.as_of)
+    store = open_store()
+    # the claims reduced in the store (control.groups), those behind the day read back for the
+    # places printed: the same table as control.model.compute_control_as_of on every claim
+    source = query_control_source(store, flt, places, reference)
+    control = compute_control_on(query_control_state(store, source, 0).timeline, args.as_of)
     if args.place:
         key = compute_place_key(args.place)
         control = control[control["place_id"] == compute_place_index(places).get(key, key)]
@@ -34,7 +36,7 @@ def run_control(args: argparse.Namespace) -> int:
             print(f"error: no place called {args.place!r} has control claims under these filters",
                   file=sys.stderr)
             return 1
-    table = make_control_table(control)
+    table = make_control_table(query_control_claims_of(store, source, control))
     sys.stdout.write(make_control_csv(table) if args.format == "csv" else make_control_geojson(table) + "\n")
     return 0
 

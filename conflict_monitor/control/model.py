@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 # Reports of one change of hands spread over up to three days: the monitor reports first and
@@ -115,8 +114,17 @@ def _contested_spans(changes: list[_Change], disputes: list[dict[str, Any]], ini
 
 def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
     """A place's history as consecutive periods, from the claims about it."""
+    return compute_place_periods_and_changes(claims)[0]
+
+
+def compute_place_periods_and_changes(claims: list[dict[str, Any]]) -> tuple[list[Period], list[dict[str, Any]]]:
+    """compute_place_periods and compute_place_changes, the claims sorted and grouped once."""
     claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
     changes = _group_changes(claims)
+    return _periods(claims, changes), _changes_of_hands(changes)
+
+
+def _periods(claims: list[dict[str, Any]], changes: list[_Change]) -> list[Period]:
     disputes = [c for c in claims if c["claim"] == "disputed"]
     first_confirmed = next((c for c in changes if c.confirmed), None)
     initial = first_confirmed.from_side if first_confirmed else (changes[0].from_side if changes else None)
@@ -125,37 +133,47 @@ def compute_place_periods(claims: list[dict[str, Any]]) -> list[Period]:
     periods: list[Period] = []
     bounds: list[dt.date | None] = [None, *cuts]
     holder = _holder_of(changes, initial)
-    # the spans covering a day, in their own order, found over day numbers in numpy
-    starts = np.array([s[0].toordinal() for s in spans], dtype=np.int64)
-    ends = np.array([s[1].toordinal() for s in spans], dtype=np.int64)
+    # the spans covering a day, in their own order: the probed days only grow, so a span joins
+    # once its start is reached and leaves for good once its end is
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    ends = [s[1].toordinal() for s in spans]
+    active: list[int] = []
+    joined = 0
     for start, end in zip(bounds, [*cuts, None], strict=True):
         probe = start or (cuts[0] - dt.timedelta(days=1) if cuts else dt.date.min)
         held, by = holder(probe)
         day = probe.toordinal()
-        inside = [spans[i] for i in np.flatnonzero((starts <= day) & (day < ends))]
+        while joined < len(by_start) and spans[by_start[joined]][0].toordinal() <= day:
+            active.append(by_start[joined])
+            joined += 1
+        active = [i for i in active if day < ends[i]]
+        inside = [spans[i] for i in sorted(active)]
         if inside:
-            sides = tuple(sorted(set().union(*(s[2] for s in inside))))
+            key = ("contested", None, tuple(sorted(set().union(*(s[2] for s in inside)))), by.first if by else None)
+        else:
+            key = ("held" if held else "unknown", held, (held,) if held else (), by.first if by else None)
+        last = periods[-1] if periods else None
+        if last and (last.status, last.side, last.sides, last.changed_on) == key:
+            last.end = end
+            continue
+        if inside:
             evidence = [c for s in inside for c in s[3]]
-            period = Period(start, end, "contested", None, sides, by.first if by else None, evidence)
         else:
             # Before the first change the holder is the side that change took the place from,
             # so that change's reports are the evidence.
-            basis = by.claims if by else (first_confirmed.claims if first_confirmed and held else [])
-            period = Period(start, end, "held" if held else "unknown", held, (held,) if held else (),
-                            by.first if by else None, basis)
-        last = periods[-1] if periods else None
-        if last and (last.status, last.side, last.sides, last.changed_on) == (
-                period.status, period.side, period.sides, period.changed_on):
-            last.end = end
-        else:
-            periods.append(period)
+            evidence = by.claims if by else (first_confirmed.claims if first_confirmed and held else [])
+        periods.append(Period(start, end, key[0], key[1], key[2], key[3], evidence))
     return periods
 
 
 def compute_place_changes(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The confirmed changes of hands of one place: date, side gained, side lost, claims."""
     claims = sorted(claims, key=lambda c: (c["date"], c["claim"] == "disputed"))
-    changes = [c for c in _group_changes(claims) if c.confirmed]
+    return _changes_of_hands(_group_changes(claims))
+
+
+def _changes_of_hands(grouped: list[_Change]) -> list[dict[str, Any]]:
+    changes = [c for c in grouped if c.confirmed]
     first = changes[0].from_side if changes else None
     out, held = [], first
     for change in changes:
@@ -199,8 +217,8 @@ class PlaceTimeline:
 
 def compute_control_timeline(claims: pd.DataFrame) -> list[PlaceTimeline]:
     """Every place's periods and changes of hands, computed once for any number of days."""
-    return [PlaceTimeline(place_claims[-1], compute_place_periods(place_claims), compute_place_changes(place_claims),
-                          place_claims[0]["place"]) for place_claims in _by_place(claims).values()]
+    return [PlaceTimeline(place_claims[-1], *compute_place_periods_and_changes(place_claims), place_claims[0]["place"])
+            for place_claims in _by_place(claims).values()]
 
 
 def compute_control_on(timeline: list[PlaceTimeline], as_of: dt.date) -> pd.DataFrame:

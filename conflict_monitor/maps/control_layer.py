@@ -41,10 +41,11 @@ def _colour(row: dict[str, Any], colours: dict[str, str]) -> str:
     return colours.get(row.get("side") or "", UNKNOWN_COLOUR)
 
 
-def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame) -> str:
+def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame, total: int | None = None) -> str:
     """A place's status on the day and its history (the latest POPUP_CLAIMS reports, with how
-    many earlier ones there are): who took it, when, per which source, with the evidence."""
-    earlier = max(0, len(history) - POPUP_CLAIMS)
+    many earlier ones there are): who took it, when, per which source, with the evidence.
+    `total`: how many reports the place has, when `history` holds only its latest ones."""
+    earlier = max(0, (len(history) if total is None else total) - POPUP_CLAIMS)
     history = history.tail(POPUP_CLAIMS)
     if row["status"] == "contested":
         state = f"<b>contested</b> ({escape_html(row['sides'])})"
@@ -68,10 +69,13 @@ def make_control_popup_html(row: dict[str, Any], history: pd.DataFrame) -> str:
             f"<br>History:<ul style='margin:2px 0 4px 16px;padding:0'>{items}</ul></div>")
 
 
-def make_control_popups(control: pd.DataFrame, histories: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+def make_control_popups(control: pd.DataFrame, histories: Mapping[str, pd.DataFrame],
+                        totals: Mapping[str, int] | None = None) -> dict[str, str]:
     """place_id -> popup HTML, for each place with coordinates; `histories` holds each place's
-    claims (control.model.compute_place_histories)."""
-    return {row["place_id"]: make_control_popup_html(row, histories[row["place_id"]])
+    claims (control.model.compute_place_histories), or its latest POPUP_CLAIMS or more with
+    `totals` saying how many it has (control.groups)."""
+    return {row["place_id"]: make_control_popup_html(row, histories[row["place_id"]],
+                                                     None if totals is None else totals[row["place_id"]])
             for row in control.dropna(subset=["latitude", "longitude"]).to_dict("records")}
 
 

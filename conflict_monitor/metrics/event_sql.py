@@ -16,11 +16,11 @@ import pandas as pd
 
 from conflict_monitor.model.schema import EVENT_COLUMNS
 from conflict_monitor.store.base import EventStore
-from conflict_monitor.store.incident_counts import COLUMN, REFRESH_STATEMENTS
+from conflict_monitor.store.incident_counts import COLUMN, KEY_COLUMN, REFRESH_STATEMENTS, SEQUENCE_SQL
 
 EventSource = EventStore | pd.DataFrame
 NOT_RUNNING = "NOT coalesce(is_running_total, false)"
-_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN)) + ")"
+_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN, KEY_COLUMN)) + ")"
 _KNOWN = frozenset(n for n, _, _ in EVENT_COLUMNS)
 
 
@@ -33,6 +33,7 @@ def run_event_sql(source: EventSource, sql: str, params: Sequence[Any] = ()) -> 
     con = duckdb.connect()
     try:
         con.execute(_DDL)
+        con.execute(SEQUENCE_SQL)
         known = [c for c in source.columns if c in _KNOWN]
         if len(source):
             con.register("frame", source[known])

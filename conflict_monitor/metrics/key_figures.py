@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
 from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
+from conflict_monitor.metrics.incident_split import key_figures_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.incident_counts import incident_rows_sql
 
@@ -41,6 +42,10 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
     incident among the reports that are not running totals, incident_counts), so the two agree.
     """
     scope = prepare_incident_groups(store, flt)
+    if scope.split_where is not None:  # linked by stored incident ids: one scan, shared apart
+        sql = key_figures_sql(scope.split_where)
+        wp = scope.split_params
+        return _figures(run_event_sql(store, sql, [*scope.victim_params, *wp, *wp, *wp]).iloc[0])
     where, params = compute_where(flt or EventFilter())
     sql = scope.ctes + f""",
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
@@ -53,7 +58,11 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
           WHERE {where} UNION ALL SELECT actor2 AS a FROM events WHERE {where}) AS u)
         SELECT stats.events, inc.incidents, fat.low, fat.high, stats.running, actors.actors,
           stats.first_date, stats.last_date FROM stats, fat, actors, inc"""
-    row = run_event_sql(store, sql, [*scope.params, *params, *params, *params, *params, *params]).iloc[0]
+    return _figures(run_event_sql(store, sql, [*scope.params, *params, *params, *params, *params,
+                                               *params]).iloc[0])
+
+
+def _figures(row) -> KeyFigures:
     return KeyFigures(int(row["events"]), int(row["incidents"]), int(row["low"]), int(row["high"]),
                       int(row["running"]), int(row["actors"]), _as_date(row["first_date"]),
                       _as_date(row["last_date"]))

@@ -133,6 +133,20 @@ class EventStore(abc.ABC):
         """Run a read-only parameterised query (for metrics that aggregate in the database).
         `{where}` in sql is not substituted here: callers use filters.compute_where."""
 
+    def query_sql_per_version(self, sql: str) -> pd.DataFrame:
+        """query_sql(sql) (no parameters), remembered by this store object until the data version
+        moves: for summaries of the whole store that every filter change would otherwise scan
+        for again. The version is read first, so a write in between only makes the next call
+        compute it anew."""
+        version = self.data_version()
+        kept = getattr(self, "_per_version", None)
+        if kept is None or kept[0] != version:
+            kept = (version, {})
+            self._per_version = kept
+        if sql not in kept[1]:
+            kept[1][sql] = self.query_sql(sql)
+        return kept[1][sql].copy()
+
     @abc.abstractmethod
     def count_events(self, flt: EventFilter | None = None) -> int:
         """Number of events matching the filter."""

@@ -27,21 +27,31 @@ class IncidentWriteMixin:
     """Incident linking and report counts for a SQL store (needs SqlStore's hooks)."""
 
     def _upgrade_schema(self) -> None:
-        """Bring a store made by an older version up to date: add the incident_reports column
-        and count the reports of every incident it has not counted yet."""
-        name, sql_type, _ = incident_counts.COLUMN
+        """Bring a store made by an older version up to date: add the incident_reports and
+        incident_key columns, count the reports of every incident it has not counted yet and
+        key every incident (meta 'incident_keys' records that all were keyed)."""
         with self._connect() as con:
-            has_column = self._fetch(con, "SELECT count(*) FROM information_schema.columns WHERE "
-                                          "table_schema = current_schema() AND table_name = 'events' "
-                                          "AND column_name = ?", [name])[0][0]
-            if not has_column:
-                self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
-                                   f"{self._sql_type(sql_type)}")
+            present = {row[0] for row in self._fetch(
+                con, "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                     "current_schema() AND table_name = 'events'")}
+            for name, sql_type, _ in (incident_counts.COLUMN, incident_counts.KEY_COLUMN):
+                if name not in present:
+                    self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
+                                       f"{self._sql_type(sql_type)}")
+            self._execute(con, incident_counts.SEQUENCE_SQL)
+            keyed = self._fetch(con, "SELECT count(*) FROM meta WHERE key = 'incident_keys'")[0][0]
+            if not keyed:  # a store from before incident_key: every incident is keyed once
+                self._execute(con, "UPDATE events SET incident_reports = NULL WHERE incident_id "
+                                   f"IS NOT NULL AND {incident_counts.KEY} IS NULL")
             uncounted = self._fetch(con, "SELECT EXISTS (SELECT 1 FROM events "
                                          "WHERE incident_reports IS NULL)")[0][0]
         if uncounted:
             with self._transaction():
                 pass  # every write transaction ends by counting the marked incidents
+        if not keyed:
+            with self._connect() as con:  # not a change of the data: the data version stays
+                self._execute(con, "INSERT INTO meta VALUES ('incident_keys', 1) ON CONFLICT (key) "
+                                   "DO NOTHING")
         self._upgrade_links()
 
     def _upgrade_links(self) -> None:

@@ -168,3 +168,13 @@ def count_unplaced_events(store: EventStore, flt: EventFilter) -> int:
     frame = store.query_sql(f"SELECT count(*) AS n FROM events WHERE {where} AND NOT ({_PLACED})",
                             params)
     return int(frame["n"].iloc[0])
+
+
+def query_date_span(store: EventStore, flt: EventFilter) -> tuple[Any, Any]:
+    """The first and last event_date under the filter (the Map page's day slider): one
+    aggregate, where the Overview's key figures (which hold the same two dates) count
+    incidents, casualties and actors too."""
+    where, params = compute_where(flt)
+    row = store.query_sql(f"SELECT min(event_date) AS first_date, max(event_date) AS last_date FROM events "
+                          f"WHERE {where}", params).iloc[0]
+    return tuple(None if pd.isna(v) else pd.Timestamp(v).date() for v in (row["first_date"], row["last_date"]))

@@ -128,7 +128,9 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
             return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
 
         return [
-            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT), "event_id"),
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT, incident_counts.KEY_COLUMN),
+                "event_id"),
+            incident_counts.SEQUENCE_SQL,
             ddl("articles", ARTICLE_COLUMNS, "id"),
             ddl("sites", SITE_COLUMNS, "site_id"),
             ddl("site_status", SITE_STATUS_COLUMNS, "site_id, status, status_from"),
@@ -299,12 +301,29 @@ class SqlStore(IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, 
         if order_col not in SORTABLE or direction.upper() not in ("", "ASC", "DESC"):
             raise ValueError(f"order_by: expected one of {sorted(SORTABLE)} [ASC|DESC], got {order_by!r}")
         where, params = compute_where(flt or EventFilter())
-        sql = (f"SELECT {', '.join(cols)} FROM events WHERE {where} "
+        sql = (f"SELECT {', '.join(cols)} FROM {{rows}} "
                f"ORDER BY {order_col} {direction or 'ASC'} NULLS LAST, event_id")
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        return self.query_sql(sql, params)
+        if limit is None:
+            return self.query_sql(sql.format(rows=f"events WHERE {where}"), params)
+        sql += " LIMIT ?"
+        if order_col != "event_date" or int(limit) < 1:
+            return self.query_sql(sql.format(rows=f"events WHERE {where}"), [*params, int(limit)])
+        # The newest (oldest) rows: first the day of the limit-th one, from the date column
+        # alone (DuckDB prunes that top-N as it goes), then the rows on or after it (at ten
+        # million events 0.1 s instead of 0.2-0.6 s: the whole top-N read event_id for every
+        # row). With fewer dated rows than the limit, undated rows come last: no cut.
+        descending = direction.upper() == "DESC"
+        with self._connect() as con:
+            cut = self._fetch(con, f"SELECT event_date FROM events WHERE {where} AND event_date "
+                                   f"IS NOT NULL ORDER BY event_date {'DESC' if descending else 'ASC'} "
+                                   "LIMIT 1 OFFSET ?", [*params, int(limit) - 1])
+            if cut:
+                rows = f"events WHERE {where} AND event_date {'>=' if descending else '<='} ?"
+                frame = self._frame(con, sql.format(rows=rows), [*params, cut[0][0], int(limit)])
+                if len(frame) == int(limit):
+                    return frame
+            # no cut, or rows went in between (a write): the plain query
+            return self._frame(con, sql.format(rows=f"events WHERE {where}"), [*params, int(limit)])
 
     def count_events(self, flt: EventFilter | None = None) -> int:
         where, params = compute_where(flt or EventFilter())

@@ -29,13 +29,14 @@ _ORIGINS = ("extracted", "acled", "gdelt", "manual")
 _SOURCES = ("AFP", "Reuters", "SANA", "TASS")
 
 
-def make_events(n: int, seed: int) -> pd.DataFrame:
+def make_events(n: int, seed: int, without_id: float = 0.1) -> pd.DataFrame:
     """Synthetic events with the awkward cases: a third of the reports with deaths say nothing
-    of the victims, some have no incident id, repeats of one incident name other victims."""
+    of the victims, some (`without_id`) have no incident id, repeats of one incident name
+    other victims."""
     frame = make_synthetic_events(n, seed)
     rng = np.random.default_rng(seed)
     frame.loc[rng.random(n) < 0.3, "victims"] = None
-    frame.loc[rng.random(n) < 0.1, "incident_id"] = None
+    frame.loc[rng.random(n) < without_id, "incident_id"] = None
     other = rng.random(n) < 0.1
     frame.loc[other, "victims"] = rng.choice(["civilians", "Turkish soldiers", "fighters"], other.sum())
     return frame
@@ -61,23 +62,39 @@ def random_filters(seed: int, count: int) -> list[EventFilter]:
 def _plain_figures(store, flt: EventFilter, monkeypatch) -> dict:
     plain = incident_deaths.incident_groups_sql
     with monkeypatch.context() as patch:
+        patch.setattr(incident_deaths, "SPLIT_QUERIES", False)  # incident_split's queries off
+        patch.setattr(incident_deaths, "_store_victim_values", lambda source: None)  # per filter
         patch.setattr(incident_deaths, "incident_groups_sql",
                       lambda where, linked, split=True: plain(where, linked, split=False))
         return _figures(store, flt)
 
 
+def _assert_keys(store) -> None:
+    """incident_key stands for incident_id one to one (incident_counts)."""
+    split = store.query_sql("SELECT count(*) AS n FROM (SELECT incident_id FROM events WHERE incident_id "
+                            "IS NOT NULL GROUP BY incident_id HAVING count(DISTINCT incident_key) <> 1 "
+                            "OR count(incident_key) <> count(*)) AS x")["n"].iloc[0]
+    shared = store.query_sql("SELECT count(*) AS n FROM (SELECT incident_key FROM events WHERE "
+                             "incident_key IS NOT NULL GROUP BY incident_key "
+                             "HAVING count(DISTINCT incident_id) <> 1) AS x")["n"].iloc[0]
+    assert (split, shared) == (0, 0)
+
+
 def _assert_same(store, filters, monkeypatch) -> None:
+    _assert_keys(store)
     for flt in filters:
         assert _figures(store, flt) == _plain_figures(store, flt, monkeypatch), flt
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkeypatch, seed):  # noqa: F811
+@pytest.mark.parametrize(("seed", "without_id"), [(1, 0.1), (2, 0.0)])
+def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkeypatch, seed,  # noqa: F811
+                                                          without_id):
     # Above LINK_LIMIT reports, reports without an incident id are not linked on the fly (as in a
-    # big store), which is where the fast path applies.
+    # big store), which is where the fast path applies. With every report linked (without_id
+    # 0), the store's own list of victims texts serves every filter (_store_victim_values).
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
     store = open_store(seed_if_new=False)
-    store.upsert_events(make_events(3000, seed))
+    store.upsert_events(make_events(3000, seed, without_id))
     filters = random_filters(seed, 6)
     _assert_same(store, filters, monkeypatch)
     # Writes that change which reports share an incident: move some into others' incidents
@@ -90,3 +107,23 @@ def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkey
     _assert_same(store, filters[:4], monkeypatch)
     store.delete_events("gdelt")
     _assert_same(store, filters[:4], monkeypatch)
+    # New reports naming victims no stored report named, some joining stored incidents: the
+    # store's list of texts (kept per data version) must follow.
+    new = make_events(200, seed + 10, without_id).assign(
+        event_id=lambda f: "new-" + f["event_id"], victims="Iranian soldiers",
+        incident_id=lambda f: f["incident_id"].where(f.index % 2 == 0, rnd.choice(list(moved.values()))))
+    store.upsert_events(new)
+    _assert_same(store, filters[:4], monkeypatch)
+
+
+def test_a_store_from_before_incident_keys_is_keyed_on_opening(store_location):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(600, 3))
+    with store._connect() as con:  # as an older version left it: no keys, no record of them
+        store._execute(con, "UPDATE events SET incident_key = NULL")
+        store._execute(con, "DELETE FROM meta WHERE key = 'incident_keys'")
+    store.close()
+    store = open_store(seed_if_new=False)
+    assert store.query_sql("SELECT count(*) AS n FROM events WHERE incident_id IS NOT NULL "
+                           "AND incident_key IS NULL")["n"].iloc[0] == 0
+    _assert_keys(store)

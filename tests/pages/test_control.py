@@ -35,3 +35,49 @@ def test_timeline_has_the_control_strip(store_path):
     assert not at.exception
     assert any("Control changes" in s.value for s in at.subheader)
     assert "places gained and lost per week" in _captions(at)
+
+
+def test_clicking_a_place_shows_its_whole_history_read_from_the_store(store_path, monkeypatch):
+    # the history beside the map is read for the clicked place alone (control.groups); it is the
+    # per-claim history: every report about the place under the filter, oldest first
+    import streamlit as st
+
+    import ui.map_view
+    from conflict_monitor.control.events import query_control_claims
+    from conflict_monitor.control.model import compute_place_history
+    from conflict_monitor.model.filters import EventFilter
+    from conflict_monitor.store.factory import open_store
+
+    # AppTest runs no browser: st_folium answers with what the test put in its key
+    monkeypatch.setattr(ui.map_view, "st_folium", lambda *args, **kwargs: st.session_state.get(kwargs["key"]))
+    at = run_dashboard({"asof": "2020-02-28"}, "pages/map.py")
+    at.session_state["idlib_map"] = {"zoom": 9, "bounds": None,
+                                     "last_object_clicked": {"lat": 35.6433, "lng": 36.6714}}
+    at.run()
+    assert not at.exception
+    assert any(s.value == "Maarat al-Numan" for s in at.subheader)
+    shown = next(d.value for d in at.dataframe)
+    expected = compute_place_history(query_control_claims(open_store(seed_if_new=False), EventFilter()),
+                                     "maaratnuman")
+    assert len(expected) >= 3
+    assert [str(d) for d in shown["date"]] == [str(d) for d in expected["date"]]
+    assert list(shown["claim"]) == list(expected["claim"])
+
+
+def test_the_download_is_the_per_claim_control_of_the_day(store_path):
+    # built only when the button is clicked (a callable), from the claims read back from the store
+    import datetime as dt
+
+    from conflict_monitor.control.events import query_control_claims
+    from conflict_monitor.control.export import make_control_geojson, make_control_table
+    from conflict_monitor.control.model import compute_control_as_of
+    from conflict_monitor.model.filters import EventFilter
+    from conflict_monitor.store.factory import open_store
+    from ui.control import make_control_download
+
+    assert not run_dashboard({"asof": "2020-02-28"}, "pages/map.py").exception  # the first start fills the store
+    flt, day = EventFilter(), dt.date(2020, 2, 27)
+    expected = make_control_geojson(make_control_table(compute_control_as_of(
+        query_control_claims(open_store(seed_if_new=False), flt), day)))
+    assert "Saraqib" in expected and "contested" in expected
+    assert make_control_download(flt, "test-version", day) == expected

@@ -18,6 +18,7 @@ from conflict_monitor.store.map_grid import (
     count_unplaced_events,
     query_area_events,
     query_cell_counts,
+    query_date_span,
     query_map_cells,
 )
 from tests.store.test_backends import _event, store_location  # noqa: F401 - the fixture: DuckDB and PostgreSQL
@@ -140,3 +141,15 @@ def test_area_events_are_the_newest_in_the_area(grid_store):
 def test_category_must_be_a_known_column(grid_store):
     with pytest.raises(ValueError, match="category"):
         query_map_cells(grid_store, EventFilter(), 5, category="evidence; DROP TABLE events")
+
+
+@pytest.mark.parametrize("flt", (*FILTERS, EventFilter(origins=("extracted",))))
+def test_date_span_is_the_key_figures_span(grid_store, flt):
+    from conflict_monitor.metrics.key_figures import compute_key_figures  # noqa: PLC0415
+
+    figures = compute_key_figures(grid_store, flt)
+    assert query_date_span(grid_store, flt) == (figures.first_date, figures.last_date)
+    dates = grid_store.query_events(flt)["event_date"]
+    expected = (None, None) if dates.empty else (min(dates), max(dates))
+    assert query_date_span(grid_store, flt) == tuple(pd.Timestamp(d).date() if d is not None else None
+                                                     for d in expected)

@@ -104,3 +104,19 @@ def test_naive_csv_is_capped_and_stores_are_reused(tmp_path, monkeypatch):
     frame = pd.read_csv(csv_path)
     assert naive_events == 300 and len(frame) == 300
     assert set(frame["event_id"]) == {f"syn-0-{i}" for i in range(300)}
+
+
+def test_postgres_synthetic_store_keys_its_incidents_as_the_store_does(store_location):  # noqa: F811
+    if not store_location.startswith("postgresql"):
+        return  # the DuckDB loader leaves the counting and keying to the store's recount
+    from conflict_monitor.bench.synthetic_pg import load_synthetic_postgres  # noqa: PLC0415
+    from tests.metrics.test_fast_paths import _assert_keys  # noqa: PLC0415
+
+    store = load_synthetic_postgres(store_location, 3000, progress=None)
+    _assert_keys(store)
+    # a later report of a loaded incident: the recount keys that incident anew, clear of the
+    # loaded keys (the loader moved the sequence past them)
+    shared = store.query_sql("SELECT incident_id FROM events WHERE incident_reports > 1 LIMIT 1")
+    row = make_synthetic_events(1, 9).assign(event_id="later-1", incident_id=shared["incident_id"].iloc[0])
+    store.upsert_events(row)
+    _assert_keys(store)
