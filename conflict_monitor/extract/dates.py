@@ -122,6 +122,9 @@ RULES = [
     ("day", r"\b" + _NUMW + r"\s+days?\s+(?:ago|earlier)\b",
      lambda m, p: (p - dt.timedelta(days=parse_number(m.group("n")) or 1), "day", "event")),
     ("week", r"\b(?:a|one)\s+week\s+(?:ago|earlier)\b|\blast\s+week\b", lambda m, p: (p - WEEK, "week", "event")),
+    # "said two weeks ago": that many weeks before the report, known to the week
+    ("week", r"\b" + _NUMW + r"\s+weeks\s+(?:ago|earlier)\b",
+     lambda m, p: (p - WEEK * (parse_number(m.group("n")) or 1), "week", "event")),
     # "a year and a half ago", "two years ago", "six months ago": months and years back (30 and 365 days a unit)
     ("ago", r"\b" + _NUMW + r"\s+(?P<unit>months?|years?)(?P<half>\s+and\s+a\s+half)?\s+ago\b",
      lambda m, p: (p - dt.timedelta(days=round(((parse_number(m.group("n")) or 1) + 0.5 * bool(m.group("half")))

@@ -70,6 +70,10 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
                 groups.article_state(doc)["names"].get(ctx.sent_speaker) in groups.ARMED_KINDS:
             # "the group said the attack killed 47 soldiers": an armed group claiming its own attack
             return [_pronoun(subj, ctx)]
+        if subj.lemma_.lower() in CLAIMED_ACTS or subj.lower_ in ("that", "which"):
+            claimant = _claimant(subj, doc, ctx)
+            if claimant is not None:
+                return [claimant]
     for noun in absorbed:
         ref = roles.actor_in_tokens(clauses.modifier_tokens(noun) or list(noun.subtree), doc, ctx.main_country)
         if ref:
@@ -85,6 +89,26 @@ def find_actor1_refs(trigger: Token, anchor: Token, nominal: bool, doc: Doc, ctx
 CLAIMED_ACTS = frozenset("attack assault raid ambush offensive operation bombing".split())
 # "came under fire", "was under attack", "came under heavy shelling": the subject is what was hit
 FIRE_NOUNS = frozenset("fire attack assault shelling bombardment siege gunfire bombing".split())
+
+
+def _claimant(subj: Token, doc: Doc, ctx: Context) -> roles.ActorRef | None:
+    """"It claimed an assault that it said killed 54", "X claimed the attack, which killed 9": the act
+    (or the relative pronoun standing for it) is the object of a "claim" verb up the tree, whose
+    subject did it."""
+    tok = subj
+    for _ in range(6):
+        if tok.lemma_.lower() == "claim" and tok.pos_ == "VERB":
+            acts = [c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in CLAIMED_ACTS]
+            who = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if not acts or who is None:
+                return None
+            if who.lower_ in roles.PRONOUNS:
+                return _pronoun(who, ctx)
+            return roles.actor_in_tokens(clauses.noun_phrase(who), doc, ctx.main_country)
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return None
 
 
 def under_fire(verb) -> bool:

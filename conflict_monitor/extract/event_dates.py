@@ -44,10 +44,20 @@ def _own_or_inherited_date(anchor: Token, dates: list[DateRef], sent_offset: int
         if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SAY_VERBS and tok.head is not tok:
             # "said on Saturday that it had captured the town": the act happened by the day it was
             # told, which is all the text says of its date (ANNOTATION.md: `week`)
-            chars = {t.idx - sent_offset for c in tok.head.children if c.dep_ in ("prep", "npadvmod")
-                     for t in c.subtree}  # "on Saturday", "Saturday": not a dateline parsed as the subject
+            chars = {t.idx - sent_offset for c in tok.head.children if c.dep_ in ("prep", "npadvmod", "advmod")
+                     for t in c.subtree}  # "on Saturday", "Saturday", "two weeks ago": not a dateline subject
             told = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
-            if told is not None and told.precision == "day":
+            if told is not None and told.precision in ("day", "week"):
                 return dataclasses.replace(told, precision="week")
+            if told is None and tok.head.dep_ == "relcl":
+                # "an ambush on May 10 which it said killed 12": the told act is the noun, dated by its own day
+                chars = {t.idx - sent_offset for c in tok.head.head.children if c.dep_ in ("prep", "npadvmod")
+                         for t in c.subtree}
+                own = next((ref for ref in dates if ref.start in chars and ref.kind == "event"), None)
+                if own is not None:
+                    return own
+            if told is None and tok.head.dep_ == "ccomp" and tok.head.head.lemma_.lower() in SAY_VERBS:
+                tok = tok.head  # "claimed an assault on April 24 that it said killed 54": told within a telling
+                continue
         break
     return None

@@ -89,7 +89,7 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     elif speaker_tok is not None and ctx.speaker and speaker_tok.lower_ in ("he", "she"):
         ctx.sent_speaker = ctx.speaker
     elif speaker_tok is not None and speaker_tok.lower_ in ("it", "they") and ctx.prev_subject \
-            and speaker_tok.i == sent.root.i - 1 - sum(1 for c in sent.root.children if c.dep_ == "aux"):
+            and _opens_sentence(speaker_tok, sent):
         # "Mali's army gave a different account. It said ...": "it" opening the sentence is the
         # previous sentence's subject
         ctx.sent_speaker = ctx.prev_subject
@@ -107,6 +107,9 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
     ref = roles.actor_in_tokens(clauses.noun_phrase(root_subj[0]), doc, ctx.main_country) \
         if root_subj and root_subj[0].lower_ not in roles.PRONOUNS else None
     ctx.prev_subject = ref.canonical if ref is not None and not roles.is_reporter(ref.canonical) else None
+    if ref is None and root_subj:  # "The group has stepped up attacks. It also claimed ...": the group named last
+        named = groups.coreferent_group([root_subj[0]], doc)
+        ctx.prev_subject = named[0] if named else None
     dates = None  # read below, when the sentence has an act (a third have none)
     places = ctx.places_by_sent.get((offset, sent.start))
     if places is None:
@@ -219,3 +222,13 @@ def sentence_events(sent, offset: int, ctx: Context) -> list[dict]:
             out.extend(build_event_rows(sent, tok, row, anchor, nominal, action, actor1, actor2, tokens, fig, dates,
                               places, reporter, evidence, start_char, ctx))
     return out
+
+
+def _opens_sentence(pronoun, sent) -> bool:
+    """True when `pronoun` is the subject opening the sentence's main verb ("It said", "It also
+    claimed"), or repeats that subject ("It claimed an attack that it said killed 54")."""
+    root = sent.root
+    opener = next((c for c in root.children if c.dep_ == "nsubj" and c.lower_ == pronoun.lower_), None)
+    if opener is None or (opener.i != pronoun.i and pronoun.i < root.i):
+        return False
+    return all(t.head.i == root.i and t.dep_ in ("aux", "neg", "advmod") for t in sent.doc[opener.i + 1: root.i])

@@ -319,6 +319,12 @@ def test_an_act_told_on_a_day_is_dated_by_that_day_with_week_precision():
     assert captures == [("2024-05-02", "day"), ("2024-05-13", "week")]
 
 
+def test_an_act_told_some_weeks_ago_is_dated_that_many_weeks_back():
+    text = "The regional force said three weeks ago that it had killed at least 20 militants near Kalamu."
+    kills = [(e["event_date"], e["date_precision"], e["fatalities"]) for e in _events(text, "kill")]
+    assert kills == [("2024-04-25", "week", 20)]
+
+
 @pytest.mark.parametrize("text,action", [
     ("The militia has been fighting the army in the hills for more than ten years.", "attack"),
     ("A regional force has been helping the police fight the gangs since March 2022.", "attack"),
@@ -396,3 +402,20 @@ def test_a_toll_told_again_without_its_target_is_one_kill():
     text = ("Fighters of the Mai-Mai Yakutumba militia raided an army post in Fizi on Monday. In a statement, the group "
             "said the raid killed 12 Congolese soldiers.\n\nThe militia claims 12 soldiers died in the raid.")
     assert [e["fatalities"] for e in _events(text, "kill")] == [12]
+
+
+@pytest.mark.parametrize("text", [
+    "The Northern Front has stepped up its raids in the north. It also claimed an ambush near Kalamu on May 10 "
+    "that it said killed 12 soldiers.",
+    "The Northern Front claimed an ambush near Kalamu on May 10 which it said killed 12 soldiers.",
+])
+def test_the_group_claiming_an_attack_did_the_killing_told_within_the_claim(text):
+    kills = [(e["actor1"], e["event_date"][:10], e["fatalities"]) for e in _events(text, "kill")]
+    assert kills == [("Northern Front", "2024-05-10", 12)]
+
+
+def test_it_opening_a_claim_after_the_group_is_the_group_named_before():
+    text = ("The Northern Front overran an army post near Kalamu on Monday. The group has stepped up its raids in "
+            "the north. It also claimed an ambush near Lubero on May 10 that it said killed 12 soldiers.")
+    kills = [(e["actor1"], e["reported_by"]) for e in _events(text, "kill") if e["fatalities"] == 12]
+    assert kills == [("Northern Front", "Northern Front")]

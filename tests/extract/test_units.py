@@ -34,6 +34,8 @@ THURSDAY = dt.date(2020, 2, 13)
     ("on 3 February", "2020-02-03", "day", "event"),
     ("Feb 13,2020", "2020-02-13", "day", "event"),
     ("three days ago", "2020-02-10", "day", "event"),
+    ("two weeks ago", "2020-01-30", "week", "event"),
+    ("3 weeks earlier", "2020-01-23", "week", "event"),
     ("in 2018", "2018-01-01", "month", "background"),
 ])
 def test_resolve_date(text, date, precision, kind):
