@@ -168,6 +168,8 @@ def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int,
     if claimant and claimant[0] != e["actor2"]:
         e["actor1"], e["actor1_country"] = claimant
         return
+    if SEPARATE_ACTS.search(e.get("evidence") or ""):
+        return  # "17 were killed in separate attacks": several acts, not the one just told, nor one author's
     last = next(((p, v) for p, v, named in reversed(recent) if named and v["action"] in ("attack", "kill")), None)
     if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
             and last[1].get("_actor1_kind") not in ("civilians", "other"):
@@ -185,6 +187,8 @@ BETWEEN_SIDES = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|hostilities|war
 # the last fight's.
 OWN_CAUSE = re.compile(r"\b(?:air ?strikes?|strikes?|raids?|ambush(?:es)?|bomb(?:s|ings?)?|shell(?:s|ing)|"
                        r"attacks?|explosions?|blasts?|drones?|mines?|missiles?)\b", re.IGNORECASE)
+SEPARATE_ACTS = re.compile(r"\b(?:separate|several|multiple|various|different|other)\s+(?:attacks|raids|incidents|"
+                           r"assaults|ambushes)\b", re.IGNORECASE)
 # Acts with two sides whose later tolls are the fight's: attacks, kills, captures, encirclements.
 SIDED_ACTS = frozenset({"attack", "kill", "capture", "encircle"})
 

@@ -206,3 +206,10 @@ def test_the_group_said_is_credited_to_the_group_named_last():
     text = ("Mali\n\nThe Northern Valley Liberation Front (NVLF) attacked Malian troops near Gao on Monday. "
             "The group said 12 soldiers were killed.")
     assert [e["reported_by"] for e in _events(text, "kill")] == ["Northern Valley Liberation Front"]
+
+
+def test_a_toll_of_separate_attacks_is_not_the_last_attackers():
+    text = ("The Northern Front raided the village of Kalamu on Monday, killing 12 people. "
+            "At least nine people were killed in separate attacks on Tuesday.")
+    kills = {e["fatalities"]: e["actor1"] for e in _events(text, "kill")}
+    assert kills == {12: "Northern Front", 9: None}
