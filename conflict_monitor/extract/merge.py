@@ -160,10 +160,12 @@ def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int,
     if other is not None and not KILLED.search(e.get("evidence") or ""):
         e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
         return  # "21 of its fighters had died": killed by the side they were fighting
-    if not KILLED.search(e.get("evidence") or ""):
+    told_toll = not KILLED.search(e.get("evidence") or "") and TOLD_DEATHS.search(e.get("evidence") or "")
+    if not KILLED.search(e.get("evidence") or "") and not told_toll:
         return  # "died when their house collapsed": no attacker to carry
-    claimant = sentences[pos].get("speaker_group") if pos >= 0 else None
-    if claimant is None and pos >= 0 and e.get("victims") == "fighters":  # "the army said 20 rebels were killed"
+    # a toll told as "20 people had died" is the victims' side's count of its dead, not a claim of its own act
+    claimant = sentences[pos].get("speaker_group") if pos >= 0 and not told_toll else None
+    if claimant is None and pos >= 0 and e.get("victims") == "fighters" and not told_toll:  # "the army said 20 rebels were killed"
         claimant = sentences[pos].get("speaker_military")
     if claimant and claimant[0] != e["actor2"]:
         e["actor1"], e["actor1_country"] = claimant
@@ -187,6 +189,10 @@ BETWEEN_SIDES = re.compile(r"\b(?:clash(?:es)?|fighting|battles?|hostilities|war
 # the last fight's.
 OWN_CAUSE = re.compile(r"\b(?:air ?strikes?|strikes?|raids?|ambush(?:es)?|bomb(?:s|ings?)?|shell(?:s|ing)|"
                        r"attacks?|explosions?|blasts?|drones?|mines?|missiles?)\b", re.IGNORECASE)
+# A toll told by someone after the attack ("told reporters 20 people had died", "reports some 70 people
+# killed"): carried from the attack just told, like "were killed", but never a claim of the teller's own act.
+TOLD_DEATHS = re.compile(r"\b(?:had|have|has)\s+died\b|\breports?\s+(?:some|about|around|at\s+least|"
+                         r"nearly|more\s+than)?\s*[\d,]+\s+(?:people\s+)?killed\b", re.IGNORECASE)
 SEPARATE_ACTS = re.compile(r"\b(?:separate|several|multiple|various|different|other)\s+(?:attacks|raids|incidents|"
                            r"assaults|ambushes)\b", re.IGNORECASE)
 # Acts with two sides whose later tolls are the fight's: attacks, kills, captures, encirclements.

@@ -213,3 +213,13 @@ def test_a_toll_of_separate_attacks_is_not_the_last_attackers():
             "At least nine people were killed in separate attacks on Tuesday.")
     kills = {e["fatalities"]: e["actor1"] for e in _events(text, "kill")}
     assert kills == {12: "Northern Front", 9: None}
+
+
+@pytest.mark.parametrize("told", [
+    "Northern Front spokesman Ag Ali later told reporters that 15 people had died.",
+    "The Northern Front reports some 15 people killed.",
+])
+def test_a_toll_the_victims_side_tells_is_the_attackers_act(told):
+    text = f"Malian warplanes bombed a clinic run by the Northern Front near Gao on Monday. {told}"
+    kills = [e["actor1"] for e in _events(text, "kill") if e["fatalities"] == 15]
+    assert kills == ["Malian forces"]
