@@ -165,7 +165,8 @@ def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int,
         return  # "died when their house collapsed": no attacker to carry
     # a toll told as "20 people had died" is the victims' side's count of its dead, not a claim of its own act
     claimant = sentences[pos].get("speaker_group") if pos >= 0 and not told_toll else None
-    if claimant is None and pos >= 0 and e.get("victims") == "fighters" and not told_toll:  # "the army said 20 rebels were killed"
+    # "the army said 20 rebels were killed"
+    if claimant is None and pos >= 0 and e.get("victims") == "fighters" and not told_toll:
         claimant = sentences[pos].get("speaker_military")
     if claimant and claimant[0] != e["actor2"]:
         e["actor1"], e["actor1_country"] = claimant

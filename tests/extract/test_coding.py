@@ -399,8 +399,8 @@ def test_a_toll_adds_what_is_listed_beside_it_but_not_what_it_includes(text, dea
 
 
 def test_a_toll_told_again_without_its_target_is_one_kill():
-    text = ("Fighters of the Mai-Mai Yakutumba militia raided an army post in Fizi on Monday. In a statement, the group "
-            "said the raid killed 12 Congolese soldiers.\n\nThe militia claims 12 soldiers died in the raid.")
+    text = ("Fighters of the Mai-Mai Yakutumba militia raided an army post in Fizi on Monday. In a statement, "
+            "the group said the raid killed 12 Congolese soldiers.\n\nThe militia claims 12 soldiers died in the raid.")
     assert [e["fatalities"] for e in _events(text, "kill")] == [12]
 
 
