@@ -154,14 +154,16 @@ def carry_attacker(events: list[dict], sentences: list[dict], reach: int = 2, si
 
 def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int, dict, bool]], reach: int,
                side_reach: int) -> None:
-    if BETWEEN_SIDES.search(e.get("evidence") or ""):
+    evidence = e.get("evidence") or ""
+    killed = KILLED.search(evidence) is not None
+    if BETWEEN_SIDES.search(evidence):
         return  # "since the clashes between X and Y began, 80 have been killed": neither side's act alone
     other = _other_side(e, pos, recent, side_reach)
-    if other is not None and not KILLED.search(e.get("evidence") or ""):
+    if other is not None and not killed:
         e["actor1"], e["actor1_country"] = other["actor1"], other.get("actor1_country")
         return  # "21 of its fighters had died": killed by the side they were fighting
-    told_toll = not KILLED.search(e.get("evidence") or "") and TOLD_DEATHS.search(e.get("evidence") or "")
-    if not KILLED.search(e.get("evidence") or "") and not told_toll:
+    told_toll = not killed and TOLD_DEATHS.search(evidence) is not None
+    if not killed and not told_toll:
         return  # "died when their house collapsed": no attacker to carry
     # a toll told as "20 people had died" is the victims' side's count of its dead, not a claim of its own act
     claimant = sentences[pos].get("speaker_group") if pos >= 0 and not told_toll else None
@@ -171,7 +173,7 @@ def _carry_one(e: dict, pos: int, sentences: list[dict], recent: list[tuple[int,
     if claimant and claimant[0] != e["actor2"]:
         e["actor1"], e["actor1_country"] = claimant
         return
-    if SEPARATE_ACTS.search(e.get("evidence") or ""):
+    if SEPARATE_ACTS.search(evidence):
         return  # "17 were killed in separate attacks": several acts, not the one just told, nor one author's
     last = next(((p, v) for p, v, named in reversed(recent) if named and v["action"] in ("attack", "kill")), None)
     if last is not None and 0 <= pos - last[0] <= reach and last[1]["actor1"] != e["actor2"] \
