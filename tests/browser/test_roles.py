@@ -116,6 +116,8 @@ def test_read_only_mode_hides_the_writes_from_everyone(read_only_app, browser):
     for path in ("/add_articles", "/sources", "/review"):
         page = _open(browser, read_only_app + path, None)
         assert _heading(page) == "Not available"
+        # the note is drawn after the heading: wait for it before counting (count() does not wait)
+        page.get_by_text("This app is read-only").first.wait_for(timeout=60_000)
         assert page.get_by_text("This app is read-only").count() == 1
         assert page.locator(WRITE_CONTROLS).count() == 0
         page.context.close()
