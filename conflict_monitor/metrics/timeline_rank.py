@@ -77,6 +77,7 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     low = best["incident_key"].map(dict(zip(lows["incident_key"], lows["low"], strict=True)))
     picked = pd.concat([pd.DataFrame({"kind": "deaths", "fatalities_low": low, "event_id": best["event_id"]}),
                         first.loc[first["kind"] != "cut", ["kind", "event_id"]]], ignore_index=True)
+    picked["kind"] = picked["kind"].astype("str")  # as both stores give a text column without nulls
     # 4. the text columns of the rows kept
     rows = query_rows_by_id(source, picked["event_id"].tolist(), ROW_FIELDS)
     picked["event_id"] = picked["event_id"].astype(rows["event_id"].dtype)
