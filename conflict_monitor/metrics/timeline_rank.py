@@ -19,6 +19,7 @@ from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_eve
 from conflict_monitor.model.filters import EventFilter, compute_where
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
+_FLOOR_RANKS = (1_000, 10_000, 100_000)  # _deaths_cut
 ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2", "location",
               "fatalities", "fatalities_high", "victims", "reported_by", "source", "evidence")
 
@@ -37,6 +38,29 @@ def query_rows_by_id(source: EventSource, event_ids: list[str], columns: tuple[s
     return run_event_sql(source, f"SELECT {cols} FROM events WHERE event_id IN ({marks})", ids)
 
 
+def _deaths_cut(source: EventSource, deadly: str, params: list[Any], offset: int) -> int:
+    """The fatalities of the (offset + 1)-th deadliest report matching `deadly`, 0 if fewer.
+
+    Reading every matching report's deaths costs a scan with the whole filter (~150 ms at 10M).
+    But the store's own deadliest reports are few: if at least offset + 1 matching reports reach
+    the deaths of the store's 1,000th deadliest (kept per data version), the cut-off is among
+    them, and `fatalities >= floor` is a plain column filter the scan applies first. Else the
+    10,000th, and so on; the last floor, 1, is every report with deaths."""
+    floors: list[int] = []
+    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
+    if per_version is not None:
+        sql = " UNION ALL ".join(
+            f"(SELECT fatalities FROM events WHERE fatalities > 0 AND event_date IS NOT NULL AND "
+            f"{NOT_RUNNING} ORDER BY fatalities DESC LIMIT 1 OFFSET {rank - 1})" for rank in _FLOOR_RANKS)
+        floors = sorted({int(f) for f in per_version(sql)["fatalities"]}, reverse=True)
+    for floor in [*(f for f in floors if f > 1), 1]:
+        cut = run_event_sql(source, f"""SELECT fatalities FROM events WHERE {deadly} AND fatalities >= ?
+            ORDER BY fatalities DESC LIMIT 1 OFFSET ?""", [*params, floor, offset])
+        if len(cut):
+            return int(cut["fatalities"].iloc[0])
+    return 0
+
+
 def query_key_events(source: EventSource, flt: EventFilter | None = None,
                      top_n: int = 5, max_each: int = 12) -> pd.DataFrame:
     """Events to annotate: the `top_n` deadliest incidents by their highest report (one row each,
@@ -45,39 +69,51 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     where, params = _where(flt)
     deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
     narrow = "event_id, event_date, fatalities"
-    # 1. the deaths cut-off (the (8 top_n)-th highest report: one integer column), ultimatums
-    # (with a deadline first, then without; each branch a plain column filter) and ceasefires
-    sql = f"""SELECT 'cut' AS kind, CAST(NULL AS VARCHAR) AS event_id, fatalities FROM (SELECT
-          fatalities FROM events WHERE {deadly} ORDER BY fatalities DESC LIMIT 1 OFFSET ?) AS c
-        UNION ALL (SELECT 'ultimatum', event_id, NULL FROM (
+    # 1. ultimatums (with a deadline first, then without; each branch a plain column filter),
+    # ceasefires, and the deaths cut-off: the (8 top_n)-th highest report
+    sql = f"""(SELECT 'ultimatum' AS kind, event_id FROM (
             (SELECT {narrow}, deadline FROM events WHERE {where} AND deadline IS NOT NULL
               AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
             UNION ALL (SELECT {narrow}, deadline FROM events WHERE {where} AND action = 'ultimatum'
               AND deadline IS NULL AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
           ) AS u ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
-        UNION ALL (SELECT 'ceasefire', event_id, NULL FROM events WHERE {where}
+        UNION ALL (SELECT 'ceasefire', event_id FROM events WHERE {where}
           AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)"""
-    first = run_event_sql(source, sql, [*params, top_n * 8 - 1, *params, max_each, *params, max_each,
-                                        max_each, *params, max_each])
-    cut = first.loc[first["kind"] == "cut", "fatalities"]
+    first = run_event_sql(source, sql, [*params, max_each, *params, max_each, max_each, *params, max_each])
+    cut = _deaths_cut(source, deadly, params, top_n * 8 - 1)
     # 2. the deadliest incidents among the reports at or above the cut-off, ranked on narrow
-    # columns; the cut-off as a parameter is a plain column filter, which the scan applies
-    # before reading any other column (as a subquery it cost 300 ms more at 10M events)
-    inc = "coalesce(incident_id, event_id)"
-    sql = f"""SELECT event_id, incident_key FROM (SELECT {narrow}, incident_key, {inc} AS inc,
-          row_number() OVER (PARTITION BY {inc} ORDER BY fatalities DESC, event_id) AS rn
-          FROM events WHERE {deadly} AND fatalities >= ?) AS ranked
-        WHERE rn = 1 ORDER BY fatalities DESC, event_date, inc LIMIT ?"""
-    best = run_event_sql(source, sql, [*params, int(cut.iloc[0]) if len(cut) else 0, top_n])
-    # 3. each incident's lowest report, by its integer key (a report of no incident is its own)
-    keys = [int(k) for k in best["incident_key"].dropna()]
-    lows = run_event_sql(source, f"""SELECT incident_key, min(fatalities) AS low FROM events
-        WHERE {deadly} AND incident_key IN ({', '.join('?' for _ in keys) or 'NULL'})
-        GROUP BY incident_key""", [*params, *keys])
+    # columns (an incident by its integer key, a report of no incident as its own): the cut-off
+    # as a parameter is a plain column filter, which the scan applies before reading any other
+    # column (as a subquery it cost 300 ms more at 10M events), and incident_id, a text column
+    # that costs 100-250 ms to read even for a few hundred rows, is read by event_id for the
+    # few incidents tied at the last place, whose order it decides
+    sql = f"""SELECT event_id FROM (SELECT event_id, rank() OVER (ORDER BY fatalities DESC, event_date) AS place
+          FROM (SELECT {narrow}, row_number() OVER (PARTITION BY incident_key, CASE WHEN incident_key IS NULL
+              THEN event_id END ORDER BY fatalities DESC, event_id) AS rn
+            FROM events WHERE {deadly} AND fatalities >= ?) AS ranked WHERE rn = 1) AS placed
+        WHERE place <= ?"""
+    tied = run_event_sql(source, sql, [*params, cut, top_n])["event_id"].tolist()
+    # (no LIMIT here: DuckDB would then scan the table for the top rows instead of looking
+    # the ids up in the primary key's index)
+    sql = f"""SELECT event_id, incident_key, incident_id FROM events
+        WHERE event_id IN ({', '.join('?' for _ in tied) or 'NULL'})
+        ORDER BY fatalities DESC, event_date, coalesce(incident_id, event_id)"""
+    best = run_event_sql(source, sql, tied).head(top_n)
+    # 3. each incident's lowest report, one incident a branch (its key is a plain column filter
+    # that skips the row groups without it; its incident_id one that PostgreSQL's index serves;
+    # IN (...) of the keys made DuckDB scan every row). A report of no incident is its own.
+    shared = best.dropna(subset=["incident_key"])
+    branch = f"SELECT incident_key, min(fatalities) AS low FROM events WHERE {deadly} " \
+             "AND incident_key = ? AND incident_id = ? GROUP BY incident_key"
+    lows = run_event_sql(source, " UNION ALL ".join(branch for _ in range(len(shared)))
+                         or "SELECT incident_key, fatalities AS low FROM events WHERE FALSE",
+                         [v for key, inc in zip(shared["incident_key"], shared["incident_id"], strict=True)
+                          for v in (*params, int(key), inc)])
     low = best["incident_key"].map(dict(zip(lows["incident_key"], lows["low"], strict=True)))
     picked = pd.concat([pd.DataFrame({"kind": "deaths", "fatalities_low": low, "event_id": best["event_id"]}),
-                        first.loc[first["kind"] != "cut", ["kind", "event_id"]]], ignore_index=True)
-    picked["kind"] = picked["kind"].astype("str")  # as both stores give a text column without nulls
+                        first[["kind", "event_id"]]], ignore_index=True)
+    if len(picked):  # as both stores give a text column without nulls (an empty one as object)
+        picked["kind"] = picked["kind"].astype("str")
     # 4. the text columns of the rows kept
     rows = query_rows_by_id(source, picked["event_id"].tolist(), ROW_FIELDS)
     picked["event_id"] = picked["event_id"].astype(rows["event_id"].dtype)
