@@ -1,8 +1,9 @@
 """Timeline figures: incidents per period, the escalation index, weekly surges, key events, pairs.
 
-Heavy work runs as SQL (per day, or per period with a LIMIT) that DuckDB and PostgreSQL both
-run, on the store or, for tests and small sets, on a DataFrame (event_sql.run_event_sql). The compute_*
-functions that follow are plain pandas on those daily tables.
+Heavy work runs as SQL (per day here; the few rows a chart labels in timeline_rank.py) that
+DuckDB and PostgreSQL both run, on the store or, for tests and small sets, on a DataFrame
+(event_sql.run_event_sql). The compute_* functions that follow are plain pandas on those daily
+tables.
 
 Escalation index (conflict intensity) of a period P:
     I(P) = sum over incidents i dated in P with goldstein(i) < 0 of  -goldstein(i)
