@@ -20,7 +20,7 @@ import pandas as pd
 
 from conflict_monitor.metrics.event_sql import EventSource, run_event_sql
 from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
-from conflict_monitor.metrics.incident_split import summary_sql
+from conflict_monitor.metrics.incident_split import summary_params, summary_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.victims import (
     map_victim_groups,
@@ -105,8 +105,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
     scope = prepare_incident_groups(source, flt)
     if scope.split_where is not None:  # linked by stored incident ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
-                            [*scope.victim_params, *scope.split_params, *scope.split_params,
-                             max_conflicts])
+                            summary_params(scope.victim_params, scope.split_params, max_conflicts))
     else:
         out = run_event_sql(source, _summary_sql(scope.ctes), [*scope.params, max_conflicts])
     out["day"] = pd.to_datetime(out["day"])
