@@ -80,7 +80,9 @@ def _assemble_conflicts(claims: pd.DataFrame) -> pd.DataFrame:
             "reports", "claims"]
     if claims.empty:
         return pd.DataFrame(columns=cols)
-    claims = claims.sort_values(["incident", "victim_group", "nationality", "low", "high", "claimant"])
+    # source_url last: claims of one source with the same figures keep one order on every store
+    claims = claims.sort_values(["incident", "victim_group", "nationality", "low", "high", "claimant",
+                                 "source_url"])
     groups: dict[tuple, dict[str, Any]] = {}
     for inc, group, nat, day, place, lo, hi, g_low, g_high, who, url in zip(
             claims["incident"], claims["victim_group"], claims["nationality"], claims["day"],
