@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from conflict_monitor.metrics.event_sql import EventSource, run_event_sql
-from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
-from conflict_monitor.metrics.incident_split import summary_params, summary_sql
+from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
+from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, summary_params, summary_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.victims import (
     map_victim_groups,
@@ -38,6 +38,8 @@ class CasualtySummary:
     notes: list[str] = field(default_factory=list)
 
 
+# Claims read by event id up to this many reports (one parameter each; PostgreSQL takes 65,535).
+CLAIM_IDS_MAX = 5000
 _TABLE_COLS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
                "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
                "event_type", "country", "date_precision", "incident_id", "is_running_total")
@@ -101,6 +103,21 @@ def _assemble_conflicts(claims: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["high", "first_day", "incident"], ascending=[False, True, True])
 
 
+def _query_claims(source: EventSource, scope: IncidentScope, picked: list[int],
+                  max_conflicts: int) -> pd.DataFrame:
+    """The claims of the top conflicting groups among the incidents summary_sql picked: their
+    reports' event ids, then those reports by id (up to CLAIM_IDS_MAX of them: one parameter
+    each), else by filter and incident key."""
+    where, params = scope.split_where, scope.split_params
+    ids = run_event_sql(source, claim_ids_sql(where), [*params, picked])["event_id"].tolist()
+    if len(ids) <= CLAIM_IDS_MAX:
+        rows, row_params = f"e.event_id IN ({', '.join('?' for _ in ids)})", ids
+    else:
+        rows = f"e.event_id IN ({claim_ids_sql(where)})"
+        row_params = [*params, picked]
+    return run_event_sql(source, claims_sql(rows), [*scope.victim_params, *row_params, max_conflicts])
+
+
 def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
@@ -108,14 +125,22 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
     if scope.split_where is not None:  # linked by stored incident ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
                             summary_params(scope.victim_params, scope.split_params, max_conflicts))
+        picked = out.loc[out["kind"] == "pick", "reports"].astype("int64").tolist()
+        out = out[out["kind"] != "pick"].copy()
+        claims = _query_claims(source, scope, picked, max_conflicts) if picked else None
     else:
         out = run_event_sql(source, _summary_sql(scope.ctes), [*scope.params, max_conflicts])
+        claims = None
     out["day"] = pd.to_datetime(out["day"])
+    if claims is None:
+        claims = out[out["kind"] == "claim"]
+    else:
+        claims["day"] = pd.to_datetime(claims["day"])
     totals = out[(out["kind"] == "total") & (out["incidents"] > 0)]  # no reports: no grand total
     totals = totals[["dim", "label", "low", "high", "incidents", "reports"]]
     totals = totals.sort_values(["dim", "low", "high", "label"], ascending=[True, False, False, True])
     daily = out[out["kind"] == "daily"][["day", "low", "high", "incidents"]].sort_values("day")
-    conflicts = _assemble_conflicts(out[out["kind"] == "claim"])
+    conflicts = _assemble_conflicts(claims)
     return CasualtySummary(totals.reset_index(drop=True), daily.reset_index(drop=True),
                            conflicts.reset_index(drop=True), query_running_totals(source, flt),
                            scope.notes)

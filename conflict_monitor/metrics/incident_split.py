@@ -31,30 +31,45 @@ _SINGLE = "coalesce(e.incident_reports, 1) <= 1"
 _DEATHS = "e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)"
 
 
-def _shared_ctes(where: str, extra: str = "") -> str:
-    """CTEs `shared` (the filtered reports with deaths of shared incidents, `extra` columns
-    added), `known` (an incident's one named victims group), `reports` (victims filled in from
-    `known` as incident_deaths does) and `groups` (one row per incident and victims).
-    Incidents are grouped by the store's incident_key (a number per incident_id,
-    incident_counts), so no text longer than a label is read for these rows. `known`: one
-    distinct (group, nationality) pair is the same as min = max of each (neither is null)."""
-    return f"""shared AS (SELECT e.incident_key AS ikey, e.event_date, coalesce(e.actor1, 'unknown')
+def _shared_ctes(where: str, extra: str = "", detail: bool = True, rows: str | None = None) -> str:
+    """CTEs over the filtered reports with deaths of shared incidents (or the reports `rows`
+    selects, when given: see claims_sql) (`shared`: each with its
+    victims as a number `pc`, `extra` columns added): `incidents` (one row per incident:
+    `whole` when its reports make one victims group, with that group's figures), `split` (the
+    reports of the other incidents) and `groups` (one row per incident and victims). Without
+    `detail`, `groups` has only the incident key, victims, low and high.
+
+    incident_deaths groups an incident's reports by victims after filling in a report that
+    names none with the one group the others name (its `known`). So an incident whose named
+    reports name one (group, nationality) pair is one group; so is one whose reports all name
+    none and share a nationality; only the reports of the others are grouped by victims. One
+    pass, grouped by the store's incident_key (a number per incident_id, incident_counts) with
+    the pairs numbered (`pairs`: few), does the common case, on numbers rather than text."""
+    more = ("max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1, "
+            "min(event_date) AS first_day, ") if detail else ""
+    cols = "low, high, max_low, min_high, reports, actor1, first_day" if detail else "low, high"
+    split_more = ", max(low), min(high), count(*), min(actor1), min(event_date)" if detail else ""
+    return f"""coded AS (SELECT e.incident_key AS ikey, e.event_date, coalesce(e.actor1, 'unknown')
             AS actor1, {_VICTIM_GROUP} AS victim_group, {_NATIONALITY} AS nationality,
             e.fatalities AS low, coalesce(e.fatalities_high, e.fatalities) AS high{extra}
           FROM events e LEFT JOIN vmap m ON e.victims = m.victims
-          WHERE {where} AND {_DEATHS} AND e.incident_reports > 1),
-        known AS (SELECT ikey, min(victim_group) AS victim_group, min(nationality) AS nationality
-          FROM shared WHERE victim_group <> 'unspecified' GROUP BY ikey
-          HAVING min(victim_group) = max(victim_group) AND min(nationality) = max(nationality)),
-        reports AS (SELECT s.*,
-          CASE WHEN s.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.victim_group
-               ELSE s.victim_group END AS vg,
-          CASE WHEN s.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.nationality
-               ELSE s.nationality END AS nat
-          FROM shared s LEFT JOIN known k ON s.ikey = k.ikey),
-        groups AS (SELECT ikey, vg AS victim_group, nat AS nationality, min(low) AS low,
-          max(high) AS high, max(low) AS max_low, min(high) AS min_high, count(*) AS reports,
-          min(actor1) AS actor1, min(event_date) AS first_day FROM reports GROUP BY ikey, vg, nat)"""
+          WHERE {rows or f"{where} AND {_DEATHS} AND e.incident_reports > 1"}),
+        vpairs AS (SELECT victim_group, nationality, victim_group <> 'unspecified' AS named,
+            row_number() OVER (ORDER BY victim_group, nationality) AS pc
+          FROM (SELECT DISTINCT victim_group, nationality FROM coded) AS d),
+        shared AS (SELECT c.*, p.pc, p.named FROM coded c JOIN vpairs p
+          ON c.victim_group = p.victim_group AND c.nationality = p.nationality),
+        ik AS (SELECT ikey, min(low) AS low, max(high) AS high, {more}
+          min(CASE WHEN named THEN pc END) AS named_lo, max(CASE WHEN named THEN pc END) AS named_hi,
+          min(pc) AS pc_lo, max(pc) AS pc_hi FROM shared GROUP BY ikey),
+        incidents AS (SELECT i.ikey, {", ".join("i." + c.strip() for c in cols.split(","))},
+          p.victim_group, p.nationality, CASE WHEN i.named_lo IS NOT NULL
+            THEN i.named_lo = i.named_hi ELSE i.pc_lo = i.pc_hi END AS whole
+          FROM ik i JOIN vpairs p ON p.pc = coalesce(i.named_lo, i.pc_lo)),
+        split AS (SELECT s.* FROM shared s JOIN incidents i ON s.ikey = i.ikey WHERE NOT i.whole),
+        groups AS (SELECT ikey, victim_group, nationality, {cols} FROM incidents WHERE whole
+          UNION ALL SELECT ikey, victim_group, nationality, min(low), max(high){split_more}
+          FROM split GROUP BY ikey, victim_group, nationality)"""
 
 
 def key_figures_sql(where: str) -> str:
@@ -72,7 +87,7 @@ def key_figures_sql(where: str) -> str:
             sum(e.fatalities) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS low,
             sum(coalesce(e.fatalities_high, e.fatalities)) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS high
           FROM events e WHERE {where} GROUP BY e.actor1, e.actor2),
-        {_shared_ctes(where, "")},
+        {_shared_ctes(where, "", detail=False)},
         shared_inc AS (SELECT count(DISTINCT e.incident_key) AS inc FROM events e
           WHERE {where} AND e.incident_reports > 1 AND e.event_date IS NOT NULL AND {not_running}),
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
@@ -86,18 +101,16 @@ def key_figures_sql(where: str) -> str:
           stats.last_date FROM stats, fat, actors, shared_inc"""
 
 
-
-
 def summary_sql(where: str) -> str:
-    """casualties._summary_sql's rows (kind total | daily | claim, same columns). Params:
-    summary_params.
+    """casualties._summary_sql's rows of kind total and daily (same columns), and rows of kind
+    `pick` (the incident key in `reports`) for claims_sql. Params: summary_params.
 
     Single reports: one scan grouped by the raw columns the labels come from (victims with the
     two countries, actor1, reporter and source, day), labelled after aggregation, so the
     victims map joins a few dozen rows rather than every report. Shared incidents: grouped on
-    integer keys; the text of a claim (incident_id, place, link) is read only for the incidents
-    that can be among the top `n` conflicting groups (`pick`: up to the n-th group's
-    (high, first_day), ties included), and the top n are then ordered as before."""
+    integer keys; the text of a claim (incident_id, place, link) is read only by claims_sql, for
+    the incidents that can be among the top `n` conflicting groups (`pick`: up to the n-th
+    group's (high, first_day), ties included)."""
     grouped = ("GROUPING SETS ((e.victims, e.country, e.actor2_country), (e.actor1), "
                "(e.reported_by, e.source), (e.event_date), ())")
     return f"""WITH {VMAP},
@@ -113,23 +126,6 @@ def summary_sql(where: str) -> str:
         pick AS (SELECT DISTINCT ikey FROM cand WHERE NOT EXISTS (SELECT 1 FROM cut)
           OR EXISTS (SELECT 1 FROM cut WHERE cand.high > cut.high OR (cand.high = cut.high
             AND (cut.first_day IS NULL OR cand.first_day <= cut.first_day)))),
-        claims AS (SELECT e.incident_key AS ikey, e.incident_id AS incident, e.location,
-            {_CLAIMANT} AS claimant, e.source_url, e.fatalities AS low,
-            coalesce(e.fatalities_high, e.fatalities) AS high, {_VICTIM_GROUP} AS victim_group,
-            {_NATIONALITY} AS nationality
-          FROM events e LEFT JOIN vmap m ON e.victims = m.victims
-          WHERE {where} AND {_DEATHS} AND e.incident_reports > 1
-            AND e.incident_key IN (SELECT ikey FROM pick)),
-        claim_rows AS (SELECT c.ikey, c.incident, c.location, c.claimant, c.source_url, c.low, c.high,
-          CASE WHEN c.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.victim_group
-               ELSE c.victim_group END AS vg,
-          CASE WHEN c.victim_group = 'unspecified' AND k.ikey IS NOT NULL THEN k.nationality
-               ELSE c.nationality END AS nat
-          FROM claims c LEFT JOIN known k ON c.ikey = k.ikey),
-        top AS (SELECT g.ikey, i.incident, g.victim_group, g.nationality, g.low, g.high, g.first_day
-          FROM groups g JOIN (SELECT DISTINCT ikey, incident FROM claims) AS i ON g.ikey = i.ikey
-          WHERE g.reports > 1 AND (g.max_low > g.low OR g.high > g.min_high)
-          ORDER BY g.high DESC, g.first_day, i.incident, g.victim_group, g.nationality LIMIT ?),
         parts AS (SELECT 'victim_group' AS dim, {_VICTIM_GROUP} AS label, CAST(NULL AS DATE) AS day,
             s.low, s.high, s.n AS incidents, s.n AS reports
             FROM sraw s LEFT JOIN vmap m ON s.victims = m.victims WHERE s.gv = 0
@@ -149,7 +145,10 @@ def summary_sql(where: str) -> str:
             sum(reports) FROM groups
             GROUP BY GROUPING SETS ((victim_group), (actor1), (nationality), (first_day), ())
           UNION ALL SELECT 'claimant', claimant, CAST(NULL AS DATE), min(low), max(high), 1, count(*)
-            FROM reports GROUP BY claimant, ikey, vg, nat)
+            FROM shared s WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.ikey = s.ikey
+              AND NOT i.whole) GROUP BY claimant, ikey
+          UNION ALL SELECT 'claimant', claimant, NULL, min(low), max(high), 1, count(*)
+            FROM split GROUP BY claimant, ikey, victim_group, nationality)
         SELECT CASE WHEN dim = 'daily' THEN 'daily' ELSE 'total' END AS kind,
           CASE WHEN dim = 'daily' THEN NULL ELSE dim END AS dim,
           CASE WHEN dim = 'daily' THEN NULL ELSE coalesce(label, 'all') END AS label, day,
@@ -158,13 +157,41 @@ def summary_sql(where: str) -> str:
           CAST(NULL AS VARCHAR) AS victim_group, CAST(NULL AS VARCHAR) AS nationality,
           CAST(NULL AS VARCHAR) AS claimant, CAST(NULL AS VARCHAR) AS source_url
           FROM parts GROUP BY dim, label, day
-        UNION ALL SELECT 'claim', NULL, NULL, t.first_day, r.low, r.high, t.low, t.high, r.location,
-          t.incident, t.victim_group, t.nationality, r.claimant, r.source_url
-          FROM top t JOIN claim_rows r ON r.ikey = t.ikey AND r.vg = t.victim_group
-          AND r.nat = t.nationality"""
+        UNION ALL SELECT 'pick', NULL, NULL, NULL, NULL, NULL, NULL, ikey, NULL, NULL, NULL, NULL,
+          NULL, NULL FROM pick"""
 
 
 def summary_params(victim_params: list, where_params: list, max_conflicts: int) -> list:
     """summary_sql's parameters, in the order its placeholders appear."""
-    return [*victim_params, *where_params, *where_params, max(int(max_conflicts) - 1, 0),
-            *where_params, int(max_conflicts)]
+    return [*victim_params, *where_params, *where_params, max(int(max_conflicts) - 1, 0)]
+
+
+def claim_ids_sql(where: str) -> str:
+    """The event ids of the reports of the incidents summary_sql picked (as claims_sql reads
+    them): params the filter's, then the keys as one array."""
+    return f"""SELECT e.event_id FROM events e WHERE {where} AND {_DEATHS} AND e.incident_reports > 1
+        AND e.incident_key IN (SELECT unnest(CAST(? AS BIGINT[])))"""
+
+
+def claims_sql(rows: str) -> str:
+    """The claims of the top conflicting groups (casualties._summary_sql's rows of kind claim),
+    among the reports `rows` selects: those of the incidents summary_sql picked, by event id
+    (claim_ids_sql; the store's key on event_id reads just those rows: at ten million events
+    0.1 s where a scan for the incidents' text took 0.25-0.45 s). An incident's groups depend
+    on its own reports only, so they are summary_sql's, now with their text, ordered as
+    incident_deaths orders them. Params: the victims map arrays (3), `rows`' params, then the
+    number of groups."""
+    extra = f", e.incident_id AS incident, e.location, {_CLAIMANT} AS claimant, e.source_url"
+    return f"""WITH {VMAP}, {_shared_ctes("", extra, rows=rows)},
+        top AS (SELECT g.ikey, i.incident, g.victim_group, g.nationality, g.low, g.high, g.first_day
+          FROM groups g JOIN (SELECT DISTINCT ikey, incident FROM shared) AS i ON g.ikey = i.ikey
+          WHERE g.reports > 1 AND (g.max_low > g.low OR g.high > g.min_high)
+          ORDER BY g.high DESC, g.first_day, i.incident, g.victim_group, g.nationality LIMIT ?),
+        claim_rows AS (SELECT s.ikey, s.location, s.claimant, s.source_url, s.low, s.high,
+          CASE WHEN i.whole THEN i.victim_group ELSE s.victim_group END AS vg,
+          CASE WHEN i.whole THEN i.nationality ELSE s.nationality END AS nat
+          FROM shared s JOIN incidents i ON s.ikey = i.ikey)
+        SELECT t.first_day AS day, r.low, r.high, t.low AS incidents, t.high AS reports, r.location,
+          t.incident, t.victim_group, t.nationality, r.claimant, r.source_url
+          FROM top t JOIN claim_rows r ON r.ikey = t.ikey AND r.vg = t.victim_group
+          AND r.nat = t.nationality"""

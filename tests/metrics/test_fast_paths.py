@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.bench.synthetic import make_synthetic_events
+from conflict_monitor.metrics import casualties as cm
 from conflict_monitor.metrics import incident_deaths
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
@@ -80,10 +81,23 @@ def _assert_keys(store) -> None:
     assert (split, shared) == (0, 0)
 
 
+def _conflicts(store, flt: EventFilter, top: int) -> list:
+    """The `top` conflicting groups with their claims, every column."""
+    frame = cm.query_casualty_summary(store, flt, max_conflicts=top).conflicts
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
 def _assert_same(store, filters, monkeypatch) -> None:
     _assert_keys(store)
     for flt in filters:
         assert _figures(store, flt) == _plain_figures(store, flt, monkeypatch), flt
+        # Few groups: the fast path picks the incidents up to the n-th group's figures and
+        # day (ties included) before reading their text; the order must still be the plain one.
+        for top in (1, 15):
+            fast = _conflicts(store, flt, top)
+            with monkeypatch.context() as patch:
+                patch.setattr(incident_deaths, "SPLIT_QUERIES", False)
+                assert fast == _conflicts(store, flt, top), (flt, top)
 
 
 @pytest.mark.parametrize(("seed", "without_id"), [(1, 0.1), (2, 0.0)])
@@ -93,6 +107,8 @@ def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkey
     # big store), which is where the fast path applies. With every report linked (without_id
     # 0), the store's own list of victims texts serves every filter (_store_victim_values).
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    # seed 2: the claims read by filter and incident key rather than by event id
+    monkeypatch.setattr(cm, "CLAIM_IDS_MAX", 0 if seed == 2 else cm.CLAIM_IDS_MAX)
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(3000, seed, without_id))
     filters = random_filters(seed, 6)
