@@ -172,11 +172,15 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
         cut = run_event_sql(source, f"""SELECT coalesce(max(event_date), DATE '0001-01-01') AS cut
             FROM (SELECT event_date FROM events WHERE {where} AND fatalities IS NOT NULL
               ORDER BY event_date DESC LIMIT 1 OFFSET ?) AS c""", [*params, int(limit) - 1])
-        # as its own query, the day is a constant the scan filters on before reading the text
-        # columns (at ten million events: 0.1-0.3 s instead of 0.2-0.6 s as a subquery)
-        sql = f"""SELECT {', '.join(_TABLE_COLS)} FROM events WHERE {where} AND fatalities IS NOT NULL
-              AND event_date >= ? ORDER BY event_date DESC, event_id LIMIT ?"""
-        params = [*params, pd.Timestamp(cut["cut"].iloc[0]).date(), int(limit)]
+        # as its own query, the day is a constant the scan filters on; then the newest rows' ids
+        # alone, and their columns by id (the store's key reads just those rows: at ten million
+        # events 0.09 s where reading the text of every row on or after the day took 0.15 s)
+        ids = run_event_sql(source, f"""SELECT event_id FROM events WHERE {where}
+              AND fatalities IS NOT NULL AND event_date >= ? ORDER BY event_date DESC, event_id
+              LIMIT ?""", [*params, pd.Timestamp(cut["cut"].iloc[0]).date(), int(limit)])["event_id"]
+        sql = f"""SELECT {', '.join(_TABLE_COLS)} FROM events WHERE event_id IN
+              ({', '.join('?' for _ in ids) or 'NULL'}) ORDER BY event_date DESC, event_id"""
+        params = ids.tolist()
     out = run_event_sql(source, sql, params)
     out.insert(0, "victim_group", map_victim_groups(out["victims"]))
     return out

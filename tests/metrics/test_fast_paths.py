@@ -143,3 +143,18 @@ def test_a_store_from_before_incident_keys_is_keyed_on_opening(store_location): 
     assert store.query_sql("SELECT count(*) AS n FROM events WHERE incident_id IS NOT NULL "
                            "AND incident_key IS NULL")["n"].iloc[0] == 0
     _assert_keys(store)
+
+
+def test_newest_reports_are_the_head_of_the_export(store_location):  # noqa: F811
+    # The table's rows are found by cut-off day, then ids, then read by id: the same rows, in
+    # the same order, as the first rows of the full export.
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(2000, 5))
+    cols = ["event_id", "event_date", "location", "fatalities", "source_url", "victim_group"]
+    for flt in random_filters(5, 4):
+        export = cm.query_casualty_reports(store, flt, None)[cols]
+        for limit in (1, 9, 120, 5000):
+            table = cm.query_casualty_reports(store, flt, limit)[cols]
+            head = export.head(limit)
+            assert table.astype(object).where(table.notna(), None).values.tolist() == \
+                head.astype(object).where(head.notna(), None).values.tolist(), (flt, limit)
