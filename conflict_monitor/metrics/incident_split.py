@@ -31,42 +31,51 @@ _SINGLE = "coalesce(e.incident_reports, 1) <= 1"
 _DEATHS = "e.fatalities IS NOT NULL AND NOT coalesce(e.is_running_total, false)"
 
 
-def _shared_ctes(where: str, extra: str = "", detail: bool = True, rows: str | None = None) -> str:
+def _shared_ctes(where: str, extra: str = "", detail: bool = True, rows: str | None = None,
+                 every: bool = False) -> str:
     """CTEs over the filtered reports with deaths of shared incidents (or the reports `rows`
-    selects, when given: see claims_sql) (`shared`: each with its
-    victims as a number `pc`, `extra` columns added): `incidents` (one row per incident:
-    `whole` when its reports make one victims group, with that group's figures), `split` (the
-    reports of the other incidents) and `groups` (one row per incident and victims). Without
-    `detail`, `groups` has only the incident key, victims, low and high.
+    selects: see claims_sql; or with `every`, all their reports that are not running totals,
+    those without deaths left out of the groups), `shared`: each with its victims as a number
+    `pc` (`vpairs`: few) and `extra` columns: `ik` and `incidents` (one row per incident;
+    `whole` when its reports make one victims group, with that group's figures; with `every`,
+    `dated`: how many of its reports have a date), `split` (the reports with deaths of the
+    other incidents) and `groups` (one row per incident and victims). Without `detail`,
+    `groups` has only the incident key, victims, low and high.
 
     incident_deaths groups an incident's reports by victims after filling in a report that
     names none with the one group the others name (its `known`). So an incident whose named
     reports name one (group, nationality) pair is one group; so is one whose reports all name
     none and share a nationality; only the reports of the others are grouped by victims. One
     pass, grouped by the store's incident_key (a number per incident_id, incident_counts) with
-    the pairs numbered (`pairs`: few), does the common case, on numbers rather than text."""
+    the pairs numbered, does the common case, on numbers rather than text."""
     more = ("max(low) AS max_low, min(high) AS min_high, count(*) AS reports, min(actor1) AS actor1, "
             "min(event_date) AS first_day, ") if detail else ""
     cols = "low, high, max_low, min_high, reports, actor1, first_day" if detail else "low, high"
     split_more = ", max(low), min(high), count(*), min(actor1), min(event_date)" if detail else ""
+    dead = "CASE WHEN e.fatalities IS NOT NULL THEN {} END" if every else "{}"
+    rows = rows or (f"{where} AND NOT coalesce(e.is_running_total, false) AND e.incident_reports > 1"
+                    if every else f"{where} AND {_DEATHS} AND e.incident_reports > 1")
     return f"""coded AS (SELECT e.incident_key AS ikey, e.event_date, coalesce(e.actor1, 'unknown')
-            AS actor1, {_VICTIM_GROUP} AS victim_group, {_NATIONALITY} AS nationality,
-            e.fatalities AS low, coalesce(e.fatalities_high, e.fatalities) AS high{extra}
-          FROM events e LEFT JOIN vmap m ON e.victims = m.victims
-          WHERE {rows or f"{where} AND {_DEATHS} AND e.incident_reports > 1"}),
+            AS actor1, {dead.format(_VICTIM_GROUP)} AS victim_group,
+            {dead.format(_NATIONALITY)} AS nationality, e.fatalities AS low,
+            {dead.format("coalesce(e.fatalities_high, e.fatalities)")} AS high{extra}
+          FROM events e LEFT JOIN vmap m ON e.victims = m.victims WHERE {rows}),
         vpairs AS (SELECT victim_group, nationality, victim_group <> 'unspecified' AS named,
             row_number() OVER (ORDER BY victim_group, nationality) AS pc
-          FROM (SELECT DISTINCT victim_group, nationality FROM coded) AS d),
-        shared AS (SELECT c.*, p.pc, p.named FROM coded c JOIN vpairs p
+          FROM (SELECT DISTINCT victim_group, nationality FROM coded
+            WHERE victim_group IS NOT NULL) AS d),
+        shared AS (SELECT c.*, p.pc, p.named FROM coded c {"LEFT " if every else ""}JOIN vpairs p
           ON c.victim_group = p.victim_group AND c.nationality = p.nationality),
-        ik AS (SELECT ikey, min(low) AS low, max(high) AS high, {more}
+        ik AS (SELECT ikey, min(low) AS low, max(high) AS high, {more}{
+            "count(event_date) AS dated, " if every else ""}
           min(CASE WHEN named THEN pc END) AS named_lo, max(CASE WHEN named THEN pc END) AS named_hi,
           min(pc) AS pc_lo, max(pc) AS pc_hi FROM shared GROUP BY ikey),
         incidents AS (SELECT i.ikey, {", ".join("i." + c.strip() for c in cols.split(","))},
           p.victim_group, p.nationality, CASE WHEN i.named_lo IS NOT NULL
             THEN i.named_lo = i.named_hi ELSE i.pc_lo = i.pc_hi END AS whole
           FROM ik i JOIN vpairs p ON p.pc = coalesce(i.named_lo, i.pc_lo)),
-        split AS (SELECT s.* FROM shared s JOIN incidents i ON s.ikey = i.ikey WHERE NOT i.whole),
+        split AS (SELECT s.* FROM shared s JOIN incidents i ON s.ikey = i.ikey WHERE NOT i.whole{
+            " AND s.low IS NOT NULL" if every else ""}),
         groups AS (SELECT ikey, victim_group, nationality, {cols} FROM incidents WHERE whole
           UNION ALL SELECT ikey, victim_group, nationality, min(low), max(high){split_more}
           FROM split GROUP BY ikey, victim_group, nationality)"""
@@ -87,9 +96,8 @@ def key_figures_sql(where: str) -> str:
             sum(e.fatalities) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS low,
             sum(coalesce(e.fatalities_high, e.fatalities)) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS high
           FROM events e WHERE {where} GROUP BY e.actor1, e.actor2),
-        {_shared_ctes(where, "", detail=False)},
-        shared_inc AS (SELECT count(DISTINCT e.incident_key) AS inc FROM events e
-          WHERE {where} AND e.incident_reports > 1 AND e.event_date IS NOT NULL AND {not_running}),
+        {_shared_ctes(where, "", detail=False, every=True)},
+        shared_inc AS (SELECT count(*) AS inc FROM ik WHERE dated > 0 AND ikey IS NOT NULL),
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
         stats AS (SELECT coalesce(sum(n), 0) AS events, coalesce(sum(running), 0) AS running,
           min(first_date) AS first_date, max(last_date) AS last_date, coalesce(sum(inc), 0) AS inc,
