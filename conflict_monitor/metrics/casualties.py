@@ -150,12 +150,18 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
                          limit: int = 500) -> pd.DataFrame:
     """Running totals with deaths (cumulative tallies), oldest first: shown, never added."""
     where, params = compute_where(flt or EventFilter())
+    # their ids first, then their columns by id: the few running totals are spread over the
+    # whole table, and reading their text with the scan decompressed it nearly all (at ten
+    # million events 0.13 s of CPU, by id 0.08 s)
+    ids = run_event_sql(source, f"""SELECT event_id FROM events WHERE {where}
+        AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
+        ORDER BY event_date, event_id LIMIT ?""", [*params, limit])["event_id"].tolist()
     sql = f"""SELECT event_date, period_start, location, victims, fatalities AS low,
         coalesce(fatalities_high, fatalities) AS high, fatalities_qualifier,
         coalesce(reported_by, source) AS claimant, source, origin, source_url, evidence
-        FROM events WHERE {where} AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
-        ORDER BY event_date, event_id LIMIT ?"""
-    out = run_event_sql(source, sql, [*params, limit])
+        FROM events WHERE event_id IN ({', '.join('?' for _ in ids) or 'NULL'})
+        ORDER BY event_date, event_id"""
+    out = run_event_sql(source, sql, ids)
     out["event_date"] = pd.to_datetime(out["event_date"])
     out.insert(4, "victim_group", map_victim_groups(out["victims"]))
     return out

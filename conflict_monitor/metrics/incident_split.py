@@ -6,14 +6,15 @@ materialised steps (coded, reports, groups); at ten million events that is three
 rows, written to disk beyond the dashboard's 1 GB DuckDB allowance (13 s for one Casualties
 query, measured 29 Nov 2026). Yet most reports are alone in their incident (the store's
 incident_reports, incident_counts): such a report is its own group, so its deaths, its day and
-its labels go straight into the sums. Here they are aggregated in the scan itself, and only
-the reports of shared incidents (12 % of the synthetic store) are materialised, grouped and
-added. The sums are integer sums of the same values, so the figures are exactly
-incident_deaths' (tests/metrics/test_fast_paths.py compares them on random filters).
+its labels go straight into the sums. Here they are aggregated in the scan itself, by the raw
+columns the labels come from; only the reports of shared incidents (12 % of the synthetic
+store) are grouped, by incident number and numbered victims, and added; the text of the
+conflicting claims is read last, by event id, for the few incidents shown. The sums are
+integer sums of the same values, so the figures are exactly incident_deaths'
+(tests/metrics/test_fast_paths.py compares them on random filters).
 
 Used when reports are linked by their stored incident_id (not linked on the fly: there the
-store's counts do not apply). Parameters of every query: the victims map arrays (3), then the
-filter's parameters once per `{where}`, as each function says.
+store's counts do not apply). Parameters: as each function says.
 """
 
 from __future__ import annotations

@@ -155,6 +155,7 @@ def test_newest_reports_are_the_head_of_the_export(store_location):  # noqa: F81
     # dated reports only: the table leaves undated ones out (its cut-off day), the export not
     store = open_store(seed_if_new=False)
     events = make_events(2000, 5)
+    events["is_running_total"] = np.random.default_rng(5).random(len(events)) < 0.05
     store.upsert_events(events[events["event_date"].notna()])
     cols = ["event_id", "event_date", "location", "fatalities", "source_url", "victim_group"]
     for flt in random_filters(5, 4):
@@ -162,5 +163,18 @@ def test_newest_reports_are_the_head_of_the_export(store_location):  # noqa: F81
         for limit in (1, 9, 120, 5000):
             table = cm.query_casualty_reports(store, flt, limit)[cols]
             head = export.head(limit)
-            assert table.astype(object).where(table.notna(), None).values.tolist() == \
-                head.astype(object).where(head.notna(), None).values.tolist(), (flt, limit)
+            assert _values(table) == _values(head), (flt, limit)
+        # running totals, read by id too: the oldest first, as the stored rows say
+        stored = store.query_events(flt, order_by="event_id")
+        stored = stored[stored["is_running_total"].fillna(False).astype(bool) & stored["fatalities"].notna()]
+        stored = stored.sort_values(["event_date", "event_id"], kind="stable")
+        assert len(stored) > 3 or not flt.is_empty(), flt
+        for limit in (3, 500):
+            running = cm.query_running_totals(store, flt, limit)
+            expected = stored.head(limit)
+            assert _values(running[["location", "low", "source_url"]]) == \
+                _values(expected[["location", "fatalities", "source_url"]]), (flt, limit)
+
+
+def _values(frame: pd.DataFrame) -> list:
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
