@@ -86,23 +86,26 @@ def key_figures_sql(where: str) -> str:
     """One row: events, incidents, low, high, running, actors, first_date, last_date, as
     key_figures.compute_key_figures defines them. Params: victims map (3), filter twice.
 
-    One scan grouped by actor pair gives the counts, the date span, the distinct actors, the
-    single reports' incidents and deaths; the shared incidents' reports are grouped apart."""
-    not_running = "NOT coalesce(e.is_running_total, false)"
+    One scan grouped by actor pair, running total or not and single report or not (cheaper
+    than filtered aggregates) gives the counts, the date span, the distinct actors, the single
+    reports' incidents and deaths; the shared incidents' reports are grouped apart."""
+    not_running = "NOT coalesce(running, false)"
     return f"""WITH {VMAP},
-        pairs AS (SELECT e.actor1, e.actor2, count(*) AS n,
-            count(*) FILTER (WHERE coalesce(e.is_running_total, false)) AS running,
-            min(e.event_date) AS first_date, max(e.event_date) AS last_date,
-            count(*) FILTER (WHERE {_SINGLE} AND e.event_date IS NOT NULL AND {not_running}) AS inc,
-            sum(e.fatalities) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS low,
-            sum(coalesce(e.fatalities_high, e.fatalities)) FILTER (WHERE {_SINGLE} AND {_DEATHS}) AS high
-          FROM events e WHERE {where} GROUP BY e.actor1, e.actor2),
+        pairs AS (SELECT e.actor1, e.actor2, e.is_running_total AS running, {_SINGLE} AS single,
+            count(*) AS n, min(e.event_date) AS first_date, max(e.event_date) AS last_date,
+            count(e.event_date) AS dated, sum(e.fatalities) AS low,
+            sum(CASE WHEN e.fatalities IS NOT NULL THEN coalesce(e.fatalities_high, e.fatalities) END)
+              AS high
+          FROM events e WHERE {where} GROUP BY e.actor1, e.actor2, e.is_running_total, {_SINGLE}),
         {_shared_ctes(where, "", detail=False, every=True)},
         shared_inc AS (SELECT count(*) AS inc FROM ik WHERE dated > 0 AND ikey IS NOT NULL),
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),
-        stats AS (SELECT coalesce(sum(n), 0) AS events, coalesce(sum(running), 0) AS running,
-          min(first_date) AS first_date, max(last_date) AS last_date, coalesce(sum(inc), 0) AS inc,
-          coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM pairs),
+        stats AS (SELECT coalesce(sum(n), 0) AS events,
+          coalesce(sum(CASE WHEN running THEN n END), 0) AS running,
+          min(first_date) AS first_date, max(last_date) AS last_date,
+          coalesce(sum(CASE WHEN single AND {not_running} THEN dated END), 0) AS inc,
+          coalesce(sum(CASE WHEN single AND {not_running} THEN low END), 0) AS low,
+          coalesce(sum(CASE WHEN single AND {not_running} THEN high END), 0) AS high FROM pairs),
         actors AS (SELECT count(DISTINCT a) AS actors FROM (SELECT actor1 AS a FROM pairs
           UNION ALL SELECT actor2 AS a FROM pairs) AS u)
         SELECT stats.events, stats.inc + shared_inc.inc AS incidents, stats.low + fat.low AS low,
