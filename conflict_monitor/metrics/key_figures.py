@@ -45,7 +45,7 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
     if scope.split_where is not None:  # linked by stored incident ids: one scan, shared apart
         sql = key_figures_sql(scope.split_where)
         wp = scope.split_params
-        return _figures(run_event_sql(store, sql, [*scope.victim_params, *wp, *wp, *wp]).iloc[0])
+        return _figures(run_event_sql(store, sql, [*scope.victim_params, *wp, *wp]).iloc[0])
     where, params = compute_where(flt or EventFilter())
     sql = scope.ctes + f""",
         fat AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups),

@@ -58,8 +58,10 @@ def _figures(store, flt: EventFilter) -> dict:
         "sources": rows(tm.query_sources(store, flt, NOT_RUNNING), ["source", "origin", "n"]),
         "totals": rows(summary.totals, ["dim", "label", "low", "high", "incidents", "reports"]),
         "cas_daily": rows(summary.daily, ["day", "low", "high", "incidents"]),
-        "conflicts": rows(summary.conflicts, ["incident", "first_day", "low", "high", "reports"])
-        + [[(c["claimant"], c["low"], c["high"]) for c in claims] for claims in summary.conflicts["claims"]],
+        "conflicts": rows(summary.conflicts, ["incident", "first_day", "location", "victim_group",
+                                              "nationality", "low", "high", "reports"])
+        + [[(c["claimant"], c["low"], c["high"], c["source_url"]) for c in claims]
+           for claims in summary.conflicts["claims"]],
         "running": rows(summary.running, ["event_date", "low", "high", "victim_group", "claimant"]),
         "reports": sorted(cm.query_casualty_reports(store, flt, 1000)["event_id"]),
         "notes": summary.notes,

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.bench.synthetic import make_synthetic_events
+from conflict_monitor.metrics import casualties as cm
 from conflict_monitor.metrics import incident_deaths
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
@@ -32,13 +33,18 @@ _SOURCES = ("AFP", "Reuters", "SANA", "TASS")
 def make_events(n: int, seed: int, without_id: float = 0.1) -> pd.DataFrame:
     """Synthetic events with the awkward cases: a third of the reports with deaths say nothing
     of the victims, some (`without_id`) have no incident id, repeats of one incident name
-    other victims."""
+    other victims, some reports have no figure or no date, some are running totals."""
     frame = make_synthetic_events(n, seed)
     rng = np.random.default_rng(seed)
     frame.loc[rng.random(n) < 0.3, "victims"] = None
     frame.loc[rng.random(n) < without_id, "incident_id"] = None
     other = rng.random(n) < 0.1
     frame.loc[other, "victims"] = rng.choice(["civilians", "Turkish soldiers", "fighters"], other.sum())
+    # reports of shared incidents without a figure or a date: not in the deaths, the incident
+    # still counted when one of its reports is dated
+    frame.loc[rng.random(n) < 0.08, ["fatalities", "fatalities_high"]] = pd.NA
+    frame.loc[rng.random(n) < 0.05, "event_date"] = None
+    frame.loc[rng.random(n) < 0.03, "is_running_total"] = True  # tallies: counted apart
     return frame
 
 
@@ -80,10 +86,23 @@ def _assert_keys(store) -> None:
     assert (split, shared) == (0, 0)
 
 
+def _conflicts(store, flt: EventFilter, top: int) -> list:
+    """The `top` conflicting groups with their claims, every column."""
+    frame = cm.query_casualty_summary(store, flt, max_conflicts=top).conflicts
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
 def _assert_same(store, filters, monkeypatch) -> None:
     _assert_keys(store)
     for flt in filters:
         assert _figures(store, flt) == _plain_figures(store, flt, monkeypatch), flt
+        # Few groups: the fast path picks the incidents up to the n-th group's figures and
+        # day (ties included) before reading their text; the order must still be the plain one.
+        for top in (1, 15):
+            fast = _conflicts(store, flt, top)
+            with monkeypatch.context() as patch:
+                patch.setattr(incident_deaths, "SPLIT_QUERIES", False)
+                assert fast == _conflicts(store, flt, top), (flt, top)
 
 
 @pytest.mark.parametrize(("seed", "without_id"), [(1, 0.1), (2, 0.0)])
@@ -93,6 +112,8 @@ def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkey
     # big store), which is where the fast path applies. With every report linked (without_id
     # 0), the store's own list of victims texts serves every filter (_store_victim_values).
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    # seed 2: the claims read by filter and incident key rather than by event id
+    monkeypatch.setattr(cm, "CLAIM_IDS_MAX", 0 if seed == 2 else cm.CLAIM_IDS_MAX)
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(3000, seed, without_id))
     filters = random_filters(seed, 6)
@@ -127,3 +148,33 @@ def test_a_store_from_before_incident_keys_is_keyed_on_opening(store_location): 
     assert store.query_sql("SELECT count(*) AS n FROM events WHERE incident_id IS NOT NULL "
                            "AND incident_key IS NULL")["n"].iloc[0] == 0
     _assert_keys(store)
+
+
+def test_newest_reports_are_the_head_of_the_export(store_location):  # noqa: F811
+    # The table's rows are found by cut-off day, then ids, then read by id: the same rows, in
+    # the same order, as the first rows of the full export.
+    # dated reports only: the table leaves undated ones out (its cut-off day), the export not
+    store = open_store(seed_if_new=False)
+    events = make_events(2000, 5)
+    store.upsert_events(events[events["event_date"].notna()])
+    cols = ["event_id", "event_date", "location", "fatalities", "source_url", "victim_group"]
+    for flt in random_filters(5, 4):
+        export = cm.query_casualty_reports(store, flt, None)[cols]
+        for limit in (1, 9, 120, 5000):
+            table = cm.query_casualty_reports(store, flt, limit)[cols]
+            head = export.head(limit)
+            assert _values(table) == _values(head), (flt, limit)
+        # running totals, read by id too: the oldest first, as the stored rows say
+        stored = store.query_events(flt, order_by="event_id")
+        stored = stored[stored["is_running_total"].fillna(False).astype(bool) & stored["fatalities"].notna()]
+        stored = stored.sort_values(["event_date", "event_id"], kind="stable")
+        assert len(stored) > 3 or not flt.is_empty(), flt
+        for limit in (3, 500):
+            running = cm.query_running_totals(store, flt, limit)
+            expected = stored.head(limit)
+            assert _values(running[["location", "low", "source_url"]]) == \
+                _values(expected[["location", "fatalities", "source_url"]]), (flt, limit)
+
+
+def _values(frame: pd.DataFrame) -> list:
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
