@@ -35,6 +35,7 @@ from conflict_monitor.control.store_claims import (
     query_claim_rows,
     query_claim_summary,
 )
+from conflict_monitor.control.stored_claims import attach_stored_claims, compute_claim_fingerprint
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore
 
@@ -57,8 +58,9 @@ def query_control_source(store: EventStore, flt: EventFilter, places: pd.DataFra
         places, reference = load_control_changes()
     lookup = compute_side_lookup(sides if sides is not None else load_sides())
     locations, pairs = inputs if inputs is not None else query_claim_inputs(store, flt)
-    return ControlSource(make_claim_sql(flt, places, lookup, locations, pairs),
-                         select_reference_claims(reference, flt).reset_index(drop=True))
+    claim_sql = attach_stored_claims(store, make_claim_sql(flt, places, lookup, locations, pairs), flt,
+                                     compute_claim_fingerprint(places, lookup))
+    return ControlSource(claim_sql, select_reference_claims(reference, flt).reset_index(drop=True))
 
 
 def query_all_claims(store: EventStore, source: ControlSource) -> pd.DataFrame:

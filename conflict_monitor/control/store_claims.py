@@ -51,6 +51,9 @@ class ClaimSql:
     params: tuple[Any, ...]
     with_text_sql: str  # the same, its claims carrying TEXT_COLUMNS too (for reading claims whole)
     with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS (control.claim_table)
+    # the same claims read from the store's table of them (control.stored_claims), when it was
+    # made with these places and sides: what the summary and the claim table read instead
+    stored: ClaimSql | None = None
 
 
 def _text_array(values: Sequence[Any]) -> list[str | None]:
@@ -61,14 +64,20 @@ def _float_array(values: Sequence[Any]) -> list[float | None]:
     return [None if v is None or pd.isna(v) else float(v) for v in values]
 
 
-def query_claim_inputs(store: EventStore, flt: EventFilter) -> tuple[list[str], list[tuple[str, str]]]:
-    """The distinct locations and (actor, country) pairs of the territorial events under `flt`."""
+def compute_claim_inputs_sql(flt: EventFilter, rows: tuple[str, Sequence[Any]] = ("TRUE", ())
+                            ) -> tuple[str, list[Any]]:
+    """query_claim_inputs' SQL and parameters; `rows`: a further condition on the events."""
     where, params = compute_territorial_where(flt)
-    frame = store.query_sql(
+    where, params = f"{where} AND ({rows[0]})", [*params, *rows[1]]
+    return (
         f"SELECT 'l' AS kind, location AS a, NULL AS b FROM events WHERE {where} AND location IS NOT NULL "
         f"GROUP BY location UNION ALL SELECT 'a', actor, country FROM (SELECT actor1 AS actor, country FROM events "
         f"WHERE {where} UNION SELECT actor2, country FROM events WHERE {where}) pairs "
         "WHERE actor IS NOT NULL AND country IS NOT NULL", [*params, *params, *params])
+
+
+def read_claim_inputs(frame: pd.DataFrame) -> tuple[list[str], list[tuple[str, str]]]:
+    """The locations and pairs from the rows of compute_claim_inputs_sql."""
     kinds = frame["kind"].tolist() if len(frame) else []
     a, b = (frame["a"].tolist(), frame["b"].tolist()) if len(frame) else ([], [])
     locations = [x for k, x in zip(kinds, a, strict=True) if k == "l"]
@@ -76,10 +85,18 @@ def query_claim_inputs(store: EventStore, flt: EventFilter) -> tuple[list[str], 
     return locations, pairs
 
 
+def query_claim_inputs(store: EventStore, flt: EventFilter) -> tuple[list[str], list[tuple[str, str]]]:
+    """The distinct locations and (actor, country) pairs of the territorial events under `flt`."""
+    return read_claim_inputs(store.query_sql(*compute_claim_inputs_sql(flt)))
+
+
 def make_claim_sql(flt: EventFilter, places: pd.DataFrame, side_lookup: dict[tuple[str, str], str],
-                   locations: Sequence[str], pairs: Sequence[tuple[str, str]]) -> ClaimSql:
-    """The claims of the territorial events under `flt` as SQL (see the module's docstring)."""
+                   locations: Sequence[str], pairs: Sequence[tuple[str, str]],
+                   rows: tuple[str, Sequence[Any]] = ("TRUE", ())) -> ClaimSql:
+    """The claims of the territorial events under `flt` as SQL (see the module's docstring);
+    `rows`: a further condition on the events (the store's upkeep of its claims)."""
     where, where_params = compute_territorial_where(flt)
+    where, where_params = f"{where} AND ({rows[0]})", [*where_params, *rows[1]]
     index = compute_place_index(places)
     keys = [compute_place_key(loc) for loc in locations]
     named = [index.get(k) for k in keys]
@@ -209,6 +226,7 @@ _SUMMARY_TYPES = {"place_id": _TEXT, "date": "DATE", "side": _TEXT, "from_side":
 def query_claim_summary(store: EventStore, claim_sql: ClaimSql, limit: int) -> ClaimSummary:
     """ClaimSummary of the claims: the per-event rows stay in the store, the latest `limit` of
     each place are found from the day counts (only their days' claims are ranked)."""
+    claim_sql = claim_sql.stored or claim_sql  # the store's table of claims, when it is current
     def pick(given: dict[str, str]) -> str:
         return ", ".join(f"{given.get(c, f'CAST(NULL AS {t})')} AS {c}" for c, t in _SUMMARY_TYPES.items())
     frame = store.query_sql(f"""{claim_sql.with_sql},

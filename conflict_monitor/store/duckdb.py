@@ -275,6 +275,9 @@ class DuckDBStore(SqlStore):
                         except duckdb.ConstraintException:
                             anti_join[0] = False
                             raise
+                        # new rows without an incident are not marked for the recount: their claims
+                        self._refresh_claims(con, f"incident_id IS NULL AND event_id IN (SELECT event_id "
+                                                  f"FROM {staging})")
                         span = [d for d in (low, high, old_low, old_high) if d is not None]
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1

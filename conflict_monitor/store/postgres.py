@@ -145,6 +145,8 @@ def _column(values: list[Any], oid: int) -> pd.Series | pd.api.extensions.Extens
 class PostgresStore(SqlStore):
     """Event store in a PostgreSQL database (or the schema its URL's search_path names)."""
 
+    _CLAIM_INDEX = True
+
     def __init__(self, url: str):
         self.url = url
         self.location = redact_url(url)
@@ -270,6 +272,8 @@ class PostgresStore(SqlStore):
                                        f"{REPORTS_OF_NEW_ROW} FROM incoming_rows WHERE "
                                        f"{NOT_REJECTED} ORDER BY event_id "
                                        "ON CONFLICT (event_id) DO NOTHING")
+            # new rows without an incident are not marked for the recount: their claims
+            self._refresh_claims(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
                 if stage:
