@@ -37,6 +37,7 @@ _LAT_BAND = MATCH_KM / EARTH_RADIUS_KM * 180 / np.pi * 1.1
 # The columns a claim takes from its event as they are: read only for the claims shown.
 TEXT_COLUMNS = ("origin", "source", "reported_by", "source_url", "evidence")
 # What the control's filter reads of a claim's event (its dates are the claim's).
+STORED_TABLE = "control_claims"  # the store's table of claims (control.stored_claims)
 FILTER_COLUMNS = ("origin", "source", "actor1_country", "actor2_country", "event_country")
 GROUP_COLUMNS = ("place_id", "date", "side", "from_side", "n", "first_id", "last_id")
 END_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country", "end")
@@ -50,7 +51,7 @@ class ClaimSql:
     with_sql: str
     params: tuple[Any, ...]
     with_text_sql: str  # the same, its claims carrying TEXT_COLUMNS too (for reading claims whole)
-    with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS (control.claim_table)
+    with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS and TEXT_COLUMNS
     # the same claims read from the store's table of them (control.stored_claims), when it was
     # made with these places and sides: what the summary and the claim table read instead
     stored: ClaimSql | None = None
@@ -158,7 +159,7 @@ claims AS MATERIALIZED (
   WHERE k.place_id IS NOT NULL OR (t.latitude IS NOT NULL AND t.longitude IS NOT NULL AND t.place_key <> ''
         AND (t.geo_precision IS NULL OR t.geo_precision <= {TOWN_PRECISION})))"""
     text = "".join(f", {c}" for c in TEXT_COLUMNS)
-    carried = "".join(f", {c}" for c in FILTER_COLUMNS if c != "event_country")
+    carried = "".join(f", {c}" for c in dict.fromkeys((*FILTER_COLUMNS, *TEXT_COLUMNS)) if c != "event_country")
     return ClaimSql(sql.format(ev_extra="", claim_extra=""), tuple(params),
                     sql.format(ev_extra=text, claim_extra=text),
                     sql.format(ev_extra=carried, claim_extra=carried + ", t.country AS event_country"))
@@ -226,7 +227,12 @@ _SUMMARY_TYPES = {"place_id": _TEXT, "date": "DATE", "side": _TEXT, "from_side":
 def query_claim_summary(store: EventStore, claim_sql: ClaimSql, limit: int) -> ClaimSummary:
     """ClaimSummary of the claims: the per-event rows stay in the store, the latest `limit` of
     each place are found from the day counts (only their days' claims are ranked)."""
+    stored = claim_sql.stored is not None
     claim_sql = claim_sql.stored or claim_sql  # the store's table of claims, when it is current
+    # the latest claims' text: from the table (by event_id) when it is read, else from the events
+    latest_from = f"latest l JOIN {STORED_TABLE} t ON t.event_id = l.event_id" if stored else "latest l"
+    latest = {c: f"t.{c}" if c in TEXT_COLUMNS else f"l.{c}" for c in CLAIM_COLUMNS if stored or c not in TEXT_COLUMNS}
+
     def pick(given: dict[str, str]) -> str:
         return ", ".join(f"{given.get(c, f'CAST(NULL AS {t})')} AS {c}" for c, t in _SUMMARY_TYPES.items())
     frame = store.query_sql(f"""{claim_sql.with_sql},
@@ -267,7 +273,7 @@ SELECT 'g' AS kind, {pick({c: c for c in GROUP_COLUMNS})} FROM groups
 UNION ALL
 SELECT 'e', {pick({c: c for c in ("place_id", *_PLACE, "end_kind")})} FROM ends
 UNION ALL
-SELECT 'l', {pick({c: c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS})} FROM latest
+SELECT 'l', {pick(latest)} FROM {latest_from}
 ORDER BY kind DESC, date DESC NULLS LAST, first_id, event_id""", [*claim_sql.params, int(limit), int(limit)])
     groups = frame[frame["kind"] == "g"]
     out = pd.DataFrame({
@@ -281,7 +287,8 @@ ORDER BY kind DESC, date DESC NULLS LAST, first_id, event_id""", [*claim_sql.par
                          "longitude": [_number(v) for v in ends["longitude"]],
                          "admin1": [_text(v) for v in ends["admin1"]], "country": [_text(v) for v in ends["country"]],
                          "end": ends["end_kind"].tolist()}, columns=list(END_COLUMNS))
-    return ClaimSummary(out, ends, claim_frame(_with_text(store, frame[frame["kind"] == "l"])))
+    latest_rows = frame[frame["kind"] == "l"].reset_index(drop=True)
+    return ClaimSummary(out, ends, claim_frame(latest_rows if stored else _with_text(store, latest_rows)))
 
 
 def _with_text(store: EventStore, claims: pd.DataFrame) -> pd.DataFrame:

@@ -26,11 +26,11 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.control.store_claims import ClaimSql, make_claim_sql
+from conflict_monitor.control.store_claims import STORED_TABLE, ClaimSql, make_claim_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.base import EventStore
 
-TABLE = "control_claims"
+TABLE = STORED_TABLE
 META_KEY = "control_claims"  # meta row: the fingerprint the table was made with
 # The claim rules' version: raise it when store_claims' SQL gives other claims, so that every
 # store rebuilds its table when opened.
@@ -39,12 +39,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("event_id", "VARCHAR"), ("place_id", "VARCHAR"), ("place", "VARCHAR"), ("latitude", "DOUBLE"),
     ("longitude", "DOUBLE"), ("admin1", "VARCHAR"), ("place_country", "VARCHAR"), ("date_approx", "BOOLEAN"),
     ("side", "VARCHAR"), ("from_side", "VARCHAR"), ("event_date", "DATE"), ("country", "VARCHAR"),
-    ("actor1_country", "VARCHAR"), ("actor2_country", "VARCHAR"), ("origin", "VARCHAR"), ("source", "VARCHAR"))
+    ("actor1_country", "VARCHAR"), ("actor2_country", "VARCHAR"), ("origin", "VARCHAR"), ("source", "VARCHAR"),
+    ("reported_by", "VARCHAR"), ("source_url", "VARCHAR"), ("evidence", "VARCHAR"))
 # A column's value among the claims of ClaimSql.with_filter_sql, where the names differ.
 _FROM_CLAIMS = {"place_country": "country", "event_date": "date", "country": "event_country"}
 _CLAIM = ("place_id", "place", "latitude", "longitude", "admin1", "place_country AS country",
           "event_date AS date", "date_approx", "'taken' AS claim", "side", "from_side", "event_id")
 _FILTER = ("origin", "source", "actor1_country", "actor2_country", "country AS event_country")
+_TEXT = ("origin", "source", "reported_by", "source_url", "evidence")  # store_claims.TEXT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,11 @@ class ClaimReference:
 
 
 def compute_claim_fingerprint(places: pd.DataFrame, lookup: dict[tuple[str, str], str]) -> int:
-    """A number that changes when the places, the sides, the actor names or RULE do (a 63-bit
-    slice of a SHA-256, so it fits meta's BIGINT)."""
+    """A number that changes when the places, the sides, the actor names, the table's columns or
+    RULE do (a 63-bit slice of a SHA-256, so it fits meta's BIGINT)."""
     from conflict_monitor.model.actors import load_actors, load_state_actors  # noqa: PLC0415
 
-    text = json.dumps([RULE, places.astype(object).where(places.notna(), None).values.tolist(),
+    text = json.dumps([RULE, COLUMNS, places.astype(object).where(places.notna(), None).values.tolist(),
                        sorted([*k, v] for k, v in lookup.items()), repr(load_actors()),
                        repr(load_state_actors())], default=str)
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:15], 16)
@@ -96,12 +98,12 @@ def make_insert_sql(reference: ClaimReference, inputs: tuple[list[str], list[tup
 
 def make_stored_claim_sql(flt: EventFilter) -> ClaimSql:
     """The claims under the filter's dates, countries, origins and sources from the table, as
-    ClaimSql's WITH clauses (with_text_sql is not served: the per-claim text is the events')."""
+    ClaimSql's WITH clauses."""
     where, params = compute_where(EventFilter(date_from=flt.date_from, date_to=flt.date_to,
                                               countries=flt.countries, origins=flt.origins, sources=flt.sources))
     def with_sql(extra: Sequence[str]) -> str:
         return f"WITH claims AS (SELECT {', '.join([*_CLAIM, *extra])} FROM {TABLE} WHERE {where})"
-    return ClaimSql(with_sql(()), tuple(params), "", with_sql(_FILTER))
+    return ClaimSql(with_sql(()), tuple(params), with_sql(_TEXT), with_sql(_FILTER))
 
 
 def read_stored_fingerprint(store: EventStore) -> int | None:

@@ -85,7 +85,8 @@ class ClaimUpkeepMixin:
             self._execute(con, "BEGIN TRANSACTION")
             try:
                 self._execute(con, "DELETE FROM meta WHERE key = ?", [META_KEY])
-                self._execute(con, f"DELETE FROM {TABLE}")
+                self._execute(con, f"DROP TABLE IF EXISTS {TABLE}")  # its columns may have changed
+                self._execute(con, make_table_ddl(self._sql_type))
                 self._insert_claims(con, "TRUE")
                 if self._CLAIM_INDEX:
                     self._execute(con, f"CREATE INDEX IF NOT EXISTS {TABLE}_event_id ON {TABLE} (event_id)")

@@ -36,7 +36,8 @@ def _computed(store) -> pd.DataFrame:
     frame = store.query_sql(
         f"{live.with_filter_sql} SELECT event_id, place_id, place, latitude, longitude, admin1, "
         "country AS place_country, date_approx, side, from_side, date AS event_date, event_country AS country, "
-        "actor1_country, actor2_country, origin, source FROM claims ORDER BY event_id", list(live.params))
+        "actor1_country, actor2_country, origin, source, reported_by, source_url, evidence FROM claims "
+        "ORDER BY event_id", list(live.params))
     return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
 
 
