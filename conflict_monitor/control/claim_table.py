@@ -48,8 +48,7 @@ class ClaimTable:
 
 def query_claim_table(store: EventStore, claim_sql: ClaimSql) -> ClaimTable:
     """The claims of `claim_sql` (made under no filter) as a ClaimTable."""
-    text_table = "events" if claim_sql.stored is None else STORED_TABLE
-    claim_sql = claim_sql.stored or claim_sql  # the store's table of claims, when it is current
+    text_table = STORED_TABLE if claim_sql.from_table else "events"
     columns = ", ".join(f"c.{c}" for c in _KEPT)
     raw = store.query_sql(f"{claim_sql.with_filter_sql} SELECT {columns} FROM claims c "
                           "ORDER BY c.date DESC NULLS LAST, c.event_id", list(claim_sql.params))

@@ -12,6 +12,7 @@ they are listed (the download, a clicked place, the latest reports in a popup).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from conflict_monitor.control.store_claims import (
     query_claim_rows,
     query_claim_summary,
 )
-from conflict_monitor.control.stored_claims import attach_stored_claims, compute_claim_fingerprint
+from conflict_monitor.control.stored_claims import is_table_current, make_stored_claim_sql
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore
 
@@ -50,16 +51,21 @@ class ControlSource:
 
 def query_control_source(store: EventStore, flt: EventFilter, places: pd.DataFrame | None = None,
                          reference: pd.DataFrame | None = None, sides: pd.DataFrame | None = None,
-                         inputs: tuple[list[str], list[tuple[str, str]]] | None = None) -> ControlSource:
-    """The claims under the filter's dates, countries, origins and sources (see control.select).
-    `inputs`: store_claims.query_claim_inputs under this filter or under none (a superset gives
-    the same claims, so the app reads them once per data version)."""
+                         inputs: Callable[[], tuple[list[str], list[tuple[str, str]]]] | None = None,
+                         from_table: bool = True) -> ControlSource:
+    """The claims under the filter's dates, countries, origins and sources (see control.select):
+    from the store's table of claims when it was made with these places and sides (and
+    `from_table`), else from its events. `inputs`: gives store_claims.query_claim_inputs under
+    this filter or under none (a superset gives the same claims, so the app reads them once
+    per data version), called only when the claims come from the events."""
     if places is None or reference is None:
         places, reference = load_control_changes()
     lookup = compute_side_lookup(sides if sides is not None else load_sides())
-    locations, pairs = inputs if inputs is not None else query_claim_inputs(store, flt)
-    claim_sql = attach_stored_claims(store, make_claim_sql(flt, places, lookup, locations, pairs), flt,
-                                     compute_claim_fingerprint(places, lookup))
+    if from_table and is_table_current(store, places, lookup):
+        claim_sql = make_stored_claim_sql(flt)
+    else:
+        locations, pairs = inputs() if inputs is not None else query_claim_inputs(store, flt)
+        claim_sql = make_claim_sql(flt, places, lookup, locations, pairs)
     return ControlSource(claim_sql, select_reference_claims(reference, flt).reset_index(drop=True))
 
 

@@ -46,15 +46,14 @@ END_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country"
 @dataclass(frozen=True)
 class ClaimSql:
     """The SQL of one row per claim from the store's events (a WITH clause ending in `claims`)
-    and its parameters, for a filter and the reference places and sides."""
+    and its parameters, for a filter and the reference places and sides; or the same claims
+    from the store's table of them (`from_table`, control.stored_claims)."""
 
     with_sql: str
     params: tuple[Any, ...]
     with_text_sql: str  # the same, its claims carrying TEXT_COLUMNS too (for reading claims whole)
     with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS and TEXT_COLUMNS
-    # the same claims read from the store's table of them (control.stored_claims), when it was
-    # made with these places and sides: what the summary and the claim table read instead
-    stored: ClaimSql | None = None
+    from_table: bool = False
 
 
 def _text_array(values: Sequence[Any]) -> list[str | None]:
@@ -227,8 +226,7 @@ _SUMMARY_TYPES = {"place_id": _TEXT, "date": "DATE", "side": _TEXT, "from_side":
 def query_claim_summary(store: EventStore, claim_sql: ClaimSql, limit: int) -> ClaimSummary:
     """ClaimSummary of the claims: the per-event rows stay in the store, the latest `limit` of
     each place are found from the day counts (only their days' claims are ranked)."""
-    stored = claim_sql.stored is not None
-    claim_sql = claim_sql.stored or claim_sql  # the store's table of claims, when it is current
+    stored = claim_sql.from_table
     # the latest claims' text: from the table (by event_id) when it is read, else from the events
     latest_from = f"latest l JOIN {STORED_TABLE} t ON t.event_id = l.event_id" if stored else "latest l"
     latest = {c: f"t.{c}" if c in TEXT_COLUMNS else f"l.{c}" for c in CLAIM_COLUMNS if stored or c not in TEXT_COLUMNS}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -103,7 +103,7 @@ def make_stored_claim_sql(flt: EventFilter) -> ClaimSql:
                                               countries=flt.countries, origins=flt.origins, sources=flt.sources))
     def with_sql(extra: Sequence[str]) -> str:
         return f"WITH claims AS (SELECT {', '.join([*_CLAIM, *extra])} FROM {TABLE} WHERE {where})"
-    return ClaimSql(with_sql(()), tuple(params), with_sql(_TEXT), with_sql(_FILTER))
+    return ClaimSql(with_sql(()), tuple(params), with_sql(_TEXT), with_sql(_FILTER), from_table=True)
 
 
 def read_stored_fingerprint(store: EventStore) -> int | None:
@@ -112,9 +112,6 @@ def read_stored_fingerprint(store: EventStore) -> int | None:
     return int(frame["value"].iloc[0]) if len(frame) and pd.notna(frame["value"].iloc[0]) else None
 
 
-def attach_stored_claims(store: EventStore, claim_sql: ClaimSql, flt: EventFilter,
-                         fingerprint: int) -> ClaimSql:
-    """claim_sql with its `stored` twin when the store's table was made with `fingerprint`."""
-    if read_stored_fingerprint(store) != fingerprint:
-        return claim_sql
-    return replace(claim_sql, stored=make_stored_claim_sql(flt))
+def is_table_current(store: EventStore, places: pd.DataFrame, lookup: dict[tuple[str, str], str]) -> bool:
+    """Whether the store's table of claims was made with these places and sides."""
+    return read_stored_fingerprint(store) == compute_claim_fingerprint(places, lookup)

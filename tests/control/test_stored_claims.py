@@ -6,8 +6,6 @@ the claims from the events."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 
 from conflict_monitor.control.claim_table import query_claim_table
@@ -32,7 +30,7 @@ def _stored(store) -> pd.DataFrame:
 
 def _computed(store) -> pd.DataFrame:
     """What the table should hold: store_claims' SQL over the events as they are now."""
-    live = query_control_source(store, EventFilter()).claim_sql
+    live = query_control_source(store, EventFilter(), from_table=False).claim_sql
     frame = store.query_sql(
         f"{live.with_filter_sql} SELECT event_id, place_id, place, latitude, longitude, admin1, "
         "country AS place_country, date_approx, side, from_side, date AS event_date, event_country AS country, "
@@ -91,20 +89,20 @@ def test_readers_use_the_table_only_when_it_is_current(store_location):  # noqa:
     store.upsert_events(_events(1200, seed=9))
     for flt in (*FILTERS, EventFilter(date_from=pd.Timestamp("2030-01-01").date())):
         source = query_control_source(store, flt)
-        assert source.claim_sql.stored is not None
-        live = dataclasses.replace(source.claim_sql, stored=None)
+        assert source.claim_sql.from_table
+        live = query_control_source(store, flt, from_table=False).claim_sql
         from_table, from_events = (query_claim_summary(store, s, POPUP_CLAIMS) for s in (source.claim_sql, live))
         for part in ("groups", "latest"):
             pd.testing.assert_frame_equal(getattr(from_table, part), getattr(from_events, part))
         # the ends come in no set order (the map reads them per place)
         pd.testing.assert_frame_equal(*(s.ends.sort_values(["end", "place_id"], ignore_index=True)
                                         for s in (from_table, from_events)))
-    every = query_control_source(store, EventFilter()).claim_sql
-    pd.testing.assert_frame_equal(query_claim_table(store, every).frame,
-                                  query_claim_table(store, dataclasses.replace(every, stored=None)).frame)
+    pd.testing.assert_frame_equal(
+        *(query_claim_table(store, query_control_source(store, EventFilter(), from_table=t).claim_sql).frame
+          for t in (True, False)))
     # other sides than the store's table was made with: claims from the events
-    assert query_control_source(store, EventFilter(), sides=_three_sides()).claim_sql.stored is None
-    assert query_control_source(store, EventFilter(), sides=load_sides()).claim_sql.stored is not None
+    assert not query_control_source(store, EventFilter(), sides=_three_sides()).claim_sql.from_table
+    assert query_control_source(store, EventFilter(), sides=load_sides()).claim_sql.from_table
 
 
 def test_an_older_store_gets_its_table_when_opened(store_location):  # noqa: F811 - the fixture
@@ -124,11 +122,11 @@ def test_an_older_store_gets_its_table_when_opened(store_location):  # noqa: F81
     with store._connect() as con:
         store._execute(con, "UPDATE meta SET value = value + 1 WHERE key = ?", [META_KEY])
         store._execute(con, f"DELETE FROM {TABLE} WHERE event_id IN (SELECT event_id FROM {TABLE} LIMIT 5)")
-    assert query_control_source(store, EventFilter()).claim_sql.stored is None
+    assert query_control_source(store, EventFilter()).claim_sql.from_table is False
     store.edit_event(expected["event_id"].iloc[0], {"actor1": "Turkish forces"}, "tester")  # left as it is
     store.close()
     store = open_store(seed_if_new=False)
     _assert_in_step(store)
-    assert query_control_source(store, EventFilter()).claim_sql.stored is not None
+    assert query_control_source(store, EventFilter()).claim_sql.from_table
     assert int(store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].iloc[0]) == \
         load_claim_reference().fingerprint
