@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from conflict_monitor.control.claims import MATCH_KM, TOWN_PRECISION, compute_place_index
-from conflict_monitor.control.events import compute_territorial_where
+from conflict_monitor.control.events import compute_claim_inputs_sql, compute_territorial_where, read_claim_inputs
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
 from conflict_monitor.geo.distance import EARTH_RADIUS_KM
@@ -62,27 +62,6 @@ def _text_array(values: Sequence[Any]) -> list[str | None]:
 
 def _float_array(values: Sequence[Any]) -> list[float | None]:
     return [None if v is None or pd.isna(v) else float(v) for v in values]
-
-
-def compute_claim_inputs_sql(flt: EventFilter, rows: tuple[str, Sequence[Any]] = ("TRUE", ())
-                            ) -> tuple[str, list[Any]]:
-    """query_claim_inputs' SQL and parameters; `rows`: a further condition on the events."""
-    where, params = compute_territorial_where(flt)
-    where, params = f"{where} AND ({rows[0]})", [*params, *rows[1]]
-    return (
-        f"SELECT 'l' AS kind, location AS a, NULL AS b FROM events WHERE {where} AND location IS NOT NULL "
-        f"GROUP BY location UNION ALL SELECT 'a', actor, country FROM (SELECT actor1 AS actor, country FROM events "
-        f"WHERE {where} UNION SELECT actor2, country FROM events WHERE {where}) pairs "
-        "WHERE actor IS NOT NULL AND country IS NOT NULL", [*params, *params, *params])
-
-
-def read_claim_inputs(frame: pd.DataFrame) -> tuple[list[str], list[tuple[str, str]]]:
-    """The locations and pairs from the rows of compute_claim_inputs_sql."""
-    kinds = frame["kind"].tolist() if len(frame) else []
-    a, b = (frame["a"].tolist(), frame["b"].tolist()) if len(frame) else ([], [])
-    locations = [x for k, x in zip(kinds, a, strict=True) if k == "l"]
-    pairs = [(x, y) for k, x, y in zip(kinds, a, b, strict=True) if k == "a"]
-    return locations, pairs
 
 
 def query_claim_inputs(store: EventStore, flt: EventFilter) -> tuple[list[str], list[tuple[str, str]]]:

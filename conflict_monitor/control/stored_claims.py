@@ -1,15 +1,17 @@
-"""The store's table of control claims from events (`control_claims`), kept by the store on every
-write, so that the Map page's first view of a data version reads a table of claims instead of
-matching places and resolving sides over every event.
+"""The store's table of control claims from events (`control_claims`), kept up to date from the
+store's log of touched events, so that the Map page's first view of a data version reads a table
+of claims instead of matching places and resolving sides over every event (at ten million
+events the summary query fell from about 1.8 s to 0.5 s, 30 Nov 2026, load 3-4).
 
 A claim depends on its own event only (its place by name or within MATCH_KM of a known place,
 its sides from its actors and country: control.store_claims) and on the shipped reference
-(places, sides, actor names). So the store keeps one row per claim, computed with
-store_claims' own SQL for the events a write touched (store.claim_upkeep), and records in meta
-the fingerprint of the reference and rules it was made with. A reader uses the table only when
-that fingerprint is the one of the places and sides it was given; otherwise (a store made by an
-older version, a test's own places) the claims are computed from the events as before, and
-the store rebuilds the table when next opened.
+(places, sides, actor names). So the table holds one row per claim, computed with
+store_claims' own SQL, and meta the fingerprint of the reference and rules it was made with.
+Every write transaction logs the events it touched (store.event_changes: the store need not
+know the rules); a reader first brings the table up to date (update_claim_table: the logged
+events' claims again, in a transaction of the store's that does not move the data version) and
+rebuilds it whole when it was made with another reference (a store from an older version, the
+app's reference changed). Readers given their own places or sides (tests) use the events.
 
 The table keeps what the control's filter reads of the event (its day, countries, origin,
 source: the events' own column names, so filters.compute_where applies as it is) and the
@@ -26,9 +28,12 @@ from typing import Any
 
 import pandas as pd
 
+from conflict_monitor.control.events import compute_claim_inputs_sql, read_claim_inputs
 from conflict_monitor.control.store_claims import STORED_TABLE, ClaimSql, make_claim_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.event_changes import FOLLOWED, Upkeep
+from conflict_monitor.store.event_changes import TABLE as LOG
 
 TABLE = STORED_TABLE
 META_KEY = "control_claims"  # meta row: the fingerprint the table was made with
@@ -106,12 +111,37 @@ def make_stored_claim_sql(flt: EventFilter) -> ClaimSql:
     return ClaimSql(with_sql(()), tuple(params), with_sql(_TEXT), with_sql(_FILTER), from_table=True)
 
 
-def read_stored_fingerprint(store: EventStore) -> int | None:
-    """The fingerprint the store's table of claims was made with; None when it has none."""
-    frame = store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])
-    return int(frame["value"].iloc[0]) if len(frame) and pd.notna(frame["value"].iloc[0]) else None
+def update_claim_table(store: EventStore) -> None:
+    """Bring the store's table of claims up to date with its events and the shipped reference:
+    nothing to do when it was made with that reference and no write has been logged since
+    (store.event_changes); the claims of the logged events again otherwise; or the whole table
+    when it was made with another reference or none (then the store logs for it)."""
+    reference = load_claim_reference()
+    made = store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].tolist()
+    if made == [reference.fingerprint] and not store.query_sql(
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM {LOG} LIMIT 1) AS x")["n"].iloc[0]:
+        return
+    store.run_upkeep(lambda upkeep: _update(upkeep, reference))
 
 
-def is_table_current(store: EventStore, places: pd.DataFrame, lookup: dict[tuple[str, str], str]) -> bool:
-    """Whether the store's table of claims was made with these places and sides."""
-    return read_stored_fingerprint(store) == compute_claim_fingerprint(places, lookup)
+def _insert_claims(upkeep: Upkeep, reference: ClaimReference, rows: str) -> None:
+    """Add the claims of the events matching `rows` (a condition on events)."""
+    inputs = read_claim_inputs(upkeep.frame(*compute_claim_inputs_sql(EventFilter(), (rows, ()))))
+    if inputs[1]:  # no actor with a country: no claim
+        upkeep.execute(*make_insert_sql(reference, inputs, (rows, ())))
+
+
+def _update(upkeep: Upkeep, reference: ClaimReference) -> None:
+    made = [r[0] for r in upkeep.fetch("SELECT value FROM meta WHERE key = ?", [META_KEY])]
+    if made == [reference.fingerprint]:  # what was logged since
+        logged = f"event_id IN (SELECT event_id FROM {LOG})"
+        upkeep.execute(f"DELETE FROM {TABLE} WHERE {logged}")
+        _insert_claims(upkeep, reference, logged)
+        upkeep.execute(f"DELETE FROM {LOG}")
+        return
+    upkeep.execute("DELETE FROM meta WHERE key IN (?, ?)", [META_KEY, FOLLOWED])
+    upkeep.execute(f"DROP TABLE IF EXISTS {TABLE}")  # its columns may have changed
+    upkeep.execute(make_table_ddl(upkeep.sql_type))
+    _insert_claims(upkeep, reference, "TRUE")
+    upkeep.execute(f"DELETE FROM {LOG}")
+    upkeep.execute("INSERT INTO meta VALUES (?, ?), (?, 1)", [META_KEY, reference.fingerprint, FOLLOWED])

@@ -163,6 +163,18 @@ class DuckDBStore(SqlStore):
                 con.execute("ROLLBACK")
                 raise
 
+    @contextlib.contextmanager
+    def _upkeep_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # writers of this process queue on the lock; another process cannot write the file
+        with self._connect() as con, self._write_lock:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
     def _retry_conflicts(self, attempt: Callable[[], T]) -> T:
         """attempt() again when it collided with a writer outside this store's lock (another
         DuckDBStore on the same file in this process); after the last try, a StoreError."""
@@ -275,9 +287,9 @@ class DuckDBStore(SqlStore):
                         except duckdb.ConstraintException:
                             anti_join[0] = False
                             raise
-                        # new rows without an incident are not marked for the recount: their claims
-                        self._refresh_claims(con, f"incident_id IS NULL AND event_id IN (SELECT event_id "
-                                                  f"FROM {staging})")
+                        # new rows of no incident are not marked for the recount (event_changes)
+                        self._log_changes(con, f"incident_id IS NULL AND event_id IN (SELECT event_id "
+                                               f"FROM {staging})")
                         span = [d for d in (low, high, old_low, old_high) if d is not None]
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1

@@ -145,8 +145,6 @@ def _column(values: list[Any], oid: int) -> pd.Series | pd.api.extensions.Extens
 class PostgresStore(SqlStore):
     """Event store in a PostgreSQL database (or the schema its URL's search_path names)."""
 
-    _CLAIM_INDEX = True
-
     def __init__(self, url: str):
         self.url = url
         self.location = redact_url(url)
@@ -191,6 +189,14 @@ class PostgresStore(SqlStore):
             con.execute(BUMP_VERSION)  # first: the row lock queues concurrent writers
             yield con
             self._refresh_incident_counts(con)
+
+    @contextlib.contextmanager
+    def _upkeep_transaction(self) -> Iterator[psycopg.Connection]:
+        with self._connect() as con, con.transaction():
+            # the row every write transaction locks first: writers under way finish before this
+            # reads (read committed), later ones wait for it, as do other upkeep transactions
+            con.execute("SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE")
+            yield con
 
     def _sql_type(self, sql_type: str) -> str:
         return _TYPES.get(sql_type, sql_type)
@@ -272,8 +278,8 @@ class PostgresStore(SqlStore):
                                        f"{REPORTS_OF_NEW_ROW} FROM incoming_rows WHERE "
                                        f"{NOT_REJECTED} ORDER BY event_id "
                                        "ON CONFLICT (event_id) DO NOTHING")
-            # new rows without an incident are not marked for the recount: their claims
-            self._refresh_claims(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
+            # new rows of no incident are not marked for the recount (event_changes)
+            self._log_changes(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
                 if stage:

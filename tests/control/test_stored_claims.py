@@ -1,8 +1,9 @@
-"""The store's table of control claims (control.stored_claims, store.claim_upkeep): the same
-claims as store_claims' SQL over the events after every kind of write, on both backends; the
-summary and the claim table read from it are the ones computed from the events; an older store
-(or one made with other reference data) rebuilds it when opened, and until then readers compute
-the claims from the events."""
+"""The store's table of control claims (control.stored_claims, kept from the store's log of
+touched events, store.event_changes): the same claims as store_claims' SQL over the events after
+every kind of write once a reader has brought it up to date, on both backends; the summary and
+the claim table read from it are the ones computed from the events; a store without it (an
+older one) or with one made with another reference gets it whole from its first reader, and
+none of this moves the data version."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from conflict_monitor.control.claim_table import query_claim_table
 from conflict_monitor.control.groups import query_control_source
 from conflict_monitor.control.sides import load_sides
 from conflict_monitor.control.store_claims import query_claim_summary
-from conflict_monitor.control.stored_claims import COLUMNS, META_KEY, TABLE, load_claim_reference
+from conflict_monitor.control.stored_claims import COLUMNS, META_KEY, TABLE, load_claim_reference, update_claim_table
 from conflict_monitor.maps.control_layer import POPUP_CLAIMS
 from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.event_changes import FOLLOWED
+from conflict_monitor.store.event_changes import TABLE as LOG
 from conflict_monitor.store.factory import open_store
 from tests.control.test_claims_fast import FILTERS, _random_events
 from tests.control.test_claims_store import _three_sides
@@ -39,7 +42,16 @@ def _computed(store) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
 
 
-def _assert_in_step(store) -> None:
+def _logged(store) -> int:
+    return int(store.query_sql(f"SELECT count(*) AS n FROM {LOG}")["n"].iloc[0])
+
+
+def _assert_in_step(store, logged: bool = True) -> None:
+    """After a write: it was logged (when `logged`), and a reader brings the table in step."""
+    assert (_logged(store) > 0) == logged
+    version = store.data_version()
+    update_claim_table(store)
+    assert _logged(store) == 0 and store.data_version() == version
     stored, computed = _stored(store), _computed(store)
     assert len(computed) > 0
     pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
@@ -53,7 +65,7 @@ def test_the_table_follows_every_write(store_location):  # noqa: F811 - the fixt
     store = open_store(seed_if_new=False)
     events = _events(1500, seed=5)
     store.upsert_events(events.iloc[:1000])
-    _assert_in_step(store)
+    _assert_in_step(store, logged=False)  # nobody followed the log yet: the table is made whole
     store.import_batches([events.iloc[1000:]])  # the bulk path: rows of no incident are not marked
     _assert_in_step(store)
     stored = _stored(store)
@@ -79,6 +91,8 @@ def test_the_table_follows_every_write(store_location):  # noqa: F811 - the fixt
     _assert_in_step(store)
     origin = str(events["origin"].iloc[0])
     assert store.delete_events(origin) > 0
+    assert _logged(store) > 0
+    update_claim_table(store)
     stored, computed = _stored(store), _computed(store)
     pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
     assert origin not in set(stored["origin"])
@@ -102,31 +116,31 @@ def test_readers_use_the_table_only_when_it_is_current(store_location):  # noqa:
           for t in (True, False)))
     # other sides than the store's table was made with: claims from the events
     assert not query_control_source(store, EventFilter(), sides=_three_sides()).claim_sql.from_table
-    assert query_control_source(store, EventFilter(), sides=load_sides()).claim_sql.from_table
+    assert not query_control_source(store, EventFilter(), sides=load_sides()).claim_sql.from_table
 
 
-def test_an_older_store_gets_its_table_when_opened(store_location):  # noqa: F811 - the fixture
+def test_an_older_store_gets_its_table_from_its_first_reader(store_location):  # noqa: F811 - the fixture
     store = open_store(seed_if_new=False)
     store.upsert_events(_events(800, seed=11))
+    update_claim_table(store)
     expected = _stored(store)
-    version = store.data_version()
-    # a store of the version before: no table, no fingerprint
+    # a store of the version before: no table, nothing in meta, nobody following the log
     with store._connect() as con:
         store._execute(con, f"DROP TABLE {TABLE}")
-        store._execute(con, "DELETE FROM meta WHERE key = ?", [META_KEY])
+        store._execute(con, "DELETE FROM meta WHERE key IN (?, ?)", [META_KEY, FOLLOWED])
     store.close()
     store = open_store(seed_if_new=False)
-    pd.testing.assert_frame_equal(_stored(store), expected)
+    store.edit_event(expected["event_id"].iloc[0], {"actor1": "Turkish forces"}, "tester")
+    assert _logged(store) == 0  # not followed: not logged
+    version = store.data_version()
+    assert query_control_source(store, EventFilter()).claim_sql.from_table
     assert store.data_version() == version  # not a change of the data
-    # a table made with other reference data: readers do not use it, the next opening rebuilds it
+    pd.testing.assert_frame_equal(_stored(store), _computed(store), check_dtype=False)
+    # a table made with another reference (or rules): made whole again by the next reader
     with store._connect() as con:
         store._execute(con, "UPDATE meta SET value = value + 1 WHERE key = ?", [META_KEY])
         store._execute(con, f"DELETE FROM {TABLE} WHERE event_id IN (SELECT event_id FROM {TABLE} LIMIT 5)")
-    assert query_control_source(store, EventFilter()).claim_sql.from_table is False
-    store.edit_event(expected["event_id"].iloc[0], {"actor1": "Turkish forces"}, "tester")  # left as it is
-    store.close()
-    store = open_store(seed_if_new=False)
-    _assert_in_step(store)
-    assert query_control_source(store, EventFilter()).claim_sql.from_table
-    assert int(store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].iloc[0]) == \
-        load_claim_reference().fingerprint
+    update_claim_table(store)
+    pd.testing.assert_frame_equal(_stored(store), _computed(store), check_dtype=False)
+    assert store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].tolist() == [
+        load_claim_reference().fingerprint]
