@@ -1,6 +1,7 @@
 """How long the Map page's territorial control takes on a store, each step from the store with
-nothing cached: every claim of the store read once as small codes (control.claim_table: places
-matched and sides resolved in SQL, control.store_claims; once per data version in the app), a
+nothing cached: every claim of the store read once as small codes (control.claim_table, from
+the store's table of claims, control.stored_claims, or with places matched and sides resolved
+in SQL over the events, control.store_claims; once per data version in the app), a
 filter's claims reduced from it to one row per place, day and side, every place's timeline from
 those rows, and
 the control layers for one day (places on the day, popups, approximate areas, the folium layers
@@ -56,9 +57,9 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, as_of)
     admin1 = load_admin1()
-    start = time.perf_counter()
     def inputs() -> tuple[list[str], list[tuple[str, str]]]:
         return query_claim_inputs(store, EventFilter())
+    start = time.perf_counter()
     table = query_claim_table(store, query_control_source(store, EventFilter(), inputs=inputs).claim_sql)
     table_s = time.perf_counter() - start
     start = time.perf_counter()

@@ -117,8 +117,8 @@ def update_claim_table(store: EventStore) -> None:
     (store.event_changes); the claims of the logged events again otherwise; or the whole table
     when it was made with another reference or none (then the store logs for it)."""
     reference = load_claim_reference()
-    made = store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].tolist()
-    if made == [reference.fingerprint] and not store.query_sql(
+    meta = store.query_sql("SELECT key, value FROM meta WHERE key IN (?, ?)", [META_KEY, FOLLOWED])
+    if _is_current(dict(zip(meta["key"], meta["value"], strict=True)), reference) and not store.query_sql(
             f"SELECT count(*) AS n FROM (SELECT 1 FROM {LOG} LIMIT 1) AS x")["n"].iloc[0]:
         return
     store.run_upkeep(lambda upkeep: _update(upkeep, reference))
@@ -131,9 +131,15 @@ def _insert_claims(upkeep: Upkeep, reference: ClaimReference, rows: str) -> None
         upkeep.execute(*make_insert_sql(reference, inputs, (rows, ())))
 
 
+def _is_current(meta: dict[str, int], reference: ClaimReference) -> bool:
+    """Made with this reference, and the store logs for it (a store whose meta says otherwise,
+    e.g. one that an older version wrote to after removing FOLLOWED, is made whole again)."""
+    return meta.get(META_KEY) == reference.fingerprint and FOLLOWED in meta
+
+
 def _update(upkeep: Upkeep, reference: ClaimReference) -> None:
-    made = [r[0] for r in upkeep.fetch("SELECT value FROM meta WHERE key = ?", [META_KEY])]
-    if made == [reference.fingerprint]:  # what was logged since
+    meta = dict(upkeep.fetch("SELECT key, value FROM meta WHERE key IN (?, ?)", [META_KEY, FOLLOWED]))
+    if _is_current(meta, reference):  # what was logged since
         logged = f"event_id IN (SELECT event_id FROM {LOG})"
         upkeep.execute(f"DELETE FROM {TABLE} WHERE {logged}")
         _insert_claims(upkeep, reference, logged)

@@ -167,6 +167,7 @@ class DuckDBStore(SqlStore):
     def _upkeep_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         # writers of this process queue on the lock; another process cannot write the file
         with self._connect() as con, self._write_lock:
+            con.execute("SET enable_progress_bar = false")  # a rebuild runs for seconds at 10M
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -174,6 +175,10 @@ class DuckDBStore(SqlStore):
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    def run_upkeep(self, body: Callable[[Any], T]) -> T:
+        """As SqlStore.run_upkeep, again after a collision with another writer of this process."""
+        return self._retry_conflicts(lambda: super(DuckDBStore, self).run_upkeep(body))
 
     def _retry_conflicts(self, attempt: Callable[[], T]) -> T:
         """attempt() again when it collided with a writer outside this store's lock (another
