@@ -63,8 +63,9 @@ def query_control_source(store: EventStore, flt: EventFilter, places: pd.DataFra
     if places is None or reference is None:
         places, reference = load_control_changes()
     lookup = compute_side_lookup(sides if sides is not None else load_sides())
-    if from_table:  # the shipped places and sides, which the store's table is made with
-        update_claim_table(store)
+    # the shipped places and sides, which the store's table is made with (unless a long write
+    # keeps it from being brought up to date now)
+    if from_table and update_claim_table(store):
         claim_sql = make_stored_claim_sql(flt)
     else:
         locations, pairs = inputs() if inputs is not None else query_claim_inputs(store, flt)

@@ -31,7 +31,7 @@ import pandas as pd
 from conflict_monitor.control.events import compute_claim_inputs_sql, read_claim_inputs
 from conflict_monitor.control.store_claims import STORED_TABLE, ClaimSql, make_claim_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
-from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.base import EventStore, StoreBusyError
 from conflict_monitor.store.event_changes import FOLLOWED, Upkeep
 from conflict_monitor.store.event_changes import TABLE as LOG
 
@@ -113,17 +113,22 @@ def make_stored_claim_sql(flt: EventFilter) -> ClaimSql:
     return ClaimSql(with_sql(()), tuple(params), with_sql(_TEXT), with_sql(_FILTER), from_table=True)
 
 
-def update_claim_table(store: EventStore) -> None:
+def update_claim_table(store: EventStore) -> bool:
     """Bring the store's table of claims up to date with its events and the shipped reference:
     nothing to do when it was made with that reference and no write has been logged since
     (store.event_changes); the claims of the logged events again otherwise; or the whole table
-    when it was made with another reference or none (then the store logs for it)."""
+    when it was made with another reference or none (then the store logs for it). False when
+    a write held the store too long to wait for (the caller reads the events this time)."""
     reference = load_claim_reference()
     meta = store.query_sql("SELECT key, value FROM meta WHERE key IN (?, ?)", [META_KEY, FOLLOWED])
     if _is_current(dict(zip(meta["key"], meta["value"], strict=True)), reference) and not store.query_sql(
             f"SELECT count(*) AS n FROM (SELECT 1 FROM {LOG} LIMIT 1) AS x")["n"].iloc[0]:
-        return
-    store.run_upkeep(lambda upkeep: _update(upkeep, reference))
+        return True
+    try:
+        store.run_upkeep(lambda upkeep: _update(upkeep, reference))
+    except StoreBusyError:
+        return False
+    return True
 
 
 def _insert_claims(upkeep: Upkeep, reference: ClaimReference, rows: str) -> None:

@@ -29,6 +29,7 @@ import pandas as pd
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError
 from conflict_monitor.store.duckdb_turns import READ_WAIT_S, SharedInstance, announce_turn, make_counter
+from conflict_monitor.store.event_changes import UPKEEP_WAIT_S
 from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
 
@@ -166,15 +167,20 @@ class DuckDBStore(SqlStore):
     @contextlib.contextmanager
     def _upkeep_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         # writers of this process queue on the lock; another process cannot write the file
-        with self._connect() as con, self._write_lock:
-            con.execute("SET enable_progress_bar = false")  # a rebuild runs for seconds at 10M
-            con.execute("BEGIN TRANSACTION")
+        with self._connect() as con:
+            if not self._write_lock.acquire(timeout=UPKEEP_WAIT_S):
+                raise StoreBusyError(f"The store {self.path} is busy with a write.")
             try:
-                yield con
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+                con.execute("SET enable_progress_bar = false")  # a rebuild runs for seconds at 10M
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                self._write_lock.release()
 
     def run_upkeep(self, body: Callable[[Any], T]) -> T:
         """As SqlStore.run_upkeep, again after a collision with another writer of this process."""

@@ -20,6 +20,9 @@ from typing import Any, TypeVar
 import pandas as pd
 
 TABLE = "event_changes"
+# How long an upkeep waits for a write under way (an import can hold the store for minutes):
+# past it, run_upkeep raises StoreBusyError and the reader does without its table this time.
+UPKEEP_WAIT_S = 1.0
 FOLLOWED = "event_changes_followed"  # meta key: present while a reader follows the log
 SCHEMA = ("CREATE SEQUENCE IF NOT EXISTS event_change_seq",
           f"CREATE TABLE IF NOT EXISTS {TABLE} (seq BIGINT, event_id VARCHAR)")
@@ -81,6 +84,7 @@ class ChangeLogMixin:
     def run_upkeep(self, body: Callable[[Upkeep], T]) -> T:
         """body(upkeep) in one transaction that no write transaction runs beside, without moving
         the data version (the events do not change): for a table kept beside them, from the
-        log (body empties what it used) or whole (body sets FOLLOWED in meta to be logged to)."""
+        log (body empties what it used) or whole (body sets FOLLOWED in meta to be logged to).
+        Raises StoreBusyError when a write has held the store for UPKEEP_WAIT_S."""
         with self._upkeep_transaction() as con:
             return body(Upkeep(self, con))

@@ -23,7 +23,8 @@ import psycopg
 
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS, coerce_date
 from conflict_monitor.store.alerts import ALERT_TABLES
-from conflict_monitor.store.base import ImportResult, StoreError, redact_url
+from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError, redact_url
+from conflict_monitor.store.event_changes import UPKEEP_WAIT_S
 from conflict_monitor.store.feeds import FEED_TABLES
 from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.review import REVIEW_TABLES
@@ -195,7 +196,12 @@ class PostgresStore(SqlStore):
         with self._connect() as con, con.transaction():
             # the row every write transaction locks first: writers under way finish before this
             # reads (read committed), later ones wait for it, as do other upkeep transactions
-            con.execute("SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE")
+            con.execute(f"SET LOCAL lock_timeout = '{int(UPKEEP_WAIT_S * 1000)}ms'")
+            try:
+                con.execute("SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE")
+            except psycopg.errors.LockNotAvailable as exc:
+                raise StoreBusyError(f"The store {self.location} is busy with a write.") from exc
+            con.execute("SET LOCAL lock_timeout = 0")
             yield con
 
     def _sql_type(self, sql_type: str) -> str:

@@ -7,6 +7,8 @@ none of this moves the data version."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 
 from conflict_monitor.control.claim_table import query_claim_table
@@ -144,3 +146,23 @@ def test_an_older_store_gets_its_table_from_its_first_reader(store_location):  #
     pd.testing.assert_frame_equal(_stored(store), _computed(store), check_dtype=False)
     assert store.query_sql("SELECT value FROM meta WHERE key = ?", [META_KEY])["value"].tolist() == [
         load_claim_reference().fingerprint]
+
+
+def test_a_reader_does_not_wait_for_a_long_write(store_location):  # noqa: F811 - the fixture
+    store = open_store(seed_if_new=False)
+    store.upsert_events(_events(600, seed=13))
+    update_claim_table(store)
+    store.edit_event(_stored(store)["event_id"].iloc[0], {"actor1": "Turkish forces"}, "tester")
+    assert _logged(store) > 0
+    # a write under way holds the store (an import can for minutes): the reader reads the
+    # events instead of waiting, and the same claims come out
+    with store._transaction() as con:
+        store._execute(con, "UPDATE meta SET value = value WHERE key = 'data_version'")
+        with ThreadPoolExecutor(1) as pool:  # another thread, as another session of the app
+            source = pool.submit(query_control_source, store, EventFilter()).result()
+    assert not source.claim_sql.from_table
+    assert _logged(store) > 0  # left for the next reader
+    from_events = query_claim_summary(store, source.claim_sql, POPUP_CLAIMS)
+    from_table = query_claim_summary(store, query_control_source(store, EventFilter()).claim_sql, POPUP_CLAIMS)
+    assert _logged(store) == 0
+    pd.testing.assert_frame_equal(from_table.groups, from_events.groups)
