@@ -1,0 +1,188 @@
+"""Timeline annotations: the few rows a chart labels (key events, each period's gravest incidents).
+
+Both rank many events to keep a handful. At ten million events, a scan that carries the text
+columns (actors, location, evidence...) reads nearly all of them even when a handful of rows
+pass its filter (a column is decoded per vector of 2,048 rows, and a few matches touch most
+vectors): the period samples' candidate scan took 600 ms of 1,000 (30 Nov 2026, load 4). So
+each query ranks on narrow columns (numbers, dates, event_id) and a second one reads the text
+columns of the rows kept, by event_id (the primary key: an index lookup in both stores).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
+from conflict_monitor.model.filters import EventFilter, compute_where
+
+PERIODS: tuple[str, ...] = ("day", "week", "month")
+_FLOOR_RANKS = (1_000, 10_000, 100_000)  # _deaths_cut
+ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2", "location",
+              "fatalities", "fatalities_high", "victims", "reported_by", "source", "evidence")
+
+
+def _where(flt: EventFilter | None, alias: str = "") -> tuple[str, list[Any]]:
+    return compute_where(flt or EventFilter(), alias)
+
+
+def query_rows_by_id(source: EventSource, event_ids: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The `columns` of the events with these ids (any order; none when the list is empty)."""
+    ids = list(dict.fromkeys(event_ids))
+    cols = ", ".join(columns)
+    if not ids:
+        return run_event_sql(source, f"SELECT {cols} FROM events WHERE FALSE")
+    marks = ", ".join("?" for _ in ids)
+    return run_event_sql(source, f"SELECT {cols} FROM events WHERE event_id IN ({marks})", ids)
+
+
+def _deaths_cut(source: EventSource, deadly: str, params: list[Any], offset: int) -> int:
+    """The fatalities of the (offset + 1)-th deadliest report matching `deadly`, 0 if fewer.
+
+    Reading every matching report's deaths costs a scan with the whole filter (~150 ms at 10M).
+    But the store's own deadliest reports are few: if at least offset + 1 matching reports reach
+    the deaths of the store's 1,000th deadliest (kept per data version), the cut-off is among
+    them, and `fatalities >= floor` is a plain column filter the scan applies first. Else the
+    10,000th, and so on; the last floor, 1, is every report with deaths."""
+    floors: list[int] = []
+    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
+    if per_version is not None:
+        sql = " UNION ALL ".join(
+            f"(SELECT fatalities FROM events WHERE fatalities > 0 AND event_date IS NOT NULL AND "
+            f"{NOT_RUNNING} ORDER BY fatalities DESC LIMIT 1 OFFSET {rank - 1})" for rank in _FLOOR_RANKS)
+        floors = sorted({int(f) for f in per_version(sql)["fatalities"]}, reverse=True)
+    for floor in [*(f for f in floors if f > 1), 1]:
+        cut = run_event_sql(source, f"""SELECT fatalities FROM events WHERE {deadly} AND fatalities >= ?
+            ORDER BY fatalities DESC LIMIT 1 OFFSET ?""", [*params, floor, offset])
+        if len(cut):
+            return int(cut["fatalities"].iloc[0])
+    return 0
+
+
+def query_key_events(source: EventSource, flt: EventFilter | None = None,
+                     top_n: int = 5, max_each: int = 12) -> pd.DataFrame:
+    """Events to annotate: the `top_n` deadliest incidents by their highest report (one row each,
+    that report, with `fatalities_low` the incident's lowest), ultimatums (those with a deadline
+    first) and ceasefires. Column `kind` is deaths | ultimatum | ceasefire."""
+    where, params = _where(flt)
+    deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
+    narrow = "event_id, event_date, fatalities"
+    # 1. ultimatums (with a deadline first, then without; each branch a plain column filter),
+    # ceasefires, and the deaths cut-off: the (8 top_n)-th highest report
+    sql = f"""(SELECT 'ultimatum' AS kind, event_id FROM (
+            (SELECT {narrow}, deadline FROM events WHERE {where} AND deadline IS NOT NULL
+              AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+            UNION ALL (SELECT {narrow}, deadline FROM events WHERE {where} AND action = 'ultimatum'
+              AND deadline IS NULL AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)
+          ) AS u ORDER BY deadline IS NULL, event_date, event_id LIMIT ?)
+        UNION ALL (SELECT 'ceasefire', event_id FROM events WHERE {where}
+          AND action = 'ceasefire' AND event_date IS NOT NULL ORDER BY event_date, event_id LIMIT ?)"""
+    first = run_event_sql(source, sql, [*params, max_each, *params, max_each, max_each, *params, max_each])
+    cut = _deaths_cut(source, deadly, params, top_n * 8 - 1)
+    # 2. the deadliest incidents among the reports at or above the cut-off, ranked on narrow
+    # columns (an incident by its integer key, a report of no incident as its own): the cut-off
+    # as a parameter is a plain column filter, which the scan applies before reading any other
+    # column (as a subquery it cost 300 ms more at 10M events), and incident_id, a text column
+    # that costs 100-250 ms to read even for a few hundred rows, is read by event_id for the
+    # few incidents tied at the last place, whose order it decides
+    sql = f"""SELECT event_id FROM (SELECT event_id, rank() OVER (ORDER BY fatalities DESC, event_date) AS place
+          FROM (SELECT {narrow}, row_number() OVER (PARTITION BY incident_key, CASE WHEN incident_key IS NULL
+              THEN event_id END ORDER BY fatalities DESC, event_id) AS rn
+            FROM events WHERE {deadly} AND fatalities >= ?) AS ranked WHERE rn = 1) AS placed
+        WHERE place <= ?"""
+    tied = run_event_sql(source, sql, [*params, cut, top_n])["event_id"].tolist()
+    # (no LIMIT here: DuckDB would then scan the table for the top rows instead of looking
+    # the ids up in the primary key's index)
+    sql = f"""SELECT event_id, incident_key, incident_id FROM events
+        WHERE event_id IN ({', '.join('?' for _ in tied) or 'NULL'})
+        ORDER BY fatalities DESC, event_date, coalesce(incident_id, event_id)"""
+    best = run_event_sql(source, sql, tied).head(top_n)
+    # 3. each incident's lowest report, one incident a branch (its key is a plain column filter
+    # that skips the row groups without it; its incident_id one that PostgreSQL's index serves;
+    # IN (...) of the keys made DuckDB scan every row). A report of no incident is its own.
+    shared = best.dropna(subset=["incident_key"])
+    branch = f"SELECT incident_key, min(fatalities) AS low FROM events WHERE {deadly} " \
+             "AND incident_key = ? AND incident_id = ? GROUP BY incident_key"
+    lows = run_event_sql(source, " UNION ALL ".join(branch for _ in range(len(shared)))
+                         or "SELECT incident_key, fatalities AS low FROM events WHERE FALSE",
+                         [v for key, inc in zip(shared["incident_key"], shared["incident_id"], strict=True)
+                          for v in (*params, int(key), inc)])
+    low = best["incident_key"].map(dict(zip(lows["incident_key"], lows["low"], strict=True)))
+    picked = pd.concat([pd.DataFrame({"kind": "deaths", "fatalities_low": low, "event_id": best["event_id"]}),
+                        first[["kind", "event_id"]]], ignore_index=True)
+    if len(picked):  # as both stores give a text column without nulls (an empty one as object)
+        picked["kind"] = picked["kind"].astype("str")
+    # 4. the text columns of the rows kept
+    rows = query_rows_by_id(source, picked["event_id"].tolist(), ROW_FIELDS)
+    picked["event_id"] = picked["event_id"].astype(rows["event_id"].dtype)
+    out = picked.merge(rows, on="event_id", how="left")[["kind", "fatalities_low", *ROW_FIELDS]]
+    low = out["fatalities_low"].fillna(out["fatalities"].where(out["kind"] == "deaths"))
+    out["fatalities_low"] = low.astype("Int32" if low.isna().any() else "int32")  # as SQL's INTEGER
+    for col in ("event_date", "deadline"):
+        out[col] = pd.to_datetime(out[col])
+    return out.sort_values(["kind", "fatalities", "event_date"], ascending=[True, False, True],
+                           ignore_index=True)
+
+
+def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
+                         per_period: int = 3) -> pd.DataFrame:
+    """Per period, the `per_period` gravest conflictual incidents (most deaths, then most
+    negative Goldstein), one row each (its gravest report), for hover text."""
+    if period not in PERIODS:
+        raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
+    where, params = _where(flt)
+    ewhere, _ = _where(flt, "e")
+    def conflictual(p: str) -> str:
+        return f"{p}goldstein < 0 AND {p}event_date IS NOT NULL AND NOT coalesce({p}is_running_total, false)"
+
+    def score(p: str) -> str:  # most deaths first, then the most negative Goldstein weight
+        return f"coalesce({p}fatalities, 0) * 20 - {p}goldstein"
+
+    def trunc(p: str) -> str:
+        return f"date_trunc('{period}', CAST({p}event_date AS TIMESTAMP))"
+
+    # Exact top-k per period without ranking every event (a window over all of them is ~20x
+    # slower at 1M rows): count events per (period, score), take each period's k-th best score,
+    # and rank only the events at or above it.
+    ranked = per_period * 3  # several reports of one incident may be among the gravest
+    sql = f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k,
+          min(goldstein) AS g FROM events
+          WHERE {where} AND {conflictual('')} GROUP BY {trunc('')}, {score('')}),
+        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above
+          FROM lv)
+        SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score)) AS s, min(g) AS g
+        FROM cum GROUP BY period ORDER BY period"""
+    cut = run_event_sql(source, sql, [*params, ranked])
+    # Two implied conditions (every event ranked has score >= the lowest cut-off s_min): a report
+    # with deaths has fatalities * 20 = score + goldstein >= s_min + the lowest goldstein (less 1
+    # for rounding), one without has -goldstein >= s_min. They drop no candidate, and as
+    # parameters they are plain column filters that the scan applies before reading any other
+    # column (as subqueries on `cut` the scan read every row's columns: 300 ms more at 10M).
+    deaths = math.floor((cut["s"].min() + cut["g"].min()) / 20) - 1 if len(cut) else 0
+    weight = -cut["s"].min() if len(cut) else 0.0
+    values = ", ".join("(CAST(? AS TIMESTAMP), CAST(? AS FLOAT8))" for _ in range(len(cut)))
+    cuts = [v for start, s in zip(cut["period"], cut["s"], strict=True)
+            for v in (start.to_pydatetime(), float(s))]
+    scan = "e.event_id, e.event_date, e.fatalities, e.goldstein, e.incident_key"
+    sql = f"""SELECT * FROM (SELECT cut.period, e.event_id, e.incident_key, row_number() OVER (PARTITION BY cut.period
+          ORDER BY {score('e.')} DESC, e.event_id) AS rn
+          FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')} AND e.fatalities >= ?
+            UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+              AND e.fatalities IS NULL AND e.goldstein <= ?) AS e
+          JOIN (VALUES {values or '(CAST(NULL AS TIMESTAMP), CAST(NULL AS FLOAT8))'}) AS cut(period, s)
+            ON {trunc('e.')} = cut.period WHERE {score('e.')} >= cut.s) AS c
+        WHERE rn <= ? ORDER BY period, rn"""
+    picked = run_event_sql(source, sql, [*params, deaths, *params, weight, *cuts, ranked])
+    # keep one row per incident (incident_key stands for incident_id one to one; a report of
+    # no incident is its own)
+    picked["incident"] = picked["incident_key"].astype(object).where(picked["incident_key"].notna(),
+                                                                     picked["event_id"])
+    picked = picked.drop_duplicates(["period", "incident"]).groupby("period").head(per_period)
+    fields = [c for c in ROW_FIELDS if c != "deadline"]
+    rows = query_rows_by_id(source, picked["event_id"].tolist(), tuple(fields))
+    out = picked[["period", "event_id"]].astype({"event_id": rows["event_id"].dtype}).merge(
+        rows, on="event_id", how="left")
+    out["period"] = pd.to_datetime(out["period"])
+    return out[["period", *fields]].reset_index(drop=True)
