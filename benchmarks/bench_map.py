@@ -5,7 +5,10 @@
 
 The second form measures the Map page's map on a store (e.g. one `bench` or
 conflict_monitor.bench.synthetic built): grid cells counted in the store for the first view,
-the events of a close-up, and the newest 100,000 events the page drew before; it prints JSON.
+the events of a close-up, and the newest 100,000 events the page drew before; before those, the
+page's whole first view of a data version (bench.control.compute_first_view_benchmark: control,
+grid and map HTML) on a store just opened (after a start) and again with the store's buffers
+warm (after a write: the app's caches are per data version); it prints JSON lines.
 
 Prints build time and HTML size for N_EVENTS synthetic events (default 100,000). The naive
 build is run on NAIVE_N events (default 2,000) and extrapolated linearly to N_EVENTS, because
@@ -28,12 +31,23 @@ BUDGET_S, BUDGET_BYTES = 1.5, 5_000_000
 
 def main_store(path: str, runs: int) -> int:
     """The page's map on the store at `path`, with the load average beside the figures."""
-    from conflict_monitor.bench.control import compute_control_benchmark  # noqa: PLC0415
+    from conflict_monitor.bench.control import compute_control_benchmark, compute_first_view_benchmark  # noqa: PLC0415
     from conflict_monitor.bench.maps import compute_map_store_benchmark  # noqa: PLC0415
     from conflict_monitor.store.factory import open_store  # noqa: PLC0415
 
+    # the first view after a start: a store just opened (its buffers empty), no cache of the app
     store = open_store(path, seed_if_new=False, keep_open=True)
     try:
+        first = compute_first_view_benchmark(store)
+    finally:
+        store.close()
+    store = open_store(path, seed_if_new=False, keep_open=True)
+    try:
+        # the first view after a write: the store's buffers warm, the app's caches empty
+        first_after_write = compute_first_view_benchmark(store)
+        first["first_view_after_write_s"] = first_after_write["first_view_s"]
+        first["load_average_1min"] = round(os.getloadavg()[0], 2)
+        print(json.dumps(first), flush=True)
         result = compute_map_store_benchmark(store, runs)
         result["events"] = store.count_events()
         result["load_average_1min"] = round(os.getloadavg()[0], 2)
@@ -43,7 +57,7 @@ def main_store(path: str, runs: int) -> int:
         store.close()
     control["load_average_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(control))
-    ok = result["map_agg_build_s"] <= 2.0 and result["map_agg_html_mb"] <= 5
+    ok = result["map_agg_build_s"] <= 2.0 and result["map_agg_html_mb"] <= 5 and first["first_view_s"] <= 2.0
     return 0 if ok else 1
 
 

@@ -51,7 +51,8 @@ from ui.tables import render_table
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_claim_inputs(version: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The territorial events' distinct locations and (actor, country) pairs, under no filter:
-    the same for every filter, so a new filter does not read them again."""
+    the same for every filter, so a new filter does not read them again (read only when the
+    store's table of claims is not current: control.stored_claims)."""
     del version  # only a cache key
     return query_claim_inputs(get_store(), EventFilter())
 
@@ -59,7 +60,7 @@ def load_claim_inputs(version: str) -> tuple[list[str], list[tuple[str, str]]]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def load_control_source(flt: EventFilter, version: str) -> ControlSource:
     """The filter's claims as SQL for the store, and the reference's claims under the filter."""
-    return query_control_source(get_store(), flt, inputs=load_claim_inputs(version))
+    return query_control_source(get_store(), flt, inputs=lambda: load_claim_inputs(version))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """How long the Map page's territorial control takes on a store, each step from the store with
-nothing cached: every claim of the store read once as small codes (control.claim_table: places
-matched and sides resolved in SQL, control.store_claims; once per data version in the app), a
+nothing cached: every claim of the store read once as small codes (control.claim_table, from
+the store's table of claims, control.stored_claims, or with places matched and sides resolved
+in SQL over the events, control.store_claims; once per data version in the app), a
 filter's claims reduced from it to one row per place, day and side, every place's timeline from
 those rows, and
 the control layers for one day (places on the day, popups, approximate areas, the folium layers
@@ -56,8 +57,9 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
     sites, statuses = (pd.DataFrame(x) for x in load_posts())
     posts = compute_site_status_as_of(sites, statuses, as_of)
     admin1 = load_admin1()
+    def inputs() -> tuple[list[str], list[tuple[str, str]]]:
+        return query_claim_inputs(store, EventFilter())
     start = time.perf_counter()
-    inputs = query_claim_inputs(store, EventFilter())
     table = query_claim_table(store, query_control_source(store, EventFilter(), inputs=inputs).claim_sql)
     table_s = time.perf_counter() - start
     start = time.perf_counter()
@@ -81,3 +83,60 @@ def compute_control_benchmark(store: EventStore, flt: EventFilter | None = None,
             "control_claims": sum(counts.values()),
             "control_timeline_s": round(timeline_s, 3), "control_layers_s": round(layers_s, 3),
             "control_map_html_mb": round(len(html.encode()) / 1e6, 2), "control_places": len(control)}
+
+
+def compute_first_view_benchmark(store: EventStore, flt: EventFilter | None = None,
+                                 as_of: dt.date | None = None) -> dict[str, Any]:
+    """Seconds of the Map page's first view of a data version (the app's caches empty, as after
+    a start or a write), each step as the page runs it (pages/map.py, ui/control.py,
+    ui/map_view.py): the day span, the control's source (the SQL; the claim inputs too when the
+    store's table of claims is not current), its state from
+    one summary query (the claims table of ui/control.py is read only after the page is drawn),
+    the layers for the day, the grid cells of the first view, the map with all its layers as
+    HTML. Keys: first_<step>_s for each step and first_view_s, their sum. Pass a store just
+    opened for the figure after a start (nothing in the store's buffers either)."""
+    from conflict_monitor.control.groups import query_control_state  # noqa: PLC0415
+    from conflict_monitor.geo.grid import compute_cell_size  # noqa: PLC0415
+    from conflict_monitor.maps.view import BASE_LEVEL, build_view_group, compute_first_area  # noqa: PLC0415
+    from conflict_monitor.store.map_grid import compute_cells, query_cell_counts, query_date_span  # noqa: PLC0415
+
+    flt = flt or EventFilter()
+    times: dict[str, float] = {}
+
+    def step(name: str, func: Any) -> Any:
+        start = time.perf_counter()
+        out = func()
+        times[f"first_{name}_s"] = round(time.perf_counter() - start, 3)
+        return out
+
+    span = step("date_span", lambda: query_date_span(store, flt))
+    as_of = as_of or span[1] or dt.date(2020, 3, 1)
+    import pandas as pd  # noqa: PLC0415
+
+    sites, statuses = (pd.DataFrame(x) for x in load_posts())
+    posts = compute_site_status_as_of(sites, statuses, as_of)
+    # the claim inputs are read only when the store's table of claims is not current
+    source = step("control_source", lambda: query_control_source(
+        store, flt, inputs=lambda: query_claim_inputs(store, EventFilter())))
+    state = step("control_state", lambda: query_control_state(store, source, POPUP_CLAIMS))
+
+    def layers() -> list[Any]:
+        control = compute_control_on(state.timeline, as_of)
+        popups = make_control_popups(control, state.histories, state.counts)
+        colours = compute_side_colours(list_conflict_sides(load_sides()))
+        return [build_control_area_layer(compute_control_areas(control, load_admin1()), colours),
+                build_control_layer(control, popups, colours),
+                ControlLegend(make_control_legend_html(colours, set(control["side"].dropna())))]
+    extra = step("control_layers", layers)
+    area = compute_first_area()
+    counts = step("cell_counts", lambda: query_cell_counts(store, flt, BASE_LEVEL))
+
+    def page_map() -> str:
+        level = min(area.zoom, BASE_LEVEL)
+        cells = compute_cells(counts, level, area.bounds)
+        categories = sorted(str(c) for c in counts.parts["category"].dropna().unique())
+        m = build_idlib_map(posts, statuses, None, as_of, extra_layers=extra, categories=categories)
+        build_view_group("cells", cells, pd.DataFrame(), compute_cell_size(level)).add_to(m)
+        return render_map_html(m)
+    step("map_html", page_map)
+    return {**times, "first_view_s": round(sum(times.values()), 3)}

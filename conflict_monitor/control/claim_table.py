@@ -24,6 +24,7 @@ from conflict_monitor.control.store_claims import (
     END_COLUMNS,
     FILTER_COLUMNS,
     GROUP_COLUMNS,
+    STORED_TABLE,
     TEXT_COLUMNS,
     ClaimSql,
     ClaimSummary,
@@ -42,10 +43,12 @@ class ClaimTable:
     text as pandas categoricals (event_id as it comes), the day as datetime64."""
 
     frame: pd.DataFrame
+    text_table: str = "events"  # where the claims' TEXT_COLUMNS are read by event_id
 
 
 def query_claim_table(store: EventStore, claim_sql: ClaimSql) -> ClaimTable:
     """The claims of `claim_sql` (made under no filter) as a ClaimTable."""
+    text_table = STORED_TABLE if claim_sql.from_table else "events"
     columns = ", ".join(f"c.{c}" for c in _KEPT)
     raw = store.query_sql(f"{claim_sql.with_filter_sql} SELECT {columns} FROM claims c "
                           "ORDER BY c.date DESC NULLS LAST, c.event_id", list(claim_sql.params))
@@ -57,7 +60,7 @@ def query_claim_table(store: EventStore, claim_sql: ClaimSql) -> ClaimTable:
         else np.zeros(0, dtype="datetime64[D]"),
         "date_approx": raw["date_approx"].astype(bool).to_numpy() if len(raw) else np.zeros(0, dtype=bool),
         "event_id": raw["event_id"].to_numpy() if len(raw) else np.zeros(0, dtype=object)})
-    return ClaimTable(pd.DataFrame(data))
+    return ClaimTable(pd.DataFrame(data), text_table)
 
 
 def compute_table_mask(table: ClaimTable, flt: EventFilter) -> np.ndarray:
@@ -143,7 +146,7 @@ def compute_summary_from_table(store: EventStore, table: ClaimTable, flt: EventF
     begins = _group_starts(place_of)
     within = np.arange(len(newest)) - np.repeat(begins, np.diff(np.r_[begins, len(newest)]))
     latest = np.sort(rows[newest][within < limit])
-    return ClaimSummary(groups, ends, _latest_frame(store, frame.iloc[latest]))
+    return ClaimSummary(groups, ends, _latest_frame(store, frame.iloc[latest], table.text_table))
 
 
 def _ends(frame: pd.DataFrame, rows: np.ndarray, end: str) -> pd.DataFrame:
@@ -160,12 +163,12 @@ def _values(column: pd.Series) -> list[object]:
     return [None if isinstance(v, float) else v for v in column.astype(object).tolist()]
 
 
-def _latest_frame(store: EventStore, rows: pd.DataFrame) -> pd.DataFrame:
+def _latest_frame(store: EventStore, rows: pd.DataFrame, text_table: str) -> pd.DataFrame:
     """The latest claims in CLAIM_COLUMNS, their events' TEXT_COLUMNS read by event_id."""
     if rows.empty:
         return pd.DataFrame(columns=list(CLAIM_COLUMNS))
     ids = rows["event_id"].tolist()
-    text = store.query_sql(f"SELECT event_id, {', '.join(TEXT_COLUMNS)} FROM events WHERE event_id IN "
+    text = store.query_sql(f"SELECT event_id, {', '.join(TEXT_COLUMNS)} FROM {text_table} WHERE event_id IN "
                            f"({', '.join('?' for _ in ids)})", ids)
     raw = pd.DataFrame({
         "place_id": _values(rows["place_id"]), "place": _values(rows["place"]),

@@ -9,6 +9,9 @@ in the order query_events gives (newest first, then event_id), which the claims 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 
 from conflict_monitor.control.claims import OCCUPY_CAMEO, TERRITORIAL_SUB_EVENTS
@@ -27,6 +30,27 @@ def compute_territorial_where(flt: EventFilter) -> tuple[str, list[object]]:
     territorial = (f"(action = 'capture' OR sub_event_type IN ({marks}) OR cameo_code LIKE ?)"
                    " AND action IS DISTINCT FROM 'encircle' AND NOT coalesce(is_running_total, false)")
     return f"{where} AND {territorial}", [*params, *subs, OCCUPY_CAMEO + "%"]
+
+
+def compute_claim_inputs_sql(flt: EventFilter, rows: tuple[str, Sequence[Any]] = ("TRUE", ())
+                            ) -> tuple[str, list[Any]]:
+    """store_claims.query_claim_inputs' SQL and parameters; `rows`: a further condition on the events."""
+    where, params = compute_territorial_where(flt)
+    where, params = f"{where} AND ({rows[0]})", [*params, *rows[1]]
+    return (
+        f"SELECT 'l' AS kind, location AS a, NULL AS b FROM events WHERE {where} AND location IS NOT NULL "
+        f"GROUP BY location UNION ALL SELECT 'a', actor, country FROM (SELECT actor1 AS actor, country FROM events "
+        f"WHERE {where} UNION SELECT actor2, country FROM events WHERE {where}) pairs "
+        "WHERE actor IS NOT NULL AND country IS NOT NULL", [*params, *params, *params])
+
+
+def read_claim_inputs(frame: pd.DataFrame) -> tuple[list[str], list[tuple[str, str]]]:
+    """The locations and pairs from the rows of compute_claim_inputs_sql."""
+    kinds = frame["kind"].tolist() if len(frame) else []
+    a, b = (frame["a"].tolist(), frame["b"].tolist()) if len(frame) else ([], [])
+    locations = [x for k, x in zip(kinds, a, strict=True) if k == "l"]
+    pairs = [(x, y) for k, x, y in zip(kinds, a, b, strict=True) if k == "a"]
+    return locations, pairs
 
 
 def query_territorial_events(store: EventStore, flt: EventFilter) -> pd.DataFrame:

@@ -12,6 +12,7 @@ they are listed (the download, a clicked place, the latest reports in a popup).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ from conflict_monitor.control.store_claims import (
     query_claim_rows,
     query_claim_summary,
 )
+from conflict_monitor.control.stored_claims import make_stored_claim_sql, update_claim_table
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore
 
@@ -49,16 +51,26 @@ class ControlSource:
 
 def query_control_source(store: EventStore, flt: EventFilter, places: pd.DataFrame | None = None,
                          reference: pd.DataFrame | None = None, sides: pd.DataFrame | None = None,
-                         inputs: tuple[list[str], list[tuple[str, str]]] | None = None) -> ControlSource:
-    """The claims under the filter's dates, countries, origins and sources (see control.select).
-    `inputs`: store_claims.query_claim_inputs under this filter or under none (a superset gives
-    the same claims, so the app reads them once per data version)."""
+                         inputs: Callable[[], tuple[list[str], list[tuple[str, str]]]] | None = None,
+                         from_table: bool = True) -> ControlSource:
+    """The claims under the filter's dates, countries, origins and sources (see control.select):
+    from the store's table of claims (brought up to date first: control.stored_claims) when
+    `from_table` and the shipped places, reference and sides are used, else from its events.
+    `inputs`: gives store_claims.query_claim_inputs under this filter or under none (a superset
+    gives the same claims, so the app reads them once per data version), called only when the
+    claims come from the events."""
+    from_table = from_table and places is None and reference is None and sides is None
     if places is None or reference is None:
         places, reference = load_control_changes()
     lookup = compute_side_lookup(sides if sides is not None else load_sides())
-    locations, pairs = inputs if inputs is not None else query_claim_inputs(store, flt)
-    return ControlSource(make_claim_sql(flt, places, lookup, locations, pairs),
-                         select_reference_claims(reference, flt).reset_index(drop=True))
+    # the shipped places and sides, which the store's table is made with (unless a long write
+    # keeps it from being brought up to date now)
+    if from_table and update_claim_table(store):
+        claim_sql = make_stored_claim_sql(flt)
+    else:
+        locations, pairs = inputs() if inputs is not None else query_claim_inputs(store, flt)
+        claim_sql = make_claim_sql(flt, places, lookup, locations, pairs)
+    return ControlSource(claim_sql, select_reference_claims(reference, flt).reset_index(drop=True))
 
 
 def query_all_claims(store: EventStore, source: ControlSource) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from conflict_monitor.control.claims import MATCH_KM, TOWN_PRECISION, compute_place_index
-from conflict_monitor.control.events import compute_territorial_where
+from conflict_monitor.control.events import compute_claim_inputs_sql, compute_territorial_where, read_claim_inputs
 from conflict_monitor.control.reference import CLAIM_COLUMNS, compute_place_key
 from conflict_monitor.control.sides import compute_side
 from conflict_monitor.geo.distance import EARTH_RADIUS_KM
@@ -37,6 +37,7 @@ _LAT_BAND = MATCH_KM / EARTH_RADIUS_KM * 180 / np.pi * 1.1
 # The columns a claim takes from its event as they are: read only for the claims shown.
 TEXT_COLUMNS = ("origin", "source", "reported_by", "source_url", "evidence")
 # What the control's filter reads of a claim's event (its dates are the claim's).
+STORED_TABLE = "control_claims"  # the store's table of claims (control.stored_claims)
 FILTER_COLUMNS = ("origin", "source", "actor1_country", "actor2_country", "event_country")
 GROUP_COLUMNS = ("place_id", "date", "side", "from_side", "n", "first_id", "last_id")
 END_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country", "end")
@@ -45,12 +46,14 @@ END_COLUMNS = ("place_id", "place", "latitude", "longitude", "admin1", "country"
 @dataclass(frozen=True)
 class ClaimSql:
     """The SQL of one row per claim from the store's events (a WITH clause ending in `claims`)
-    and its parameters, for a filter and the reference places and sides."""
+    and its parameters, for a filter and the reference places and sides; or the same claims
+    from the store's table of them (`from_table`, control.stored_claims)."""
 
     with_sql: str
     params: tuple[Any, ...]
     with_text_sql: str  # the same, its claims carrying TEXT_COLUMNS too (for reading claims whole)
-    with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS (control.claim_table)
+    with_filter_sql: str = ""  # the same, its claims carrying FILTER_COLUMNS and TEXT_COLUMNS
+    from_table: bool = False
 
 
 def _text_array(values: Sequence[Any]) -> list[str | None]:
@@ -63,23 +66,16 @@ def _float_array(values: Sequence[Any]) -> list[float | None]:
 
 def query_claim_inputs(store: EventStore, flt: EventFilter) -> tuple[list[str], list[tuple[str, str]]]:
     """The distinct locations and (actor, country) pairs of the territorial events under `flt`."""
-    where, params = compute_territorial_where(flt)
-    frame = store.query_sql(
-        f"SELECT 'l' AS kind, location AS a, NULL AS b FROM events WHERE {where} AND location IS NOT NULL "
-        f"GROUP BY location UNION ALL SELECT 'a', actor, country FROM (SELECT actor1 AS actor, country FROM events "
-        f"WHERE {where} UNION SELECT actor2, country FROM events WHERE {where}) pairs "
-        "WHERE actor IS NOT NULL AND country IS NOT NULL", [*params, *params, *params])
-    kinds = frame["kind"].tolist() if len(frame) else []
-    a, b = (frame["a"].tolist(), frame["b"].tolist()) if len(frame) else ([], [])
-    locations = [x for k, x in zip(kinds, a, strict=True) if k == "l"]
-    pairs = [(x, y) for k, x, y in zip(kinds, a, b, strict=True) if k == "a"]
-    return locations, pairs
+    return read_claim_inputs(store.query_sql(*compute_claim_inputs_sql(flt)))
 
 
 def make_claim_sql(flt: EventFilter, places: pd.DataFrame, side_lookup: dict[tuple[str, str], str],
-                   locations: Sequence[str], pairs: Sequence[tuple[str, str]]) -> ClaimSql:
-    """The claims of the territorial events under `flt` as SQL (see the module's docstring)."""
+                   locations: Sequence[str], pairs: Sequence[tuple[str, str]],
+                   rows: tuple[str, Sequence[Any]] = ("TRUE", ())) -> ClaimSql:
+    """The claims of the territorial events under `flt` as SQL (see the module's docstring);
+    `rows`: a further condition on the events (the store's upkeep of its claims)."""
     where, where_params = compute_territorial_where(flt)
+    where, where_params = f"{where} AND ({rows[0]})", [*where_params, *rows[1]]
     index = compute_place_index(places)
     keys = [compute_place_key(loc) for loc in locations]
     named = [index.get(k) for k in keys]
@@ -141,7 +137,7 @@ claims AS MATERIALIZED (
   WHERE k.place_id IS NOT NULL OR (t.latitude IS NOT NULL AND t.longitude IS NOT NULL AND t.place_key <> ''
         AND (t.geo_precision IS NULL OR t.geo_precision <= {TOWN_PRECISION})))"""
     text = "".join(f", {c}" for c in TEXT_COLUMNS)
-    carried = "".join(f", {c}" for c in FILTER_COLUMNS if c != "event_country")
+    carried = "".join(f", {c}" for c in dict.fromkeys((*FILTER_COLUMNS, *TEXT_COLUMNS)) if c != "event_country")
     return ClaimSql(sql.format(ev_extra="", claim_extra=""), tuple(params),
                     sql.format(ev_extra=text, claim_extra=text),
                     sql.format(ev_extra=carried, claim_extra=carried + ", t.country AS event_country"))
@@ -209,6 +205,11 @@ _SUMMARY_TYPES = {"place_id": _TEXT, "date": "DATE", "side": _TEXT, "from_side":
 def query_claim_summary(store: EventStore, claim_sql: ClaimSql, limit: int) -> ClaimSummary:
     """ClaimSummary of the claims: the per-event rows stay in the store, the latest `limit` of
     each place are found from the day counts (only their days' claims are ranked)."""
+    stored = claim_sql.from_table
+    # the latest claims' text: from the table (by event_id) when it is read, else from the events
+    latest_from = f"latest l JOIN {STORED_TABLE} t ON t.event_id = l.event_id" if stored else "latest l"
+    latest = {c: f"t.{c}" if c in TEXT_COLUMNS else f"l.{c}" for c in CLAIM_COLUMNS if stored or c not in TEXT_COLUMNS}
+
     def pick(given: dict[str, str]) -> str:
         return ", ".join(f"{given.get(c, f'CAST(NULL AS {t})')} AS {c}" for c, t in _SUMMARY_TYPES.items())
     frame = store.query_sql(f"""{claim_sql.with_sql},
@@ -249,7 +250,7 @@ SELECT 'g' AS kind, {pick({c: c for c in GROUP_COLUMNS})} FROM groups
 UNION ALL
 SELECT 'e', {pick({c: c for c in ("place_id", *_PLACE, "end_kind")})} FROM ends
 UNION ALL
-SELECT 'l', {pick({c: c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS})} FROM latest
+SELECT 'l', {pick(latest)} FROM {latest_from}
 ORDER BY kind DESC, date DESC NULLS LAST, first_id, event_id""", [*claim_sql.params, int(limit), int(limit)])
     groups = frame[frame["kind"] == "g"]
     out = pd.DataFrame({
@@ -263,7 +264,8 @@ ORDER BY kind DESC, date DESC NULLS LAST, first_id, event_id""", [*claim_sql.par
                          "longitude": [_number(v) for v in ends["longitude"]],
                          "admin1": [_text(v) for v in ends["admin1"]], "country": [_text(v) for v in ends["country"]],
                          "end": ends["end_kind"].tolist()}, columns=list(END_COLUMNS))
-    return ClaimSummary(out, ends, claim_frame(_with_text(store, frame[frame["kind"] == "l"])))
+    latest_rows = frame[frame["kind"] == "l"].reset_index(drop=True)
+    return ClaimSummary(out, ends, claim_frame(latest_rows if stored else _with_text(store, latest_rows)))
 
 
 def _with_text(store: EventStore, claims: pd.DataFrame) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pandas as pd
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS
 from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError
 from conflict_monitor.store.duckdb_turns import READ_WAIT_S, SharedInstance, announce_turn, make_counter
+from conflict_monitor.store.event_changes import UPKEEP_WAIT_S
 from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
 
@@ -163,6 +164,28 @@ class DuckDBStore(SqlStore):
                 con.execute("ROLLBACK")
                 raise
 
+    @contextlib.contextmanager
+    def _upkeep_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # writers of this process queue on the lock; another process cannot write the file
+        with self._connect() as con:
+            if not self._write_lock.acquire(timeout=UPKEEP_WAIT_S):
+                raise StoreBusyError(f"The store {self.path} is busy with a write.")
+            try:
+                con.execute("SET enable_progress_bar = false")  # a rebuild runs for seconds at 10M
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                self._write_lock.release()
+
+    def run_upkeep(self, body: Callable[[Any], T]) -> T:
+        """As SqlStore.run_upkeep, again after a collision with another writer of this process."""
+        return self._retry_conflicts(lambda: super(DuckDBStore, self).run_upkeep(body))
+
     def _retry_conflicts(self, attempt: Callable[[], T]) -> T:
         """attempt() again when it collided with a writer outside this store's lock (another
         DuckDBStore on the same file in this process); after the last try, a StoreError."""
@@ -275,6 +298,9 @@ class DuckDBStore(SqlStore):
                         except duckdb.ConstraintException:
                             anti_join[0] = False
                             raise
+                        # new rows of no incident are not marked for the recount (event_changes)
+                        self._log_changes(con, f"incident_id IS NULL AND event_id IN (SELECT event_id "
+                                               f"FROM {staging})")
                         span = [d for d in (low, high, old_low, old_high) if d is not None]
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1

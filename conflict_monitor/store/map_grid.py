@@ -10,7 +10,8 @@ rule, after ACLED's codebook): a report alone in its incident adds its own figur
 incident (incident_reports > 1, kept by the store) adds the lowest figure of its reports under
 the filter once, in the cell of its reports' southernmost latitude and westernmost longitude (so
 that it counts once at every level, and coarser cells sum finer ones exactly). Running totals
-are never added.
+are never added. Shared reports are grouped by incident_key, the number the store keeps for
+each incident_id (incident_counts): an integer column to read and hash instead of the text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from conflict_monitor.geo.grid import Bounds, compute_cell_size
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.incident_counts import KEY
 
 CATEGORY_COLUMNS = ("action", "event_type")  # what a cell's dominant category may be
 CELL_COLUMNS = ("cell_row", "cell_col", "events", "deaths", "latitude", "longitude", "category",
@@ -77,7 +79,7 @@ def query_cell_counts(store: EventStore, flt: EventFilter, level: int, bounds: B
     shared = store.query_sql(
         "SELECT CAST(floor(lat / ?) AS BIGINT) AS cell_row, CAST(floor(lon / ?) AS BIGINT) AS cell_col, "
         f"sum(low) AS shared_deaths FROM (SELECT min(latitude) AS lat, min(longitude) AS lon, "
-        f"min({_FATAL}) AS low FROM events WHERE {where} AND incident_reports > 1 GROUP BY incident_id) "
+        f"min({_FATAL}) AS low FROM events WHERE {where} AND incident_reports > 1 GROUP BY {KEY}) "
         "AS incidents GROUP BY 1, 2", [size, size, *params])
     parts = parts.astype({"cell_row": "int64", "cell_col": "int64", "events": "int64"})
     shared = shared.astype({"cell_row": "int64", "cell_col": "int64"})

@@ -23,7 +23,8 @@ import psycopg
 
 from conflict_monitor.model.schema import EVENT_COLUMNS, EVENT_FIELDS, coerce_date
 from conflict_monitor.store.alerts import ALERT_TABLES
-from conflict_monitor.store.base import ImportResult, StoreError, redact_url
+from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError, redact_url
+from conflict_monitor.store.event_changes import UPKEEP_WAIT_S
 from conflict_monitor.store.feeds import FEED_TABLES
 from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
 from conflict_monitor.store.review import REVIEW_TABLES
@@ -190,6 +191,19 @@ class PostgresStore(SqlStore):
             yield con
             self._refresh_incident_counts(con)
 
+    @contextlib.contextmanager
+    def _upkeep_transaction(self) -> Iterator[psycopg.Connection]:
+        with self._connect() as con, con.transaction():
+            # the row every write transaction locks first: writers under way finish before this
+            # reads (read committed), later ones wait for it, as do other upkeep transactions
+            con.execute(f"SET LOCAL lock_timeout = '{int(UPKEEP_WAIT_S * 1000)}ms'")
+            try:
+                con.execute("SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE")
+            except psycopg.errors.LockNotAvailable as exc:
+                raise StoreBusyError(f"The store {self.location} is busy with a write.") from exc
+            con.execute("SET LOCAL lock_timeout = 0")
+            yield con
+
     def _sql_type(self, sql_type: str) -> str:
         return _TYPES.get(sql_type, sql_type)
 
@@ -270,6 +284,8 @@ class PostgresStore(SqlStore):
                                        f"{REPORTS_OF_NEW_ROW} FROM incoming_rows WHERE "
                                        f"{NOT_REJECTED} ORDER BY event_id "
                                        "ON CONFLICT (event_id) DO NOTHING")
+            # new rows of no incident are not marked for the recount (event_changes)
+            self._log_changes(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
                 if stage:

@@ -158,6 +158,7 @@ class ReviewMixin:
                 f"SELECT incident_id FROM events WHERE event_id IN ({marks})"), ids)
             self._execute(con, f"INSERT INTO rejected_events ({_COLS}) SELECT {_COLS} FROM events "
                                f"WHERE event_id IN ({marks}) ON CONFLICT (event_id) DO NOTHING", ids)
+            self._log_changes(con, f"event_id IN ({marks})", ids)
             self._execute(con, f"DELETE FROM events WHERE event_id IN ({marks})", ids)
             for event_id in ids:
                 self._set_status(con, event_id, "rejected", who)

@@ -31,6 +31,7 @@ from conflict_monitor.model.schema import (
 from conflict_monitor.store import incident_counts
 from conflict_monitor.store.alerts import ADDED_AT, ALERT_SCHEMA, AlertTablesMixin
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
+from conflict_monitor.store.event_changes import ChangeLogMixin
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
 from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
@@ -75,8 +76,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(SqlReadMixin, IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin,
-               EventStore):
+class SqlStore(ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin,
+               AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -276,6 +277,7 @@ class SqlStore(SqlReadMixin, IncidentWriteMixin, RevisionMixin, FeedTablesMixin,
         def delete(con: Any) -> int:
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
+            self._log_changes(con, where, params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
 
         return self._write(delete)

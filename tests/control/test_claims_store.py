@@ -81,12 +81,17 @@ def test_the_store_reduced_control_is_the_per_claim_control(store_location):  # 
     store.upsert_events(events)
     every = query_claim_inputs(store, EventFilter())
     for sides in (load_sides(), _three_sides()):
-        table = query_claim_table(store, query_control_source(store, EventFilter(), sides=sides).claim_sql)
+        # the shipped sides: the claims from the store's table of them (control.stored_claims)
+        given = {} if sides.equals(load_sides()) else {"sides": sides}
+        table = query_claim_table(store, query_control_source(store, EventFilter(), **given).claim_sql)
         for flt in (*FILTERS, EventFilter(date_from=pd.Timestamp("2030-01-01").date())):
-            source = query_control_source(store, flt, sides=sides)
+            source = query_control_source(store, flt, **given)
+            assert source.claim_sql.from_table == (not given)
             _assert_same_control(store, flt, source, sides, query_control_state(store, source, POPUP_CLAIMS))
-            # the inputs of the whole store (what the app reads once per data version) do as well
-            source = query_control_source(store, flt, sides=sides, inputs=every)
+            # from the events (the store's table of claims is made with the shipped sides), with
+            # the inputs of the whole store (what the app reads once per data version)
+            source = query_control_source(store, flt, sides=sides, inputs=lambda: every, from_table=False)
+            assert not source.claim_sql.from_table
             _assert_same_control(store, flt, source, sides, query_control_state(store, source, POPUP_CLAIMS))
             # and the filter's claims from the table of every claim
             from_table = compute_summary_from_table(store, table, flt, POPUP_CLAIMS)
