@@ -384,12 +384,13 @@ def test_a_dead_import_leaves_no_staging_table(tmp_path):
 def test_an_import_that_runs_out_of_memory_says_so_and_changes_nothing(tmp_path, monkeypatch):
     from conflict_monitor.importers import import_upload
     from conflict_monitor.store import duckdb as duckdb_store
+    from conflict_monitor.store import duckdb_import
     from conflict_monitor.store.base import StoreError
 
     store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
     store.upsert_events([_event()])
     before = store.count_events()
-    monkeypatch.setattr(duckdb_store, "IMPORT_MEMORY_LIMIT", "1MB")  # far too little
+    monkeypatch.setattr(duckdb_import, "IMPORT_MEMORY_LIMIT", "1MB")  # far too little
     frame = pd.DataFrame([validate_event(_event(location=f"Place {i}", evidence="x" * 500))
                           for i in range(3000)])
     with pytest.raises(StoreError, match="more memory"):
@@ -406,8 +407,9 @@ def test_a_big_file_over_years_is_linked_a_year_at_a_time(tmp_path, monkeypatch)
     """Past LINK_IN_IMPORT_MAX_ROWS new rows, a file spanning years is stored in one transaction
     and linked afterwards, a year per transaction; the links are the same."""
     from conflict_monitor.store import duckdb as duckdb_store
+    from conflict_monitor.store import duckdb_import
 
-    monkeypatch.setattr(duckdb_store, "LINK_IN_IMPORT_MAX_ROWS", 0)  # every file counts as big
+    monkeypatch.setattr(duckdb_import, "LINK_IN_IMPORT_MAX_ROWS", 0)  # every file counts as big
     store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
     rows = [_event(event_date="2018-03-01", location="Sarmin"),
             _event(event_date="2020-02-27", origin="acled", source="ACLED"),
@@ -425,9 +427,10 @@ def test_linking_that_stops_after_a_big_import_says_where_to_finish(tmp_path, mo
     import duckdb
 
     from conflict_monitor.store import duckdb as duckdb_store
+    from conflict_monitor.store import duckdb_import
     from conflict_monitor.store.base import StoreError
 
-    monkeypatch.setattr(duckdb_store, "LINK_IN_IMPORT_MAX_ROWS", 0)
+    monkeypatch.setattr(duckdb_import, "LINK_IN_IMPORT_MAX_ROWS", 0)
     store = duckdb_store.DuckDBStore(tmp_path / "store.duckdb")
 
     def fail(con, slices):
