@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.metrics.event_sql import EventSource, run_event_sql
+from conflict_monitor.metrics.event_sql import EventSource, query_rows_by_id, run_event_sql
 from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
 from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, summary_params, summary_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
@@ -174,8 +174,8 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
     first: the table's columns, or every event column when `limit` is None (the CSV export)."""
     where, params = compute_where(flt or EventFilter())
     if limit is None:
-        sql = (f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL "
-               "ORDER BY event_date DESC NULLS LAST, event_id")
+        out = run_event_sql(source, f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL "
+                                    "ORDER BY event_date DESC NULLS LAST, event_id", params)
     else:  # find the cut-off day first, so only the newest rows' text columns are read
         cut = run_event_sql(source, f"""SELECT max(event_date) AS cut
             FROM (SELECT event_date FROM events WHERE {where} AND fatalities IS NOT NULL
@@ -190,10 +190,7 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
         ids = run_event_sql(source, f"""SELECT event_id FROM events WHERE {where}
               AND fatalities IS NOT NULL AND {day} ORDER BY event_date DESC NULLS LAST, event_id
               LIMIT ?""", [*params, cut, int(limit)])["event_id"]
-        sql = f"""SELECT {', '.join(_TABLE_COLS)} FROM events WHERE event_id IN
-              ({', '.join('?' for _ in ids) or 'NULL'}) ORDER BY event_date DESC NULLS LAST, event_id"""
-        params = ids.tolist()
-    out = run_event_sql(source, sql, params)
+        out = query_rows_by_id(source, ids.tolist(), _TABLE_COLS)
     out.insert(0, "victim_group", map_victim_groups(out["victims"]))
     return out
 

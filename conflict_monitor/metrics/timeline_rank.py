@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
+from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, query_rows_by_id, run_event_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
@@ -26,16 +26,6 @@ ROW_FIELDS = ("event_id", "event_date", "deadline", "action", "actor1", "actor2"
 
 def _where(flt: EventFilter | None, alias: str = "") -> tuple[str, list[Any]]:
     return compute_where(flt or EventFilter(), alias)
-
-
-def query_rows_by_id(source: EventSource, event_ids: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
-    """The `columns` of the events with these ids (any order; none when the list is empty)."""
-    ids = list(dict.fromkeys(event_ids))
-    cols = ", ".join(columns)
-    if not ids:
-        return run_event_sql(source, f"SELECT {cols} FROM events WHERE FALSE")
-    marks = ", ".join("?" for _ in ids)
-    return run_event_sql(source, f"SELECT {cols} FROM events WHERE event_id IN ({marks})", ids)
 
 
 def _deaths_cut(source: EventSource, deadly: str, params: list[Any], offset: int) -> int:
