@@ -150,10 +150,15 @@ def test_a_store_from_before_incident_keys_is_keyed_on_opening(store_location): 
     _assert_keys(store)
 
 
-def test_newest_reports_are_the_head_of_the_export(store_location):  # noqa: F811
+@pytest.mark.parametrize("ranks", [None, (1, 40, 400)])
+def test_newest_reports_are_the_head_of_the_export(store_location, monkeypatch, ranks):  # noqa: F811
     # The table's rows are found by cut-off day, then ids, then read by id: the same rows, in
     # the same order, as the first rows of the full export (undated reports last in both, on
-    # both backends: the table used to leave them out, and PostgreSQL put them first).
+    # both backends: the table used to leave them out, and PostgreSQL put them first). With
+    # floor days from the store's 1st, 40th and 400th newest reports (not the 30,000th of a big
+    # store), the floors serve some limits and filters and the cut-off day the rest.
+    if ranks is not None:
+        monkeypatch.setattr(cm, "_NEWEST_RANKS", ranks)
     store = open_store(seed_if_new=False)
     events = make_events(2000, 5)
     assert events["event_date"].isna().any() and events["fatalities"].notna().any()
