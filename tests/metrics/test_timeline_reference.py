@@ -65,6 +65,9 @@ def _tied_in_order(key_events: pd.DataFrame) -> pd.DataFrame:
 def test_timeline_queries_match_their_reference(store_location, monkeypatch, seed):  # noqa: F811
     # the key events' cut-off from the store's deadliest reports, at ranks this store has
     monkeypatch.setattr(timeline_rank, "_FLOOR_RANKS", (15, 60, 300))
+    # and the ultimatums' and ceasefires' ceiling days (from the store's 2nd, 8th and 30th oldest
+    # of each kind): some filters served on or before one of them, the others by the next
+    monkeypatch.setattr(timeline_rank, "_CEILING_RANKS", (2, 8, 30))
     store = open_store(seed_if_new=False)
     store.upsert_events(_store_events(seed))
     for flt in random_filters(seed, 8):
