@@ -4,6 +4,8 @@ incidents, reports of no incident and ties in deaths, under random filters, ever
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,6 +53,9 @@ def _same(ours: pd.DataFrame, theirs: pd.DataFrame, what: str) -> None:
             ours[col], theirs[col] = ours[col].astype("Int64"), theirs[col].astype("Int64")
         elif all(isinstance(f[col].dtype, pd.StringDtype) or f[col].dtype == object for f in (ours, theirs)):
             ours[col], theirs[col] = ours[col].astype(object), theirs[col].astype(object)
+            # a text column of nulls only: None in one, NaN in the other (the old code's too)
+            ours[col] = ours[col].where(ours[col].notna(), None)
+            theirs[col] = theirs[col].where(theirs[col].notna(), None)
     pd.testing.assert_frame_equal(ours, theirs, check_exact=False, rtol=1e-12, obj=what)
 
 
@@ -81,3 +86,52 @@ def test_timeline_queries_match_their_reference(store_location, monkeypatch, see
             for per_period in (1, 3):
                 _same(tm.query_period_samples(store, flt, period, per_period),
                       ref.query_period_samples(store, flt, period, per_period), f"samples {period} {label}")
+
+
+def test_period_samples_from_the_deadliest_match_their_reference(store_location, monkeypatch):  # noqa: F811
+    # Dense periods (the store's reports within 40 days), so that many filters find every
+    # period's cut-off among the reports with the floor's deaths or more (2 here, from the
+    # store's 600th deadliest): those and the ones that fall back give the reference's rows.
+    monkeypatch.setattr(timeline_rank, "_FLOOR_RANKS", (15, 60, 300, 600))
+    taken = []
+    above_floor = timeline_rank._cuts_above_floor
+
+    def spy(*args, **kwargs):
+        out = above_floor(*args, **kwargs)
+        taken.append(out is not None)
+        return out
+
+    monkeypatch.setattr(timeline_rank, "_cuts_above_floor", spy)
+    store = open_store(seed_if_new=False)
+    frame = _store_events(6)
+    days = pd.to_datetime(frame["event_date"])
+    dense = pd.Timestamp("2020-01-01") + pd.to_timedelta((days - days.min()).dt.days % 40, unit="D")
+    frame["event_date"] = dense.dt.date.where(days.notna(), None)
+    store.upsert_events(frame)
+    for flt in random_filters(6, 8):
+        for period in tm.PERIODS:
+            for per_period in (1, 3):
+                _same(tm.query_period_samples(store, flt, period, per_period),
+                      ref.query_period_samples(store, flt, period, per_period),
+                      f"samples {period} {flt.describe()}")
+    assert sum(taken) >= 5 and not all(taken), taken
+
+
+def test_period_samples_keep_a_period_without_deaths_between_two_with(store_location, monkeypatch):  # noqa: F811
+    # Weeks 1 and 3 have reports with 30 deaths (the floor), week 2 conflictual reports without
+    # deaths only: its samples come from the reports under the floor, so the cut-offs are not
+    # taken from those above it.
+    monkeypatch.setattr(timeline_rank, "_FLOOR_RANKS", (5,))
+    store = open_store(seed_if_new=False)
+    frame = make_events(90, 7).assign(is_running_total=False, goldstein=-5.0, fatalities=30,
+                                      fatalities_high=None, incident_id=None)
+    week = np.arange(90) % 3
+    frame["event_date"] = [dt.date(2020, 1, 6) + dt.timedelta(days=7 * int(w) + i % 5)
+                           for i, w in enumerate(week)]
+    frame.loc[week == 1, "fatalities"] = None
+    frame.loc[week == 1, "goldstein"] = -3.0
+    store.upsert_events(frame)
+    for period in tm.PERIODS:
+        ours = tm.query_period_samples(store, None, period)
+        assert ours["period"].nunique() == {"day": 15, "week": 3, "month": 1}[period]
+        _same(ours, ref.query_period_samples(store, None, period), f"samples {period}")
