@@ -112,6 +112,30 @@ def compute_where(flt: EventFilter, table_alias: str = "") -> tuple[str, list[An
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 
+def compute_where_branches(flt: EventFilter, table_alias: str = "") -> list[tuple[str, list[Any]]]:
+    """compute_where(flt) as disjoint WHERE clauses that together match its rows: the actor (else
+    country) condition, an OR over columns, becomes one branch per column, each leaving out the
+    rows of the branches before it. One branch (compute_where's) when the filter has neither.
+
+    A query that adds up per branch (UNION ALL) then filters each scan on one column, which
+    DuckDB applies in the scan, where it evaluates an OR after reading every row's columns."""
+    p = f"{table_alias}." if table_alias else ""
+    groups = [(name, columns) for name, columns in (
+        ("actors", ("actor1", "actor2")), ("countries", ("country", "actor1_country", "actor2_country")))
+        if getattr(flt, name)]
+    if not groups:
+        return [compute_where(flt, table_alias)]
+    name, columns = groups[0]
+    values = list(getattr(flt, name))
+    rest, rest_params = compute_where(replace(flt, **{name: ()}), table_alias)
+    marks = ", ".join("?" for _ in values)
+    out = []
+    for i, col in enumerate(columns):
+        earlier = [f"NOT coalesce({p}{c} IN ({marks}), false)" for c in columns[:i]]
+        out.append((" AND ".join([f"{p}{col} IN ({marks})", *earlier, rest]), values * (i + 1) + rest_params))
+    return out
+
+
 def _parse_date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw.strip())

@@ -19,7 +19,8 @@ import pytest
 from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.metrics import casualties as cm
 from conflict_monitor.metrics import incident_deaths
-from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.model.filters import EventFilter, compute_where, compute_where_branches
 from conflict_monitor.store.factory import open_store
 from tests.metrics.test_backends import _figures
 from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
@@ -184,3 +185,35 @@ def test_newest_reports_are_the_head_of_the_export(store_location, monkeypatch, 
 
 def _values(frame: pd.DataFrame) -> list:
     return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def test_filter_branches_split_the_filters_rows(store_location):  # noqa: F811
+    # compute_where_branches: disjoint branches whose rows are compute_where's (rows with no
+    # actor or country, or naming the filter's actor twice, included), and query_sources,
+    # which adds its counts up per branch for an actor or country filter alone, as the one query
+    store = open_store(seed_if_new=False)
+    events = make_events(1500, 8)
+    rng = np.random.default_rng(8)
+    events.loc[rng.random(len(events)) < 0.1, "actor1"] = None
+    events.loc[rng.random(len(events)) < 0.1, "country"] = None
+    twice = rng.random(len(events)) < 0.05
+    events.loc[twice, "actor2"] = events.loc[twice, "actor1"]
+    store.upsert_events(events)
+    filters = [*random_filters(8, 12), EventFilter(actors=("Turkish forces", "Russia"), countries=("SYR",)),
+               EventFilter(countries=("TUR", "RUS"), sources=("AFP",)),
+               EventFilter(actors=("Turkish forces", "Russia")), EventFilter(countries=("TUR",))]
+    for flt in filters:
+        where, params = compute_where(flt)
+        expected = set(store.query_sql(f"SELECT event_id FROM events WHERE {where}", params)["event_id"])
+        branches = compute_where_branches(flt)
+        found = [store.query_sql(f"SELECT event_id FROM events WHERE {w}", p)["event_id"].tolist()
+                 for w, p in branches]
+        assert sum(len(ids) for ids in found) == len(expected), flt
+        assert set().union(*found) == expected, flt
+        assert len(branches) == 1 + (len(flt.actors) > 0) + 2 * (not flt.actors and len(flt.countries) > 0)
+        for condition in ("NOT coalesce(is_running_total, false)", "fatalities IS NOT NULL"):
+            plain = store.query_sql(f"""SELECT coalesce(source, 'unknown') AS source,
+                coalesce(origin, 'unknown') AS origin, count(*) AS n FROM events WHERE {where}
+                AND ({condition}) GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown')
+                ORDER BY n DESC, source, origin""", params)
+            assert _values(tm.query_sources(store, flt, condition)) == _values(plain), (flt, condition)
