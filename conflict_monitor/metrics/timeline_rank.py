@@ -174,23 +174,37 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
                            ignore_index=True)
 
 
-def _cuts_above_floor(source: EventSource, period: str, levels: Any, rows: str, params: list[Any],
-                      ranked: int) -> pd.DataFrame | None:
-    """query_period_samples' cut-offs from the reports with the lowest of the store's floor deaths
-    or more, or None where they may differ from those of all the reports (`rows`)."""
-    # Counting every conflictual report per (period, score) took 182 ms at ten million events
-    # (actor filter, week; 30 Nov 2026, load 3.5), those with 12 deaths or more 48 ms: as a
-    # parameter, the floor is a plain column filter the scan applies before the text columns.
+def _picks_above_floor(source: EventSource, period: str, rows: str, params: list[Any], trunc: str,
+                       score: str, ranked: int) -> pd.DataFrame | None:
+    """query_period_samples' candidates (period, event_id, incident_key, rn) ranked among the
+    reports (`rows`) with the lowest of the store's floor deaths or more, or None where they may
+    differ from those ranked among all the reports."""
+    # Counting every conflictual report per (period, score), then ranking those at or above each
+    # period's cut-off, took 186 + 184 ms at ten million events (actor filter, week; 30 Nov 2026,
+    # load 4); both from the reports with 12 deaths or more, read once, 230 ms: as a parameter,
+    # the floor is a plain column filter the scan applies before the text columns.
     floors = [f for f in _store_floors(source) if f > 1]
     per_version = getattr(source, "query_sql_per_version", None)
     if not floors or per_version is None:
         return None
     most = per_version("SELECT max(-goldstein) AS w FROM events WHERE goldstein < 0")["w"].iloc[0]
     floor = floors[-1]
-    cut = run_event_sql(source, levels(" AND fatalities >= ?"), [*params, floor, ranked])
+    sql = f"""WITH base AS MATERIALIZED (SELECT event_id, incident_key, {trunc} AS period, {score} AS score,
+          goldstein FROM events WHERE {rows} AND fatalities >= ?),
+        lv AS (SELECT period, score, count(*) AS k FROM base GROUP BY period, score),
+        cum AS (SELECT period, score, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above FROM lv),
+        cut AS (SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score)) AS s,
+          max(above) AS n FROM cum GROUP BY period),
+        picks AS (SELECT * FROM (SELECT b.period, b.event_id, b.incident_key, row_number() OVER (
+            PARTITION BY b.period ORDER BY b.score DESC, b.event_id) AS rn
+          FROM base b JOIN cut ON b.period = cut.period WHERE b.score >= cut.s) AS r WHERE rn <= ?)
+        SELECT c.period, c.s, c.n, p.event_id, p.incident_key, p.rn FROM cut c
+          LEFT JOIN picks p ON p.period = c.period ORDER BY c.period, p.rn"""
+    out = run_event_sql(source, sql, [*params, floor, ranked, ranked])
+    cut = out.drop_duplicates("period")
     # A report under the floor scores at most (floor - 1) * 20 + the store's largest -goldstein:
-    # a period whose cut-off is above that, with `ranked` reports at or above it, has it from
-    # these reports alone (and all of its candidates among them, so their lowest weight serves).
+    # a period whose cut-off is above that, with `ranked` reports at or above it, has the same
+    # cut-off and candidates among these reports as among all.
     if cut.empty or pd.isna(most) or (cut["n"] < ranked).any() or \
             (cut["s"] <= (floor - 1) * 20 + float(most)).any():
         return None
@@ -203,42 +217,39 @@ def _cuts_above_floor(source: EventSource, period: str, levels: Any, rows: str, 
     outside = run_event_sql(source, f"""SELECT count(*) AS n FROM (SELECT event_id FROM events WHERE {rows}
         AND (event_date < ? OR event_date >= ?) LIMIT 1) AS o""",
                             [*params, starts.iloc[0].date(), (starts.iloc[-1] + step).date()])
-    return cut if outside["n"].iloc[0] == 0 else None
+    if outside["n"].iloc[0] != 0:
+        return None
+    return out[["period", "event_id", "incident_key", "rn"]].reset_index(drop=True)
 
 
-def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
-                         per_period: int = 3) -> pd.DataFrame:
-    """Per period, the `per_period` gravest conflictual incidents (most deaths, then most
-    negative Goldstein), one row each (its gravest report), for hover text."""
-    if period not in PERIODS:
-        raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
+def _conflictual(p: str) -> str:
+    return f"{p}goldstein < 0 AND {p}event_date IS NOT NULL AND NOT coalesce({p}is_running_total, false)"
+
+
+def _score(p: str) -> str:  # most deaths first, then the most negative Goldstein weight
+    return f"coalesce({p}fatalities, 0) * 20 - {p}goldstein"
+
+
+def _trunc(period: str, p: str) -> str:
+    return f"date_trunc('{period}', CAST({p}event_date AS TIMESTAMP))"
+
+
+def _picks_of_all(source: EventSource, flt: EventFilter | None, period: str, ranked: int) -> pd.DataFrame:
+    """query_period_samples' candidates (period, event_id, incident_key, rn) among all the
+    conflictual reports matching the filter."""
     where, params = _where(flt)
     ewhere, _ = _where(flt, "e")
-    def conflictual(p: str) -> str:
-        return f"{p}goldstein < 0 AND {p}event_date IS NOT NULL AND NOT coalesce({p}is_running_total, false)"
-
-    def score(p: str) -> str:  # most deaths first, then the most negative Goldstein weight
-        return f"coalesce({p}fatalities, 0) * 20 - {p}goldstein"
-
-    def trunc(p: str) -> str:
-        return f"date_trunc('{period}', CAST({p}event_date AS TIMESTAMP))"
-
     # Exact top-k per period without ranking every event (a window over all of them is ~20x
     # slower at 1M rows): count events per (period, score), take each period's k-th best score,
     # and rank only the events at or above it.
-    ranked = per_period * 3  # several reports of one incident may be among the gravest
-    def levels(extra: str) -> str:  # per period: its cut-off score s, lowest weight g, reports n
-        return f"""WITH lv AS (SELECT {trunc('')} AS period, {score('')} AS score, count(*) AS k,
-              min(goldstein) AS g FROM events
-              WHERE {where} AND {conflictual('')}{extra} GROUP BY {trunc('')}, {score('')}),
-            cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above
-              FROM lv)
-            SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score)) AS s, min(g) AS g,
-              max(above) AS n FROM cum GROUP BY period ORDER BY period"""
-
-    cut = _cuts_above_floor(source, period, levels, f"{where} AND {conflictual('')}", params, ranked)
-    if cut is None:
-        cut = run_event_sql(source, levels(""), [*params, ranked])
+    sql = f"""WITH lv AS (SELECT {_trunc(period, '')} AS period, {_score('')} AS score, count(*) AS k,
+          min(goldstein) AS g FROM events
+          WHERE {where} AND {_conflictual('')} GROUP BY {_trunc(period, '')}, {_score('')}),
+        cum AS (SELECT period, score, g, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above
+          FROM lv)
+        SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score)) AS s, min(g) AS g
+        FROM cum GROUP BY period ORDER BY period"""
+    cut = run_event_sql(source, sql, [*params, ranked])
     # Two implied conditions (every event ranked has score >= the lowest cut-off s_min): a report
     # with deaths has fatalities * 20 = score + goldstein >= s_min + the lowest goldstein (less 1
     # for rounding), one without has -goldstein >= s_min. They drop no candidate, and as
@@ -251,14 +262,28 @@ def query_period_samples(source: EventSource, flt: EventFilter | None, period: s
             for v in (start.to_pydatetime(), float(s))]
     scan = "e.event_id, e.event_date, e.fatalities, e.goldstein, e.incident_key"
     sql = f"""SELECT * FROM (SELECT cut.period, e.event_id, e.incident_key, row_number() OVER (PARTITION BY cut.period
-          ORDER BY {score('e.')} DESC, e.event_id) AS rn
-          FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')} AND e.fatalities >= ?
-            UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {conflictual('e.')}
+          ORDER BY {_score('e.')} DESC, e.event_id) AS rn
+          FROM (SELECT {scan} FROM events e WHERE {ewhere} AND {_conflictual('e.')} AND e.fatalities >= ?
+            UNION ALL SELECT {scan} FROM events e WHERE {ewhere} AND {_conflictual('e.')}
               AND e.fatalities IS NULL AND e.goldstein <= ?) AS e
           JOIN (VALUES {values or '(CAST(NULL AS TIMESTAMP), CAST(NULL AS FLOAT8))'}) AS cut(period, s)
-            ON {trunc('e.')} = cut.period WHERE {score('e.')} >= cut.s) AS c
+            ON {_trunc(period, 'e.')} = cut.period WHERE {_score('e.')} >= cut.s) AS c
         WHERE rn <= ? ORDER BY period, rn"""
-    picked = run_event_sql(source, sql, [*params, deaths, *params, weight, *cuts, ranked])
+    return run_event_sql(source, sql, [*params, deaths, *params, weight, *cuts, ranked])
+
+
+def query_period_samples(source: EventSource, flt: EventFilter | None, period: str,
+                         per_period: int = 3) -> pd.DataFrame:
+    """Per period, the `per_period` gravest conflictual incidents (most deaths, then most
+    negative Goldstein), one row each (its gravest report), for hover text."""
+    if period not in PERIODS:
+        raise ValueError(f"period: expected one of {PERIODS}, got {period!r}")
+    where, params = _where(flt)
+    ranked = per_period * 3  # several reports of one incident may be among the gravest
+    picked = _picks_above_floor(source, period, f"{where} AND {_conflictual('')}", params,
+                                _trunc(period, ""), _score(""), ranked)
+    if picked is None:
+        picked = _picks_of_all(source, flt, period, ranked)
     # keep one row per incident (incident_key stands for incident_id one to one; a report of
     # no incident is its own)
     picked["incident"] = picked["incident_key"].astype(object).where(picked["incident_key"].notna(),

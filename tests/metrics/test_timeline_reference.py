@@ -94,14 +94,14 @@ def test_period_samples_from_the_deadliest_match_their_reference(store_location,
     # store's 600th deadliest): those and the ones that fall back give the reference's rows.
     monkeypatch.setattr(timeline_rank, "_FLOOR_RANKS", (15, 60, 300, 600))
     taken = []
-    above_floor = timeline_rank._cuts_above_floor
+    above_floor = timeline_rank._picks_above_floor
 
     def spy(*args, **kwargs):
         out = above_floor(*args, **kwargs)
         taken.append(out is not None)
         return out
 
-    monkeypatch.setattr(timeline_rank, "_cuts_above_floor", spy)
+    monkeypatch.setattr(timeline_rank, "_picks_above_floor", spy)
     store = open_store(seed_if_new=False)
     frame = _store_events(6)
     days = pd.to_datetime(frame["event_date"])
