@@ -20,7 +20,7 @@ from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, query_r
 from conflict_monitor.model.filters import EventFilter, compute_where
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
-_FLOOR_RANKS = (1_000, 10_000, 100_000)  # _deaths_cut
+_FLOOR_RANKS = (1_000, 10_000, 100_000)  # _store_floors
 # the kinds of report the key events list first by day (ultimatums with a deadline, then
 # without; ceasefires), and the ranks of their store-wide ceilings (_first_of_kinds)
 _KINDS = {"deadline": "deadline IS NOT NULL", "ultimatum": "action = 'ultimatum' AND deadline IS NULL",
@@ -44,22 +44,6 @@ def _store_floors(source: EventSource) -> list[int]:
         f"(SELECT fatalities FROM events WHERE fatalities > 0 AND event_date IS NOT NULL AND "
         f"{NOT_RUNNING} ORDER BY fatalities DESC LIMIT 1 OFFSET {rank - 1})" for rank in _FLOOR_RANKS)
     return sorted({int(f) for f in per_version(sql)["fatalities"]}, reverse=True)
-
-
-def _deaths_cut(source: EventSource, deadly: str, params: list[Any], offset: int) -> int:
-    """The fatalities of the (offset + 1)-th deadliest report matching `deadly`, 0 if fewer.
-
-    Reading every matching report's deaths costs a scan with the whole filter (~150 ms at 10M).
-    But the store's own deadliest reports are few: if at least offset + 1 matching reports reach
-    the deaths of the store's 1,000th deadliest (kept per data version), the cut-off is among
-    them, and `fatalities >= floor` is a plain column filter the scan applies first. Else the
-    10,000th, and so on; the last floor, 1, is every report with deaths."""
-    for floor in [*(f for f in _store_floors(source) if f > 1), 1]:
-        cut = run_event_sql(source, f"""SELECT fatalities FROM events WHERE {deadly} AND fatalities >= ?
-            ORDER BY fatalities DESC LIMIT 1 OFFSET ?""", [*params, floor, offset])
-        if len(cut):
-            return int(cut["fatalities"].iloc[0])
-    return 0
 
 
 def _kind_ceilings(source: EventSource) -> dict[str, list[dt.date]]:
@@ -125,13 +109,15 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     where, params = _where(flt)
     deadly = f"{where} AND fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}"
     narrow = "event_id, event_date, fatalities"
-    # 1. ultimatums (with a deadline first, then without), ceasefires, and the deaths cut-off:
-    # the (8 top_n)-th highest report
+    # 1. ultimatums (with a deadline first, then without) and ceasefires
     first = _first_of_kinds(source, flt or EventFilter(), where, params, max_each)
-    cut = _deaths_cut(source, deadly, params, top_n * 8 - 1)
-    # 2. the deadliest incidents among the reports at or above the cut-off, ranked on narrow
-    # columns (an incident by its integer key, a report of no incident as its own): the cut-off
-    # as a parameter is a plain column filter, which the scan applies before reading any other
+    # 2. the deadliest incidents among the reports with a floor's deaths or more, ranked on
+    # narrow columns (an incident by its integer key, a report of no incident as its own). An
+    # incident ranks by its deadliest report, so if `top_n` incidents reach the floor, the top
+    # ones are among them; the store's floors (highest first) keep the ranked reports few, and
+    # ranking at the first one that serves saves the query for the cut-off (the 8 top_n-th
+    # report's deaths) that ranked at it before: 30 ms at ten million events. The floor as a
+    # parameter is a plain column filter, which the scan applies before reading any other
     # column (as a subquery it cost 300 ms more at 10M events), and incident_id, a text column
     # that costs 100-250 ms to read even for a few hundred rows, is read by event_id for the
     # few incidents tied at the last place, whose order it decides
@@ -140,7 +126,10 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
               THEN event_id END ORDER BY fatalities DESC, event_id) AS rn
             FROM events WHERE {deadly} AND fatalities >= ?) AS ranked WHERE rn = 1) AS placed
         WHERE place <= ?"""
-    tied = run_event_sql(source, sql, [*params, cut, top_n])["event_id"].tolist()
+    for floor in [*(f for f in _store_floors(source) if f > 1), 1]:
+        tied = run_event_sql(source, sql, [*params, floor, top_n])["event_id"].tolist()
+        if len(tied) >= top_n:
+            break
     # (no LIMIT here: DuckDB would then scan the table for the top rows instead of looking
     # the ids up in the primary key's index)
     sql = f"""SELECT event_id, incident_key, incident_id FROM events
