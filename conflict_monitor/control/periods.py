@@ -49,22 +49,27 @@ class Period:
 
 def _group_changes(claims: list[dict[str, Any]]) -> list[_Change]:
     changes: list[_Change] = []
+    firsts: list[int] = []  # each change's first day as an ordinal (days apart by subtraction)
     for claim in claims:
         if claim["claim"] == "disputed":
             continue
+        day, side = claim["date"], claim["side"]
+        ordinal = day.toordinal()
         # changes are in order of their first day (claims come sorted by day), so the latest
         # change of this side within the window is found walking back from the end
         change = None
-        for earlier in reversed(changes):
-            if (claim["date"] - earlier.first).days > CLAIM_WINDOW_DAYS:
+        i = len(changes) - 1
+        while i >= 0 and ordinal - firsts[i] <= CLAIM_WINDOW_DAYS:
+            if changes[i].side == side:
+                change = changes[i]
                 break
-            if earlier.side == claim["side"]:
-                change = earlier
-                break
+            i -= 1
         if change is None:
-            change = _Change(claim["side"], claim["date"], claim["date"])
+            change = _Change(side, day, day)
             changes.append(change)
-        change.last = max(change.last, claim["date"])
+            firsts.append(ordinal)
+        elif day > change.last:
+            change.last = day
         change.claims.append(claim)
         change.confirmed |= claim["claim"] == "taken"
         change.from_side = change.from_side or claim.get("from_side")
