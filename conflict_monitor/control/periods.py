@@ -49,25 +49,19 @@ class Period:
 
 def _group_changes(claims: list[dict[str, Any]]) -> list[_Change]:
     changes: list[_Change] = []
-    firsts: list[int] = []  # each change's first day as an ordinal (days apart by subtraction)
+    latest: dict[Any, _Change] = {}  # each side's last change
     for claim in claims:
         if claim["claim"] == "disputed":
             continue
         day, side = claim["date"], claim["side"]
-        ordinal = day.toordinal()
-        # changes are in order of their first day (claims come sorted by day), so the latest
-        # change of this side within the window is found walking back from the end
-        change = None
-        i = len(changes) - 1
-        while i >= 0 and ordinal - firsts[i] <= CLAIM_WINDOW_DAYS:
-            if changes[i].side == side:
-                change = changes[i]
-                break
-            i -= 1
-        if change is None:
+        # a claim joins the latest change of its side begun within the window. Changes are in
+        # order of their first day (claims come sorted by day), so when the side's last change
+        # began before the window, every earlier one of that side did too
+        change = latest.get(side)
+        if change is None or change.side != side or (day - change.first).days > CLAIM_WINDOW_DAYS:
             change = _Change(side, day, day)
             changes.append(change)
-            firsts.append(ordinal)
+            latest[side] = change
         elif day > change.last:
             change.last = day
         change.claims.append(claim)
