@@ -3,8 +3,9 @@
 `load_synthetic_postgres(url, n)` creates the store's tables (PostgresStore), then streams the
 chunks of bench.synthetic as CSV into `COPY events ... FROM STDIN`, each chunk with its
 incident_reports already counted (a chunk's incidents never reach into another chunk, so the
-count per chunk is the count in the store), so no UPDATE of every row follows, and ends with
-ANALYZE so the planner knows the table. Used by benchmarks/bench_postgres.py.
+count per chunk is the count in the store), so no UPDATE of every row follows; then one UPDATE
+of the shared incidents' reports gives their leads (incident_counts.LEAD_UPGRADE_SQL), and
+ANALYZE lets the planner know the table. Used by benchmarks/bench_postgres.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from conflict_monitor.bench.synthetic import ARTICLE_SQL, iter_synthetic_chunks, make_bench_article
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.incident_counts import LEAD_UPGRADE_SQL
 
 _COLUMNS = (*EVENT_FIELDS, "incident_reports", "incident_key")
 
@@ -54,6 +56,7 @@ def load_synthetic_postgres(url: str, n: int, seed: int = 0,
                 progress(loaded)
         con.execute("SELECT setval('incident_keys', %s)", [loaded + 1])  # later keys above these
         con.execute(ARTICLE_SQL.replace("?", "%s"), make_bench_article(n))
+        con.execute(LEAD_UPGRADE_SQL)
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
         con.execute("ANALYZE events")
     return store

@@ -16,11 +16,18 @@ import pandas as pd
 
 from conflict_monitor.model.schema import EVENT_COLUMNS
 from conflict_monitor.store.base import EventStore
-from conflict_monitor.store.incident_counts import COLUMN, KEY_COLUMN, REFRESH_STATEMENTS, SEQUENCE_SQL
+from conflict_monitor.store.incident_counts import (
+    COLUMN,
+    KEY_COLUMN,
+    LEAD_COLUMN,
+    REFRESH_STATEMENTS,
+    SEQUENCE_SQL,
+)
 
 EventSource = EventStore | pd.DataFrame
 NOT_RUNNING = "NOT coalesce(is_running_total, false)"
-_DDL = "CREATE TABLE events (" + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN, KEY_COLUMN)) + ")"
+_DDL = ("CREATE TABLE events ("
+        + ", ".join(f"{n} {t}" for n, t, _ in (*EVENT_COLUMNS, COLUMN, KEY_COLUMN, LEAD_COLUMN)) + ")")
 _KNOWN = frozenset(n for n, _, _ in EVENT_COLUMNS)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from conflict_monitor.store import incident_counts
+from conflict_monitor.store.base import StoreBusyError
 
 Columns = Sequence[tuple[str, str, str]]
 # The linking rule the store's incident ids were made with (meta key 'link_rule'). 2: an
@@ -34,7 +35,8 @@ class IncidentWriteMixin:
             present = {row[0] for row in self._fetch(
                 con, "SELECT column_name FROM information_schema.columns WHERE table_schema = "
                      "current_schema() AND table_name = 'events'")}
-            for name, sql_type, _ in (incident_counts.COLUMN, incident_counts.KEY_COLUMN):
+            for name, sql_type, _ in (incident_counts.COLUMN, incident_counts.KEY_COLUMN,
+                                      incident_counts.LEAD_COLUMN):
                 if name not in present:
                     self._execute(con, f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} "
                                        f"{self._sql_type(sql_type)}")
@@ -48,11 +50,28 @@ class IncidentWriteMixin:
         if uncounted:
             with self._transaction():
                 pass  # every write transaction ends by counting the marked incidents
-        if not keyed:
-            with self._connect() as con:  # not a change of the data: the data version stays
+        with self._connect() as con:  # not a change of the data: the data version stays
+            if not keyed:
                 self._execute(con, "INSERT INTO meta VALUES ('incident_keys', 1) ON CONFLICT (key) "
                                    "DO NOTHING")
+            leads = self._fetch(con, "SELECT count(*) FROM meta WHERE key = 'incident_leads'")[0][0]
+        if not leads:
+            self._upgrade_leads()
         self._upgrade_links()
+
+    def _upgrade_leads(self) -> None:
+        """Give a store from before incident_lead every shared incident's lead, once (2 s at ten
+        million events), in one upkeep transaction with its meta row: no write runs beside it
+        and the data version stays. Busy with a write: the next opening does it; meanwhile a
+        NULL lead only means the incident is grouped, as before (write transactions keep the
+        leads of the incidents they touch)."""
+        try:
+            with self._upkeep_transaction() as con:
+                self._execute(con, incident_counts.LEAD_UPGRADE_SQL)
+                self._execute(con, "INSERT INTO meta VALUES ('incident_leads', 1) ON CONFLICT (key) "
+                                   "DO NOTHING")
+        except StoreBusyError:
+            return
 
     def _upgrade_links(self) -> None:
         """Relink a store whose incident ids an older rule made (LINK_RULE), a slice per

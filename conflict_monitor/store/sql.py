@@ -127,7 +127,8 @@ class SqlStore(ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin, 
             return f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols},\n  PRIMARY KEY ({key})\n)"
 
         return [
-            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT, incident_counts.KEY_COLUMN),
+            ddl("events", (*EVENT_COLUMNS, incident_counts.COLUMN, ADDED_AT, incident_counts.KEY_COLUMN,
+                           incident_counts.LEAD_COLUMN),
                 "event_id"),
             incident_counts.SEQUENCE_SQL,
             ddl("articles", ARTICLE_COLUMNS, "id"),

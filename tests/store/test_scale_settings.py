@@ -111,9 +111,11 @@ def test_postgres_synthetic_store_keys_its_incidents_as_the_store_does(store_loc
         return  # the DuckDB loader leaves the counting and keying to the store's recount
     from conflict_monitor.bench.synthetic_pg import load_synthetic_postgres  # noqa: PLC0415
     from tests.metrics.test_fast_paths import _assert_keys  # noqa: PLC0415
+    from tests.store.test_incident_leads import _assert_leads  # noqa: PLC0415
 
     store = load_synthetic_postgres(store_location, 3000, progress=None)
     _assert_keys(store)
+    _assert_leads(store)  # its shared incidents' leads, as the store's recount gives them
     # a later report of a loaded incident: the recount keys that incident anew, clear of the
     # loaded keys (the loader moved the sequence past them)
     shared = store.query_sql("SELECT incident_id FROM events WHERE incident_reports > 1 LIMIT 1")

@@ -1,0 +1,115 @@
+"""incident_lead, kept by the store: after every kind of write, on both stores, it is what the
+rule (incident_counts.LEAD_AGREES_ON) gives when computed afresh from the events, and the
+Timeline's counts that use it equal the counts that group every shared report."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+
+from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.store.factory import open_store
+from conflict_monitor.store.incident_counts import LEAD_AGREES_ON
+from tests.metrics.test_fast_paths import make_events, random_filters
+from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
+
+
+def _expected_leads(store) -> dict:
+    """Per event_id: True for the lowest event_id of a shared incident whose reports agree on
+    every LEAD_AGREES_ON column and on being a running total, False for its other reports,
+    None elsewhere; computed in pandas from the stored rows."""
+    cols = ["event_id", "incident_id", *LEAD_AGREES_ON, "is_running_total"]
+    rows = store.query_sql(f"SELECT {', '.join(cols)} FROM events").astype(object)
+    rows["is_running_total"] = rows["is_running_total"].map(lambda v: False if pd.isna(v) else bool(v))
+    rows = rows.where(rows.notna(), None)
+    out: dict = dict.fromkeys(rows["event_id"])
+    for _, group in rows.dropna(subset=["incident_id"]).groupby("incident_id"):
+        if len(group) < 2:
+            continue
+        agree = all(len({repr(v) for v in group[c]}) == 1 for c in [*LEAD_AGREES_ON, "is_running_total"])
+        if agree:
+            lead = min(group["event_id"])
+            for eid in group["event_id"]:
+                out[eid] = eid == lead
+    return out
+
+
+def _assert_leads(store) -> None:
+    stored = store.query_sql("SELECT event_id, incident_lead FROM events")
+    got = dict(zip(stored["event_id"], [None if pd.isna(v) else bool(v) for v in stored["incident_lead"]],
+                   strict=True))
+    want = _expected_leads(store)
+    assert got == want
+    assert any(v is True for v in want.values())  # the store has incidents that agree
+
+
+def _assert_counts(store, filters, monkeypatch) -> None:
+    """The Timeline's daily and pair counts equal those that group every shared report."""
+    for flt in filters:
+        fast = tm.query_daily(store, flt), tm.query_pair_daily(store, flt, 4)
+        with monkeypatch.context() as patch:
+            patch.setattr(tm, "_alone_and_shared",
+                          lambda flt: ("coalesce(incident_reports, 1) <= 1", "incident_reports > 1"))
+            plain = tm.query_daily(store, flt), tm.query_pair_daily(store, flt, 4)
+        for ours, theirs in zip(fast, plain, strict=True):
+            pd.testing.assert_frame_equal(ours, theirs, check_exact=False, rtol=1e-12, obj=flt.describe())
+
+
+def _events(seed: int) -> pd.DataFrame:
+    """make_events, with some incidents' reports disagreeing on one column each."""
+    frame = make_events(1500, seed)
+    rng = np.random.default_rng(seed)
+    shared = frame["incident_id"].notna() & (rng.random(len(frame)) < 0.15)
+    column = rng.choice(["actor2", "action", "goldstein", "country"], len(frame))
+    frame.loc[shared & (column == "actor2"), "actor2"] = "UN"
+    frame.loc[shared & (column == "action"), "action"] = "threaten"
+    frame.loc[shared & (column == "goldstein"), "goldstein"] = -4.0
+    frame.loc[shared & (column == "country"), "country"] = "LBN"
+    return frame
+
+
+def test_leads_follow_every_write(store_location, monkeypatch):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    store.upsert_events(_events(7))
+    filters = random_filters(7, 6)
+    _assert_leads(store)
+    _assert_counts(store, filters, monkeypatch)
+    events = store.query_events(columns=["event_id", "incident_id", "actor1"], order_by="event_id")
+    shared = events.dropna(subset=["incident_id"])
+    rnd = random.Random(7)
+    # an edit that makes an incident disagree, and one that makes one agree again
+    lead_ids = store.query_sql("SELECT event_id FROM events WHERE incident_lead ORDER BY event_id")["event_id"]
+    store.edit_event(lead_ids.iloc[0], {"actor1": "UN"}, "tester")
+    _assert_leads(store)
+    # reports moved into other incidents, a lead rejected and restored, an origin deleted
+    moved = {eid: f"inc-moved-{rnd.randrange(30)}" for eid in rnd.sample(shared["event_id"].tolist(), 150)}
+    store.update_incident_ids(moved)
+    _assert_leads(store)
+    lead = store.query_sql("SELECT event_id FROM events WHERE incident_lead ORDER BY event_id")["event_id"].iloc[1]
+    store.reject_events([lead], "tester")
+    _assert_leads(store)
+    store.restore_events([lead], "tester")
+    _assert_leads(store)
+    store.delete_events("gdelt")
+    _assert_leads(store)
+    # new reports, some joining stored incidents as copies of a stored report (they agree)
+    copies = store.query_events(columns=None, order_by="event_id").dropna(subset=["incident_id"]).head(40)
+    copies = copies.assign(event_id="copy-" + copies["event_id"], origin="manual", source="AFP")
+    store.upsert_events(copies)
+    _assert_leads(store)
+    _assert_counts(store, filters, monkeypatch)
+
+
+def test_a_store_from_before_leads_gets_them_on_opening(store_location):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    store.upsert_events(_events(8))
+    version = store.data_version()
+    with store._connect() as con:  # as an older version left it: no leads, no record of them
+        store._execute(con, "UPDATE events SET incident_lead = NULL")
+        store._execute(con, "DELETE FROM meta WHERE key = 'incident_leads'")
+    store.close()
+    store = open_store(seed_if_new=False)
+    _assert_leads(store)
+    assert store.data_version() == version  # not a change of the data: caches stay
