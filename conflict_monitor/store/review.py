@@ -127,8 +127,10 @@ class ReviewMixin:
             self._merge_original(con, event_id, before, changed, original)
             self._set_status(con, event_id, "edited", who, original)
             dates = [d for d in (_json_value(before["event_date"]), _json_value(merged["event_date"])) if d]
-            if dates and set(changed) & {"actor1", "actor2", "action", "location", "latitude",
-                                         "longitude", "event_date", "fatalities"}:
+            from conflict_monitor.store.linking import LINK_COLUMNS  # noqa: PLC0415 - light store import
+            # only a change of what the linking rule reads can move the event between incidents: a
+            # relink at ten million events loads the two months around the day (1.7M rows, minutes)
+            if dates and set(changed) & set(LINK_COLUMNS):
                 self._relink(con, min(pd.to_datetime(dates)).date(), max(pd.to_datetime(dates)).date())
         return merged
 

@@ -106,3 +106,17 @@ def test_reviewed_only_filter_and_exports_carry_the_status(store):
 
     flt, notices = parse_filter_params(compute_query_params(EventFilter(reviewed_only=True)))
     assert flt.reviewed_only and not notices
+
+
+def test_an_edit_relinks_only_when_the_linking_rule_reads_what_changed(store, monkeypatch):
+    # figures and victims are not what reports are linked on (linking.LINK_COLUMNS): editing
+    # them must not relink the days around the event (minutes at ten million events)
+    ids = _ids(store)
+    relinked = []
+    original = store._relink
+    monkeypatch.setattr(store, "_relink", lambda con, low, high: relinked.append((low, high))
+                        or original(con, low, high))
+    store.edit_event(ids["Taftanaz"], {"fatalities": 2, "victims": "fighters"}, who="a")
+    assert relinked == []
+    store.edit_event(ids["Taftanaz"], {"location": "Saraqib"}, who="a")
+    assert len(relinked) == 1
