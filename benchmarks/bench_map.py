@@ -46,6 +46,7 @@ def main_store(path: str, runs: int) -> int:
         # the first view after a write: the store's buffers warm, the app's caches empty
         first_after_write = compute_first_view_benchmark(store)
         first["first_view_after_write_s"] = first_after_write["first_view_s"]
+        first["first_view_after_write_cpu_s"] = first_after_write["first_view_cpu_s"]
         first["load_average_1min"] = round(os.getloadavg()[0], 2)
         print(json.dumps(first), flush=True)
         result = compute_map_store_benchmark(store, runs)

@@ -21,7 +21,7 @@ from ui.control import (
 )
 from ui.filters import get_active_filter
 from ui.loaders import get_data_version, load_sites
-from ui.map_view import load_date_span, render_map_panel
+from ui.map_view import load_date_span, render_map_panel, start_cell_counts
 from ui.shell import require_shell
 
 ASOF_KEY, WINDOWS = "map_asof", {"All up to the date": None, "Last 30 days": 30, "Last 7 days": 7}
@@ -87,8 +87,9 @@ colour_by = "action" if opts[1].radio("Colour events by", ["action", "event type
                                       key="map_colour") == "action" else "event_type"
 tiles = "osm" if opts[2].toggle("Start on OpenStreetMap tiles (needs internet)", key="map_osm") else "none"
 
-posts = compute_site_status_as_of(sites, statuses, as_of)
 in_view = compute_as_of_filter(flt, as_of, window)
+start_cell_counts(in_view, version, colour_by)  # counted in the store while the control is computed
+posts = compute_site_status_as_of(sites, statuses, as_of)
 control = load_control_as_of(flt, version, as_of)
 counts = posts["status"].value_counts()
 post_text = (f"{len(posts)} posts — " + ", ".join(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import folium
@@ -51,12 +52,36 @@ AREA_KEY = "map_drawn_area"
 RETURNED = ["zoom", "bounds", "last_object_clicked"]
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _count_cells_in_thread(flt: EventFilter, version: str, category: str) -> Future[CellCounts]:
+    """query_cell_counts of load_cell_counts, begun in a thread of its own: one count per key
+    however many sessions and reruns ask (a resource; as many entries as load_cell_counts)."""
+    del version  # only a cache key
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-cell-counts")
+    try:
+        return pool.submit(query_cell_counts, get_store(), flt, BASE_LEVEL, category=category)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+
+def start_cell_counts(flt: EventFilter, version: str, category: str) -> None:
+    """Begin counting load_cell_counts' cells now, in a thread, so that the store counts them
+    while the page computes the control: the two are most of a first view's time, and the
+    machine has two cores. Nothing to do when they are counted or being counted."""
+    _count_cells_in_thread(flt, version, category)
+
+
 @st.cache_data(max_entries=16, show_spinner="Counting the events per map cell…")
 def load_cell_counts(flt: EventFilter, version: str, category: str) -> CellCounts:
     """Events under the filter per cell of the finest grid, counted in the store: every zoom
-    level up to BASE_LEVEL and every pan is summed from these without asking the store again."""
-    del version  # only a cache key
-    return query_cell_counts(get_store(), flt, BASE_LEVEL, category=category)
+    level up to BASE_LEVEL and every pan is summed from these without asking the store again.
+    The count is the one start_cell_counts began, if it did."""
+    task = _count_cells_in_thread(flt, version, category)
+    try:
+        return task.result()
+    except Exception:
+        _count_cells_in_thread.clear(flt, version, category)  # the next run counts again
+        raise
 
 
 @st.cache_data(max_entries=16, show_spinner="Loading the events in view…")

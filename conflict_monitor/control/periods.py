@@ -49,22 +49,21 @@ class Period:
 
 def _group_changes(claims: list[dict[str, Any]]) -> list[_Change]:
     changes: list[_Change] = []
+    latest: dict[Any, _Change] = {}  # each side's last change
     for claim in claims:
         if claim["claim"] == "disputed":
             continue
-        # changes are in order of their first day (claims come sorted by day), so the latest
-        # change of this side within the window is found walking back from the end
-        change = None
-        for earlier in reversed(changes):
-            if (claim["date"] - earlier.first).days > CLAIM_WINDOW_DAYS:
-                break
-            if earlier.side == claim["side"]:
-                change = earlier
-                break
-        if change is None:
-            change = _Change(claim["side"], claim["date"], claim["date"])
+        day, side = claim["date"], claim["side"]
+        # a claim joins the latest change of its side begun within the window. Changes are in
+        # order of their first day (claims come sorted by day), so when the side's last change
+        # began before the window, every earlier one of that side did too
+        change = latest.get(side)
+        if change is None or change.side != side or (day - change.first).days > CLAIM_WINDOW_DAYS:
+            change = _Change(side, day, day)
             changes.append(change)
-        change.last = max(change.last, claim["date"])
+            latest[side] = change
+        elif day > change.last:
+            change.last = day
         change.claims.append(claim)
         change.confirmed |= claim["claim"] == "taken"
         change.from_side = change.from_side or claim.get("from_side")

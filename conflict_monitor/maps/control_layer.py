@@ -16,6 +16,7 @@ from shapely.geometry import MultiPoint, Point
 from shapely.ops import voronoi_diagram
 
 from conflict_monitor.geo.distance import compute_distances_km
+from conflict_monitor.maps import raw_render as raw
 from conflict_monitor.maps.html import escape_html, make_source_links
 
 # Side colours in sides.csv order (first side red, second green, ...), colour-blind-safe enough
@@ -89,15 +90,15 @@ def build_control_layer(control: pd.DataFrame, popups: Mapping[str, str], colour
         recent = bool(row.get("changed_recently"))
         where = [float(row["latitude"]), float(row["longitude"])]
         if recent:  # a wide dark ring: changed hands in the seven days up to the date
-            folium.CircleMarker(where, radius=13, color="#111", weight=3, fill=False,
-                                interactive=False, class_name="cm-control-recent").add_to(layer)
+            raw.CircleMarker(where, radius=13, color="#111", weight=3, fill=False,
+                             interactive=False, class_name="cm-control-recent").add_to(layer)
         label = ("contested" if row["status"] == "contested" else row.get("side") or "holder unknown")
-        folium.CircleMarker(
+        raw.CircleMarker(
             where, radius=7, color="#222", weight=1.5, fill=True, fill_color=colour, fill_opacity=0.95,
             dash_array="3 2" if row["status"] == "contested" else None,
-            tooltip=folium.Tooltip(f"{escape_html(row['place'])}: {escape_html(label)}"
-                                   + (" (changed hands in the last 7 days)" if recent else "")),
-            popup=folium.Popup(folium.Html(popups[row["place_id"]], script=True), max_width=420),
+            tooltip=raw.Tooltip(f"{escape_html(row['place'])}: {escape_html(label)}"
+                                + (" (changed hands in the last 7 days)" if recent else "")),
+            popup=raw.Popup(folium.Html(popups[row["place_id"]], script=True), max_width=420),
             class_name=f"cm-control cm-control-{row['status']}").add_to(layer)
     return layer
 

@@ -11,9 +11,11 @@ from conflict_monitor.model.safety import compute_safe_url, escape_text
 
 def escape_html(value: Any) -> str:
     """escape_text, plus the characters that would end or splice the JS template literal
-    folium wraps popup and tooltip HTML in (backtick, ${ and backslash)."""
+    folium wraps popup and tooltip HTML in (backtick, ${ and backslash), and `{`: branca
+    compiles the rendered script of a popup, tooltip or layer as a Jinja template again, so
+    text with {{ or {% in it would run on the server (or stop the map with a syntax error)."""
     return (escape_text(value).replace("\\", "&#92;").replace("`", "&#96;")
-            .replace("$", "&#36;"))
+            .replace("$", "&#36;").replace("{", "&#123;"))
 
 
 def make_source_links(text: Any) -> str:

@@ -11,6 +11,7 @@ import folium
 import numpy as np
 import pandas as pd
 
+from conflict_monitor.maps import raw_render as raw
 from conflict_monitor.maps.html import escape_html, make_source_links
 from conflict_monitor.maps.sites import NOT_ESTABLISHED, compute_site_history
 
@@ -78,8 +79,8 @@ def make_post_icon(status: str, confidence: str, site_id: str = "") -> folium.Di
             f"background:{colour};border:2px solid #222;box-sizing:border-box;{ring}"
             f'color:{text};font:bold 12px/18px sans-serif;text-align:center">{letter}{approx}</div>')
     slug = status.replace(" ", "-")
-    return folium.DivIcon(html=html, icon_size=(22, 22), icon_anchor=(11, 11),
-                          class_name=f"cm-post cm-status-{slug} cm-site-{site_id}")
+    return raw.DivIcon(html=html, icon_size=(22, 22), icon_anchor=(11, 11),
+                       class_name=f"cm-post cm-status-{slug} cm-site-{site_id}")
 
 
 def build_posts_layer(posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.date) -> folium.FeatureGroup:
@@ -89,13 +90,13 @@ def build_posts_layer(posts: pd.DataFrame, statuses: pd.DataFrame, as_of: dt.dat
         conf = str(post.get("coord_confidence") or "LOW")
         where = [float(post["latitude"]), float(post["longitude"])]
         if conf in APPROX_RADIUS_M:
-            folium.Circle(where, radius=APPROX_RADIUS_M[conf], color="#444", weight=1.5,
-                          dash_array="5 5", fill=False, interactive=False).add_to(layer)
+            raw.Circle(where, radius=APPROX_RADIUS_M[conf], color="#444", weight=1.5,
+                       dash_array="5 5", fill=False, interactive=False).add_to(layer)
         label = STATUS_STYLES.get(post["status"], STATUS_STYLES[NOT_ESTABLISHED])[2]
         popup = make_post_popup_html(post, compute_site_history(statuses, post["site_id"]), as_of)
-        folium.Marker(where, icon=make_post_icon(post["status"], conf, re.sub(r"[^a-z0-9-]", "", str(post["site_id"]))),
-                      tooltip=folium.Tooltip(f"{escape_html(post['name'])}: {escape_html(label)}"
-                                             + (" (≈ position)" if conf == "LOW" else "")),
-                      popup=folium.Popup(folium.Html(popup, script=True), max_width=380)
-                      ).add_to(layer)
+        raw.Marker(where, icon=make_post_icon(post["status"], conf, re.sub(r"[^a-z0-9-]", "", str(post["site_id"]))),
+                   tooltip=raw.Tooltip(f"{escape_html(post['name'])}: {escape_html(label)}"
+                                       + (" (≈ position)" if conf == "LOW" else "")),
+                   popup=raw.Popup(folium.Html(popup, script=True), max_width=380)
+                   ).add_to(layer)
     return layer

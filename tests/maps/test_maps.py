@@ -98,7 +98,33 @@ def test_hostile_text_is_escaped_in_popups_and_tooltips():
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;img src=y onerror=alert(10)&gt;" in html
     assert 'href="https://ok.example/a"' in html  # the one plain link survives
-    assert escape_html("`${x}\\") == "&#96;&#36;{x}&#92;"
+    assert escape_html("`${x}\\") == "&#96;&#36;&#123;x}&#92;"
+
+
+def test_template_syntax_in_text_is_shown_not_run():
+    # branca compiles a popup's, tooltip's or layer's rendered script as a Jinja template again:
+    # text from events with {{ }} or {% %} in it ran on the server before it was escaped
+    from conflict_monitor.maps.cells_layer import build_cells_layer
+    from conflict_monitor.maps.control_layer import build_control_layer, make_control_popups
+
+    control = pd.DataFrame([{"place_id": "p1", "place": "Tell {{ 111111 * 9 }}", "latitude": 35.8, "longitude": 36.6,
+                             "admin1": "Idlib", "country": "SYR", "status": "held", "side": "side {% if 1 %}",
+                             "sides": "x", "since": D(2020, 2, 1), "changed_recently": False}])
+    claims = pd.DataFrame([{"date": D(2020, 2, 1), "claim": "taken", "side": "side {% if 1 %}", "from_side": None,
+                            "reported_by": "{{ cycler.__init__.__globals__.os.getcwd() }}", "source": "s",
+                            "source_url": "", "evidence": "{# x #} {{ 271 * 3331 }}", "origin": "acled",
+                            "event_id": "e1", "date_approx": False}])
+    popups = make_control_popups(control, {"p1": claims}, {"p1": 1})
+    cells = pd.DataFrame({"cell_row": [812], "cell_col": [830], "events": [3], "deaths": [0], "latitude": [35.7],
+                          "longitude": [36.5], "category": ["{{ 12345 * 5 }}"], "category_events": [3],
+                          "last_date": [pd.Timestamp("2020-02-01")]})
+    m = build_idlib_map(pd.DataFrame(), pd.DataFrame(), None, D(2020, 2, 13),
+                        extra_layers=[build_control_layer(control, popups, {})])
+    build_cells_layer(cells, 0.04).add_to(m)
+    html = render_map_html(m)
+    assert not {"999999", "902701", "61725"} & set(re.findall(r"\d+", html))  # nothing computed
+    assert "cycler" in html and "/" + "work" not in html.split("cycler")[1][:200]
+    assert "Tell &#123;&#123; 111111 * 9 }}" in html
 
 
 def test_no_script_or_style_from_the_internet(posts_data):

@@ -87,3 +87,35 @@ def test_a_busy_store_draws_cells_a_small_pan_keeps_them_and_a_close_up_draws_ev
     text = _caption_text(at)
     assert "counted per grid cell" not in text and " events in and around the view." in text
     assert at.session_state["map_drawn_area"].zoom == 14
+
+
+def test_the_cells_are_counted_while_the_control_is_computed(store_path, monkeypatch):
+    import threading
+
+    import ui.control as control_ui
+    import ui.map_view as map_view
+
+    counting, counts = threading.Event(), []
+    real_count, real_control = map_view.query_cell_counts, control_ui.query_control_state
+
+    def count(*args, **kwargs):
+        counts.append(kwargs.get("category"))
+        counting.set()
+        return real_count(*args, **kwargs)
+
+    def control(*args, **kwargs):
+        # the page's count of the cells has begun before the control's query runs
+        if not counting.wait(timeout=30):
+            raise AssertionError("the cells were not being counted while the control was computed")
+        return real_control(*args, **kwargs)
+
+    monkeypatch.setattr(map_view, "query_cell_counts", count)
+    monkeypatch.setattr(control_ui, "query_control_state", control)
+    for cached in (map_view.load_cell_counts, map_view._count_cells_in_thread, control_ui.load_control_state,
+                   control_ui.load_control_as_of, control_ui.load_control_layer_parts):
+        cached.clear()
+    at = _run_map({"asof": "2020-02-13"})
+    assert not at.exception
+    assert "events in and around the view" in _caption_text(at)
+    at.run()  # a rerun counts nothing again
+    assert not at.exception and counts == ["action"]
