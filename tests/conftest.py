@@ -158,8 +158,12 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
     """Wait until Streamlit has rendered and finished running the script."""
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1", timeout=timeout_ms)
+    # the script's own state, which the app root carries (the status widget shows only after a
+    # delay: a click on a map drawn while the run still went on was lost in the rerun it caused)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout_ms)
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && document.querySelector("
+        "'[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=timeout_ms)
 
 
 DASHBOARD = str(REPO / "dashboard.py")
