@@ -13,6 +13,9 @@ those years) has no candidate pair, and no join is run.
 
 from __future__ import annotations
 
+import tempfile
+from typing import Any
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -145,9 +148,19 @@ def candidate_pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.
     outside = reps["corg"].ne(largest).to_numpy() if largest is not None else np.ones(len(reps), bool)
     if len(reps) < 2 or not outside.any():
         return feat, same, none, none
+    # spilled pages go to a directory of the system's temporary files, not to DuckDB's default
+    # `.tmp` in the working directory (a relink killed at ten million events left 383 MB there)
+    with tempfile.TemporaryDirectory(prefix="cm-link-") as spill:
+        return feat, same, *_query_pairs(reps, outside, largest, spill)
+
+
+def _query_pairs(reps: pd.DataFrame, outside: np.ndarray, largest: Any,
+                 spill: str) -> tuple[np.ndarray, np.ndarray]:
+    """The blocked self-join of the representatives in an in-memory DuckDB spilling to `spill`."""
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
+        con.execute("SET temp_directory = ?", [spill])
         con.execute("SET memory_limit = '256MB'")  # one slice of the store: spill rather than grow
         coded = _coded(reps)
         con.register("feat", coded)
@@ -158,4 +171,4 @@ def candidate_pairs(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.
             pairs = con.execute(_pairs_sql("outside", "a.i <> b.i")).fetchnumpy()
     finally:
         con.close()
-    return feat, same, np.asarray(pairs["i"], dtype="int64"), np.asarray(pairs["j"], dtype="int64")
+    return np.asarray(pairs["i"], dtype="int64"), np.asarray(pairs["j"], dtype="int64")

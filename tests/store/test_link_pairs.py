@@ -51,3 +51,31 @@ def test_candidate_pairs_are_the_matching_pairs(seed, origins):
     assert len(i) == len(expected)  # each pair once
     if origins == ["acled"]:
         assert not expected  # one curated dataset alone: nothing to link
+
+
+def test_the_join_spills_to_the_system_temporary_directory(monkeypatch, tmp_path):
+    # DuckDB's in-memory default is `.tmp` in the working directory: a killed relink left its
+    # spilled pages beside the app
+    import tempfile  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    from conflict_monitor.store import link_pairs  # noqa: PLC0415
+
+    monkeypatch.chdir(tmp_path)
+    settings: list[str] = []
+    connect = link_pairs.duckdb.connect
+
+    def recording_connect(*args, **kwargs):
+        con = connect(*args, **kwargs)
+        real_close = con.close
+
+        def close():
+            settings.append(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+            real_close()
+        return types.SimpleNamespace(execute=con.execute, register=con.register, close=close)
+
+    monkeypatch.setattr(link_pairs.duckdb, "connect", recording_connect)
+    _, _, i, _ = candidate_pairs(_slice(3, ["gdelt", "extracted"]))
+    assert len(i) and settings
+    assert all(s.startswith(tempfile.gettempdir()) and not s.startswith(str(tmp_path)) for s in settings)
+    assert not (tmp_path / ".tmp").exists()
