@@ -16,33 +16,33 @@ from tests.metrics.test_fast_paths import make_events, random_filters
 from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
 
 
-def _expected_leads(store) -> dict:
-    """Per event_id: True for the lowest event_id of a shared incident whose reports agree on
-    every LEAD_AGREES_ON column and on being a running total, False for its other reports,
-    None elsewhere; computed in pandas from the stored rows."""
+def _agreeing_incidents(store) -> dict:
+    """incident_id -> its event ids, for every shared incident whose reports agree on every
+    LEAD_AGREES_ON column and on being a running total; computed in pandas from the stored rows."""
     cols = ["event_id", "incident_id", *LEAD_AGREES_ON, "is_running_total"]
     rows = store.query_sql(f"SELECT {', '.join(cols)} FROM events").astype(object)
     rows["is_running_total"] = rows["is_running_total"].map(lambda v: False if pd.isna(v) else bool(v))
     rows = rows.where(rows.notna(), None)
-    out: dict = dict.fromkeys(rows["event_id"])
-    for _, group in rows.dropna(subset=["incident_id"]).groupby("incident_id"):
-        if len(group) < 2:
-            continue
-        agree = all(len({repr(v) for v in group[c]}) == 1 for c in [*LEAD_AGREES_ON, "is_running_total"])
-        if agree:
-            lead = min(group["event_id"])
-            for eid in group["event_id"]:
-                out[eid] = eid == lead
+    out: dict = {}
+    for incident, group in rows.dropna(subset=["incident_id"]).groupby("incident_id"):
+        if len(group) > 1 and all(len({repr(v) for v in group[c]}) == 1
+                                  for c in [*LEAD_AGREES_ON, "is_running_total"]):
+            out[incident] = set(group["event_id"])
     return out
 
 
 def _assert_leads(store) -> None:
+    """Each agreeing incident has one lead (TRUE) and its other reports FALSE; every other row
+    has none (NULL). Which report leads is the store's lowest event_id, in its own collation."""
     stored = store.query_sql("SELECT event_id, incident_lead FROM events")
     got = dict(zip(stored["event_id"], [None if pd.isna(v) else bool(v) for v in stored["incident_lead"]],
                    strict=True))
-    want = _expected_leads(store)
-    assert got == want
-    assert any(v is True for v in want.values())  # the store has incidents that agree
+    agreeing = _agreeing_incidents(store)
+    members = set().union(*agreeing.values()) if agreeing else set()
+    assert {eid for eid, lead in got.items() if lead is not None} == members
+    for incident, ids in agreeing.items():
+        assert sum(got[eid] for eid in ids) == 1, incident
+    assert agreeing  # the store has incidents that agree
 
 
 def _assert_counts(store, filters, monkeypatch) -> None:
