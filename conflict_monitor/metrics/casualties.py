@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.metrics.event_sql import EventSource, query_rows_by_id, run_event_sql
+from conflict_monitor.metrics.event_sql import EventSource, query_rows_by_id, query_store_ranks, run_event_sql
 from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
 from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, summary_params, summary_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
@@ -174,13 +174,9 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
 def _newest_floors(source: EventSource) -> list[dt.date]:
     """The days of the store's _NEWEST_RANKS-th newest reports with deaths, newest first (kept
     per data version; none on a frame)."""
-    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
-    if per_version is None:
-        return []
-    sql = " UNION ALL ".join(
-        f"(SELECT event_date FROM events WHERE fatalities IS NOT NULL AND event_date IS NOT NULL "
-        f"ORDER BY event_date DESC LIMIT 1 OFFSET {rank - 1})" for rank in _NEWEST_RANKS)
-    return sorted({pd.Timestamp(d).date() for d in per_version(sql)["event_date"]}, reverse=True)
+    days = query_store_ranks(source, "event_date", "fatalities IS NOT NULL AND event_date IS NOT NULL",
+                             _NEWEST_RANKS)
+    return sorted({pd.Timestamp(d).date() for d in days}, reverse=True)
 
 
 def _newest_ids(source: EventSource, flt: EventFilter | None, where: str, params: list[Any],

@@ -69,3 +69,16 @@ def query_rows_by_id(source: EventSource, event_ids: Sequence[str], columns: Seq
     out = run_event_sql(source, f"SELECT {cols} FROM events WHERE event_id IN ({marks})", ids)
     order = pd.Series(range(len(ids)), index=ids)
     return out.iloc[order.loc[out["event_id"]].argsort(kind="stable")].reset_index(drop=True)
+
+
+def query_store_ranks(source: EventSource, column: str, condition: str, ranks: Sequence[int]) -> list[Any]:
+    """The distinct values of `column` (fixed SQL) at these ranks of the store's rows matching
+    `condition` (fixed SQL), highest first: the ranks its ORDER BY column DESC gives. Kept by the
+    store per data version (cut-offs that let a page's query skip most rows); none on a frame or
+    where the store has fewer rows than a rank."""
+    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
+    if per_version is None:
+        return []
+    sql = " UNION ALL ".join(f"(SELECT {column} FROM events WHERE {condition} ORDER BY {column} DESC "
+                             f"LIMIT 1 OFFSET {int(rank) - 1})" for rank in ranks)
+    return sorted(set(per_version(sql)[column].tolist()), reverse=True)

@@ -16,7 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, query_rows_by_id, run_event_sql
+from conflict_monitor.metrics.event_sql import (
+    NOT_RUNNING,
+    EventSource,
+    query_rows_by_id,
+    query_store_ranks,
+    run_event_sql,
+)
 from conflict_monitor.model.filters import EventFilter, compute_where
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
@@ -37,13 +43,9 @@ def _where(flt: EventFilter | None, alias: str = "") -> tuple[str, list[Any]]:
 def _store_floors(source: EventSource) -> list[int]:
     """The deaths of the store's _FLOOR_RANKS-th deadliest dated reports (not running totals),
     highest first (kept per data version; none on a frame)."""
-    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
-    if per_version is None:
-        return []
-    sql = " UNION ALL ".join(
-        f"(SELECT fatalities FROM events WHERE fatalities > 0 AND event_date IS NOT NULL AND "
-        f"{NOT_RUNNING} ORDER BY fatalities DESC LIMIT 1 OFFSET {rank - 1})" for rank in _FLOOR_RANKS)
-    return sorted({int(f) for f in per_version(sql)["fatalities"]}, reverse=True)
+    deaths = query_store_ranks(source, "fatalities", f"fatalities > 0 AND event_date IS NOT NULL AND {NOT_RUNNING}",
+                               _FLOOR_RANKS)
+    return sorted({int(f) for f in deaths}, reverse=True)
 
 
 def _kind_ceilings(source: EventSource) -> dict[str, list[dt.date]]:
