@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.bench.import_files import write_acled_csv, write_gdelt_tsv
+from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.importers import import_file
 from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store import incident_rollup as ir
 from conflict_monitor.store.base import StoreBusyError
 from conflict_monitor.store.factory import open_store
@@ -95,6 +97,17 @@ def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch): 
     import_file(store, acled)
     _assert_rollup(store)
     import_file(store, gdelt)
+    _assert_rollup(store)
+    # rows of no incident left unlinked (as a big import's are until their slice is linked)
+    unlinked = make_synthetic_events(60, 21).assign(event_id=lambda f: "unlinked-" + f["event_id"],
+                                                    incident_id=None)
+
+    def fill(con, table: str) -> None:
+        con.register("unlinked_rows", unlinked[list(EVENT_FIELDS)])
+        con.execute(f"INSERT INTO {table} SELECT * FROM unlinked_rows")
+        con.unregister("unlinked_rows")
+
+    assert store.import_staged(fill, relink=False).added == 60
     _assert_rollup(store)
     _acled_revisions(acled, revised, 5)
     assert import_file(store, revised).updated == 40
