@@ -77,8 +77,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin,
-               AlertTablesMixin, EventStore):
+class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin,
+               FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -280,7 +280,7 @@ class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteM
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
             self._log_changes(con, where, params)
-            self._note_rollup_days(con, f"SELECT event_date FROM events WHERE {where}", params)
+            self._note_rollup_rows(con, where, params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
 
         return self._write(delete)
