@@ -100,9 +100,14 @@ class IncidentRollupMixin:
                            f"WHERE event_date IS NOT NULL AND ({rows})", list(params))
 
     def has_incident_rollup(self) -> bool:
-        """Whether the table holds every day (the Timeline reads it then)."""
+        """Whether the table holds every day (the Timeline reads it then). Once it does, it
+        always will: this store object asks no more."""
+        if getattr(self, "_rollup_seen", False):
+            return True
         with self._connect() as con:
-            return bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0])
+            seen = bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0])
+        self._rollup_seen = seen
+        return seen
 
     def _refresh_incident_counts(self, con: Any) -> None:
         """The incident recount (the later mixins) between noting the groups of the rows it
@@ -139,10 +144,15 @@ class IncidentRollupMixin:
     def _upgrade_schema(self) -> None:
         """The tables, the older upgrades, then the rollup of a store that has none."""
         with self._connect() as con:
-            for statement in schema_sql(self._sql_type):
-                self._execute(con, statement)
-            if self._ROLLUP_INDEX:
-                self._execute(con, self._ROLLUP_INDEX)
+            # only when missing: DDL on a PostgreSQL table that exists would wait for a write
+            present = self._fetch(con, "SELECT count(*) FROM information_schema.tables WHERE "
+                                       "table_schema = current_schema() AND table_name IN (?, ?)",
+                                  [TABLE, TOUCHED_TABLE])[0][0]
+            if present < 2:
+                for statement in schema_sql(self._sql_type):
+                    self._execute(con, statement)
+                if self._ROLLUP_INDEX:
+                    self._execute(con, self._ROLLUP_INDEX)
         super()._upgrade_schema()  # type: ignore[misc]
         with self._connect() as con:
             ready, leads = self._fetch(con, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER "
