@@ -4,8 +4,8 @@ The Timeline's daily counts and actor pairs group, under every filter change, th
 count as one incident each (a report alone in its incident, or an agreeing incident's lead:
 incident_counts) by day and category: at ten million events a scan and group-by of 2-4 million
 rows (130-660 ms a query, 30 Nov 2026). Those reports fold into one row per day, action, ACLED
-type, actors and countries (914,452 rows at ten million events, ten times fewer), built in
-1.3 s. Every filter column but origin, source and review is a key, named as in `events`, so
+type, actors and countries (914,433 rows at ten million events, ten times fewer), built in
+2-2.4 s (load 4-5). Every filter column but origin, source and review is a key, named as in `events`, so
 model/filters.compute_where applies to the table unchanged; under a filter on origin, source or
 review the Timeline reads the events (timeline._alone_and_shared).
 
@@ -126,14 +126,16 @@ class IncidentRollupMixin:
 
     def _refresh_rollup(self, con: Any) -> None:
         """Recompute the noted groups (GROUPS_MAX), or their days."""
-        groups = self._fetch(con, f"SELECT DISTINCT {_KEYS} FROM {TOUCHED_TABLE}")
+        # (no more than one past each limit is read: a bulk import notes millions of rows)
+        groups = self._fetch(con, f"SELECT DISTINCT {_KEYS} FROM {TOUCHED_TABLE} LIMIT {GROUPS_MAX + 1}")
         if len(groups) <= GROUPS_MAX:
             for group in groups:
                 condition, params = group_condition(group)
                 for statement in refresh_sql(condition):
                     self._execute(con, statement, params)
             return
-        days = sorted({group[0] for group in groups})
+        days = [row[0] for row in self._fetch(
+            con, f"SELECT DISTINCT event_date FROM {TOUCHED_TABLE} LIMIT {DAYS_MAX + 1}")]
         if len(days) <= DAYS_MAX:
             condition = f"event_date IN ({', '.join('?' for _ in days)})"
         else:
@@ -161,7 +163,7 @@ class IncidentRollupMixin:
             self._build_incident_rollup()
 
     def _build_incident_rollup(self) -> None:
-        """The whole table (1.3 s at ten million events) in one upkeep transaction with its meta
+        """The whole table (2-2.4 s at ten million events) in one upkeep transaction with its meta
         row: no write runs beside it and the data version stays. Busy with a write: the next
         opening builds it; meanwhile the Timeline reads the events."""
         try:
