@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.metrics import casualties as cm
-from conflict_monitor.metrics import event_sql
+from conflict_monitor.metrics import event_sql, timeline_rank
 from conflict_monitor.metrics import timeline as tm
-from conflict_monitor.metrics import timeline_rank
 from conflict_monitor.store import notable_events
 from conflict_monitor.store.factory import open_store
 from tests.metrics.test_fast_paths import random_filters
@@ -90,3 +89,43 @@ def _assert_table_follows_rule(store) -> None:
                             "ORDER BY event_id")
     assert len(fresh) > 0
     pd.testing.assert_frame_equal(kept, fresh, check_dtype=False)
+
+
+def test_the_table_follows_every_write(store_location, monkeypatch):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    frame = _store_events(5)
+    store.upsert_events(frame.iloc[:2000])
+    store._make_notable_events(9)
+    _assert_table_follows_rule(store)
+    rows = store.query_sql("SELECT event_id, fatalities, action, event_date FROM events ORDER BY event_id")
+    deadly = rows.loc[rows["fatalities"].fillna(0) >= 9, "event_id"].tolist()
+    calm = rows.loc[rows["fatalities"].fillna(0) < 9, "event_id"].tolist()
+    # edits into and out of the table, a date moved, a ceasefire made
+    store.edit_event(deadly[0], {"fatalities": 1}, "tester")
+    store.edit_event(calm[0], {"fatalities": 50}, "tester")
+    store.edit_event(deadly[1], {"event_date": "2021-06-01"}, "tester")
+    store.edit_event(calm[1], {"action": "ceasefire"}, "tester")
+    store.edit_event(calm[2], {"is_running_total": True, "fatalities": 300}, "tester")
+    _assert_table_follows_rule(store)
+    # reports moved into other incidents (their keys change), rejected, restored, deleted
+    store.update_incident_ids({eid: "inc-moved" for eid in deadly[2:6]})
+    _assert_table_follows_rule(store)
+    store.reject_events(deadly[6:9], "tester")
+    _assert_table_follows_rule(store)
+    store.restore_events(deadly[6:8], "tester")
+    _assert_table_follows_rule(store)
+    store.delete_events("gdelt")
+    _assert_table_follows_rule(store)
+    # new reports one at a time and in bulk, some joining stored incidents; a relink
+    store.upsert_events(frame.iloc[2000:2100])
+    store.import_batches([frame.iloc[2100:]])
+    _assert_table_follows_rule(store)
+    store.relink_incidents()
+    _assert_table_follows_rule(store)
+    # a write that fails leaves table and events as they were
+    before = store.query_sql(f"SELECT count(*) AS n FROM {notable_events.TABLE}")["n"].iloc[0]
+    with pytest.raises(RuntimeError), store._transaction() as con:
+        store._execute(con, "DELETE FROM events WHERE fatalities >= 9")
+        raise RuntimeError("stop")
+    assert store.query_sql(f"SELECT count(*) AS n FROM {notable_events.TABLE}")["n"].iloc[0] == before
+    _assert_table_follows_rule(store)
