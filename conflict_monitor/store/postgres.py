@@ -27,6 +27,7 @@ from conflict_monitor.store.base import ImportResult, StoreBusyError, StoreError
 from conflict_monitor.store.event_changes import UPKEEP_WAIT_S
 from conflict_monitor.store.feeds import FEED_TABLES
 from conflict_monitor.store.incident_counts import REPORTS, REPORTS_OF_NEW_ROW
+from conflict_monitor.store.incident_rollup import TABLE as ROLLUP_TABLE
 from conflict_monitor.store.review import REVIEW_TABLES
 from conflict_monitor.store.revisions import as_date
 from conflict_monitor.store.sql import BUMP_VERSION, NOT_REJECTED, Columns, SqlStore
@@ -145,6 +146,8 @@ def _column(values: list[Any], oid: int) -> pd.Series | pd.api.extensions.Extens
 
 class PostgresStore(SqlStore):
     """Event store in a PostgreSQL database (or the schema its URL's search_path names)."""
+
+    _ROLLUP_INDEX = f"CREATE INDEX IF NOT EXISTS {ROLLUP_TABLE}_day ON {ROLLUP_TABLE} (event_date)"
 
     def __init__(self, url: str):
         self.url = url
@@ -286,6 +289,7 @@ class PostgresStore(SqlStore):
                                        "ON CONFLICT (event_id) DO NOTHING")
             # new rows of no incident are not marked for the recount (event_changes)
             self._log_changes(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
+            self._note_rollup_days(con, "SELECT event_date FROM incoming_rows WHERE incident_id IS NULL")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
                 if stage:

@@ -33,6 +33,7 @@ from conflict_monitor.store.alerts import ADDED_AT, ALERT_SCHEMA, AlertTablesMix
 from conflict_monitor.store.base import EventStore, ImportRejected, ImportResult
 from conflict_monitor.store.event_changes import ChangeLogMixin
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
+from conflict_monitor.store.incident_rollup import IncidentRollupMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
 from conflict_monitor.store.notable_events import NotableEventsMixin
 from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
@@ -77,8 +78,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(NotableEventsMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin,
-               FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
+class SqlStore(NotableEventsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin,
+               RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -284,6 +285,7 @@ class SqlStore(NotableEventsMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMi
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
             self._log_changes(con, where, params)
+            self._note_rollup_days(con, f"SELECT event_date FROM events WHERE {where}", params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
 
         return self._write(delete)
