@@ -54,14 +54,12 @@ def create_statements(deaths_floor: int) -> tuple[str, ...]:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
 
-def refresh_statements(deaths_floor: int, days: str) -> tuple[str, ...]:
-    """Replace the table's rows of the days `days` selects (a SELECT of one date column, NULL
-    standing for the undated rows) with the events' rows of those days."""
+def refresh_statements(deaths_floor: int, rows: str) -> tuple[str, str]:
+    """Replace the table's rows matching `rows` (a condition on columns both tables have, `?`
+    parameters: pass them to each statement) with the events' rows matching it."""
     cols = ", ".join(COLUMNS)
-    of_days = (f"(event_date IN (SELECT d FROM ({days}) AS t(d) WHERE d IS NOT NULL) OR (event_date IS NULL "
-               f"AND EXISTS (SELECT 1 FROM ({days}) AS t(d) WHERE d IS NULL)))")
-    return (f"DELETE FROM {TABLE} WHERE {of_days}",
-            f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM events WHERE {of_days} "
+    return (f"DELETE FROM {TABLE} WHERE {rows}",
+            f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM events WHERE ({rows}) "
             f"AND {row_condition(deaths_floor)}")
 
 
@@ -100,10 +98,13 @@ class NotableEventsMixin:
                 self._execute(con, statement)
         return deaths_floor
 
-    def _refresh_notable_days(self, con: Any, days: str) -> None:
-        """Inside a write transaction: the table's rows of the days `days` (a SELECT of dates,
-        NULL for the undated rows) made again from the events, when the store keeps the table."""
+    def _refresh_notable_rows(self, con: Any, conditions: list[tuple[str, list[Any]]]) -> None:
+        """Inside a write transaction: the table's rows matching each condition (on columns
+        both tables have, with its parameters) made again from the events, when the store
+        keeps the table."""
         floor = read_floor(self._fetch(con, "SELECT value FROM meta WHERE key = ?", [DEATHS_FLOOR]))
-        if floor is not None:
-            for statement in refresh_statements(floor, days):
-                self._execute(con, statement)
+        if floor is None:
+            return
+        for rows, params in conditions:
+            for statement in refresh_statements(floor, rows):
+                self._execute(con, statement, params)
