@@ -46,7 +46,7 @@ class DuckDBImportMixin:
     _apply_revisions: Callable[..., Any]
     _log_changes: Callable[..., None]
     _make_notable_if_big: Callable[[], None]
-    _note_rollup_days: Callable[..., None]
+    _note_rollup_rows: Callable[..., None]
     _relink_slices: Callable[..., None]
 
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
@@ -118,8 +118,7 @@ class DuckDBImportMixin:
                         # new rows of no incident are not marked for the recount (event_changes)
                         self._log_changes(con, f"incident_id IS NULL AND event_id IN (SELECT event_id "
                                                f"FROM {staging})")
-                        self._note_rollup_days(con, f"SELECT event_date FROM {staging} "
-                                                    "WHERE incident_id IS NULL")
+                        self._note_rollup_rows(con, "incident_id IS NULL", table=staging)
                         span = [d for d in (low, high, old_low, old_high) if d is not None]
                         slices = plan_relink(min(span), max(span)) if relink and span else []
                         deferred = added > LINK_IN_IMPORT_MAX_ROWS and len(slices) > 1

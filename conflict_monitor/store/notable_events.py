@@ -16,7 +16,8 @@ fixed when the table is made (meta key DEATHS_FLOOR: the deaths of the store's
 FLOOR_RANK-th deadliest report, at least 1) and never changes after, so a reader that read it
 once can rely on the table holding every report with that many deaths. The table is made
 once the store holds MIN_EVENTS events (smaller stores scan fast enough), and every write
-transaction then replaces its rows of the days the transaction touched (store.day_tables).
+transaction then replaces its rows of the groups (or days) it touched, from the notes the
+incident rollup's upkeep takes (incident_rollup.py), undated rows included.
 """
 
 from __future__ import annotations

@@ -289,7 +289,7 @@ class PostgresStore(SqlStore):
                                        "ON CONFLICT (event_id) DO NOTHING")
             # new rows of no incident are not marked for the recount (event_changes)
             self._log_changes(con, "incident_id IS NULL AND event_id IN (SELECT event_id FROM incoming_rows)")
-            self._note_rollup_days(con, "SELECT event_date FROM incoming_rows WHERE incident_id IS NULL")
+            self._note_rollup_rows(con, "incident_id IS NULL", table="incoming_rows")
             span = [as_date(d) for d in (low, high, old_low, old_high) if d is not None]
             if relink and (added or updated) and span:
                 if stage:

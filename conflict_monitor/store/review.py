@@ -120,7 +120,7 @@ class ReviewMixin:
             sets = ", ".join(f"{f} = ?" for f in changed)
             self._execute(con, incident_counts.mark_incidents_sql(
                 "SELECT incident_id FROM events WHERE event_id = ?"), [event_id])
-            self._note_rollup_days(con, "SELECT event_date FROM events WHERE event_id = ?", [event_id])
+            self._note_rollup_rows(con, "event_id = ?", [event_id])
             self._execute(con, f"UPDATE events SET {sets}, incident_reports = NULL WHERE event_id = ?",
                           [merged[f] for f in changed] + [event_id])
             for field in changed:
@@ -162,7 +162,7 @@ class ReviewMixin:
             self._execute(con, f"INSERT INTO rejected_events ({_COLS}) SELECT {_COLS} FROM events "
                                f"WHERE event_id IN ({marks}) ON CONFLICT (event_id) DO NOTHING", ids)
             self._log_changes(con, f"event_id IN ({marks})", ids)
-            self._note_rollup_days(con, f"SELECT event_date FROM events WHERE event_id IN ({marks})", ids)
+            self._note_rollup_rows(con, f"event_id IN ({marks})", ids)
             self._execute(con, f"DELETE FROM events WHERE event_id IN ({marks})", ids)
             for event_id in ids:
                 self._set_status(con, event_id, "rejected", who)

@@ -50,8 +50,8 @@ class RevisionMixin:
             return 0, None, None
         self._execute(con, incident_counts.mark_incidents_sql(
             f"SELECT events.incident_id FROM events, {newest} WHERE {match}"))
-        # the rows' old days, for the Timeline's rollup (incident_rollup): the update moves them
-        self._note_rollup_days(con, f"SELECT events.event_date FROM events, {newest} WHERE {match}")
+        # the rows as they are, for the Timeline's rollup (incident_rollup): the update moves them
+        self._note_rollup_rows(con, f"event_id IN (SELECT r.event_id FROM {newest})")
         updates = ", ".join([f"{n} = r.{n}" for n in EVENT_FIELDS if n not in _KEPT_ON_REVISION]
                             + [f"{incident_counts.COLUMN[0]} = NULL"])  # recounted at commit
         self._execute(con, f"UPDATE events SET {updates} FROM {newest} WHERE {match}")

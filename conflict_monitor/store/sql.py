@@ -285,7 +285,7 @@ class SqlStore(NotableEventsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadM
             self._execute(con, incident_counts.mark_incidents_sql(
                 f"SELECT incident_id FROM events WHERE {where}"), params)
             self._log_changes(con, where, params)
-            self._note_rollup_days(con, f"SELECT event_date FROM events WHERE {where}", params)
+            self._note_rollup_rows(con, where, params)
             return self._execute(con, f"DELETE FROM events WHERE {where}", params)
 
         return self._write(delete)

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from conflict_monitor.bench.import_files import write_acled_csv, write_gdelt_tsv
+from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.importers import import_file
 from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store import incident_rollup as ir
 from conflict_monitor.store.base import StoreBusyError
 from conflict_monitor.store.factory import open_store
@@ -62,11 +64,11 @@ def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assert_rollup(store) -> None:
-    """The stored rollup equals the recomputation, and no day is left noted."""
+    """The stored rollup equals the recomputation, and no group is left noted."""
     assert store.has_incident_rollup()
     stored = _ordered(store.query_sql(f"SELECT {', '.join(_KEYS + _MEASURES)} FROM {ir.TABLE}"))
     pd.testing.assert_frame_equal(stored, _expected(store), check_exact=False, rtol=1e-12)
-    assert store.query_sql(f"SELECT count(*) AS n FROM {ir.DAYS_TABLE}")["n"].iloc[0] == 0
+    assert store.query_sql(f"SELECT count(*) AS n FROM {ir.TOUCHED_TABLE}")["n"].iloc[0] == 0
 
 
 def _acled_revisions(source: Path, target: Path, seed: int) -> None:
@@ -82,7 +84,13 @@ def _acled_revisions(source: Path, target: Path, seed: int) -> None:
     picked.to_csv(target, index=False)
 
 
-def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize(("groups_max", "days_max"), [(ir.GROUPS_MAX, ir.DAYS_MAX), (0, 10**6), (0, 0)],
+                         ids=["as-set", "by-day", "by-join"])
+def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch,  # noqa: F811
+                                        groups_max, days_max):
+    # the touched groups recomputed one by one (few), by the days named (more), or joined (many)
+    monkeypatch.setattr(ir, "GROUPS_MAX", groups_max)
+    monkeypatch.setattr(ir, "DAYS_MAX", days_max)
     store = open_store(seed_if_new=False)
     _assert_rollup(store)  # a new store: built empty
     store.upsert_events(_events(11))
@@ -95,6 +103,17 @@ def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch): 
     import_file(store, acled)
     _assert_rollup(store)
     import_file(store, gdelt)
+    _assert_rollup(store)
+    # rows of no incident left unlinked (as a big import's are until their slice is linked)
+    unlinked = make_synthetic_events(60, 21).assign(event_id=lambda f: "unlinked-" + f["event_id"],
+                                                    incident_id=None)
+
+    def fill(con, table: str) -> None:
+        con.register("unlinked_rows", unlinked[list(EVENT_FIELDS)])
+        con.execute(f"INSERT INTO {table} SELECT * FROM unlinked_rows")
+        con.unregister("unlinked_rows")
+
+    assert store.import_staged(fill, relink=False).added == 60
     _assert_rollup(store)
     _acled_revisions(acled, revised, 5)
     assert import_file(store, revised).updated == 40
@@ -124,17 +143,33 @@ def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch): 
     _assert_rollup(store)
     store.delete_events("gdelt")
     _assert_rollup(store)
-    # a write that fails half-way leaves the events and the rollup as they were
+    # new reports joining stored incidents (unmarked rows whose counts and leads the recount
+    # changes): copies of a lead and of a lone report (they agree), and reports naming another
+    # actor (the incident no longer agrees: its lead goes)
+    stored = store.query_sql("SELECT * FROM events ORDER BY event_id")
+    lead_rows = stored[stored["incident_lead"].fillna(False).astype(bool)].head(3)
+    lone_rows = stored[stored["incident_id"].notna() & (stored["incident_reports"] == 1)
+                       & (stored["actor2"] != "Russia")].head(3)
+    assert len(lead_rows) == len(lone_rows) == 3
+    joining = pd.concat([lead_rows.head(1), lone_rows.head(1),
+                         lead_rows.iloc[1:].assign(actor2="Russia"), lone_rows.iloc[1:].assign(actor2="Russia")])
+    joining = joining.assign(event_id="join-" + joining["event_id"], origin="manual")
+    for i in range(len(joining)):  # one by one: few groups touched, each recomputed alone
+        store.upsert_events(joining[list(EVENT_FIELDS)].iloc[i:i + 1])
+        _assert_rollup(store)
+    # a write that fails after the rollup's recomputation leaves the events and it as they were
     before = store.query_sql(f"SELECT * FROM {ir.TABLE}")
     version = store.data_version()
+    refresh = store._refresh_rollup
 
-    def fail(*args, **kwargs):
+    def fail(con, touched) -> None:
+        refresh(con, touched)
         raise RuntimeError("half-way")
 
-    monkeypatch.setattr(store, "_merge_original", fail)
-    with pytest.raises(RuntimeError, match="half-way"):
-        store.edit_event(alone.iloc[2], {"event_date": dt.date(2019, 5, 1), "actor2": "UN"}, "tester")
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_refresh_rollup", fail)
+        with pytest.raises(RuntimeError, match="half-way"):
+            store.edit_event(alone.iloc[2], {"event_date": dt.date(2019, 5, 1), "actor2": "UN"}, "tester")
     assert store.data_version() == version
     pd.testing.assert_frame_equal(_ordered(store.query_sql(f"SELECT * FROM {ir.TABLE}")), _ordered(before))
     _assert_rollup(store)
@@ -171,7 +206,7 @@ def test_an_older_store_gets_the_rollup_when_opened(store_location, monkeypatch)
     version = store.data_version()
     with store._connect() as con:  # as an older version left it: neither table, no meta row
         store._execute(con, f"DROP TABLE {ir.TABLE}")
-        store._execute(con, f"DROP TABLE {ir.DAYS_TABLE}")
+        store._execute(con, f"DROP TABLE {ir.TOUCHED_TABLE}")
         store._execute(con, "DELETE FROM meta WHERE key = ?", [ir.META_KEY])
     store.close()
     # busy with a write when opened: no rollup yet, the Timeline reads the events, writes go on
