@@ -19,6 +19,7 @@ from conflict_monitor.bench.synthetic import ARTICLE_SQL, iter_synthetic_chunks,
 from conflict_monitor.model.schema import EVENT_FIELDS
 from conflict_monitor.store.base import EventStore
 from conflict_monitor.store.incident_counts import LEAD_UPGRADE_SQL
+from conflict_monitor.store.incident_rollup import META_KEY as ROLLUP_META_KEY
 
 _COLUMNS = (*EVENT_FIELDS, "incident_reports", "incident_key")
 
@@ -58,5 +59,8 @@ def load_synthetic_postgres(url: str, n: int, seed: int = 0,
         con.execute(ARTICLE_SQL.replace("?", "%s"), make_bench_article(n))
         con.execute(LEAD_UPGRADE_SQL)
         con.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        # rows added past the store's upkeep: its rollup is built again when opened
+        con.execute("DELETE FROM meta WHERE key = %s", [ROLLUP_META_KEY])
         con.execute("ANALYZE events")
-    return store
+    store.close()
+    return PostgresStore(url)  # opening builds the rollup and the table of notable reports

@@ -19,7 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from conflict_monitor.metrics.event_sql import EventSource, query_rows_by_id, query_store_ranks, run_event_sql
+from conflict_monitor.metrics.event_sql import (
+    EventSource,
+    notable_table,
+    query_rows_by_id,
+    query_store_ranks,
+    run_event_sql,
+)
 from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
 from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, summary_params, summary_sql
 from conflict_monitor.model.filters import EventFilter, compute_where
@@ -157,7 +163,7 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
     # their ids first, then their columns by id: the few running totals are spread over the
     # whole table, and reading their text with the scan decompressed it nearly all (at ten
     # million events 0.13 s of CPU, by id 0.08 s)
-    ids = run_event_sql(source, f"""SELECT event_id FROM events WHERE {where}
+    ids = run_event_sql(source, f"""SELECT event_id FROM {notable_table(source)} WHERE {where}
         AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
         ORDER BY event_date, event_id LIMIT ?""", [*params, limit])["event_id"].tolist()
     sql = f"""SELECT event_date, period_start, location, victims, fatalities AS low,

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from conflict_monitor.model.schema import EVENT_COLUMNS
+from conflict_monitor.store import notable_events
 from conflict_monitor.store.base import EventStore
 from conflict_monitor.store.incident_counts import (
     COLUMN,
@@ -82,3 +83,17 @@ def query_store_ranks(source: EventSource, column: str, condition: str, ranks: S
     sql = " UNION ALL ".join(f"(SELECT {column} FROM events WHERE {condition} ORDER BY {column} DESC "
                              f"LIMIT 1 OFFSET {int(rank) - 1})" for rank in ranks)
     return sorted(set(per_version(sql)[column].tolist()), reverse=True)
+
+
+def notable_table(source: EventSource, min_deaths: int | None = None) -> str:
+    """The table to read for reports that are ultimatums, have a deadline, are ceasefires or
+    running totals (min_deaths None), or have at least `min_deaths` deaths: the store's
+    notable_events when it keeps one that holds them all, else events. A DataFrame: events."""
+    per_version = getattr(source, "query_sql_per_version", None)  # a store's (not a frame's)
+    if per_version is None:
+        return "events"
+    rows = per_version(f"SELECT value FROM meta WHERE key = '{notable_events.DEATHS_FLOOR}'")
+    floor = notable_events.read_floor(list(rows.itertuples(index=False, name=None)))
+    if floor is None or (min_deaths is not None and min_deaths < floor):
+        return "events"
+    return notable_events.TABLE

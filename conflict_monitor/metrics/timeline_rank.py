@@ -19,6 +19,7 @@ import pandas as pd
 from conflict_monitor.metrics.event_sql import (
     NOT_RUNNING,
     EventSource,
+    notable_table,
     query_rows_by_id,
     query_store_ranks,
     run_event_sql,
@@ -81,11 +82,12 @@ def _first_of_kinds(source: EventSource, flt: EventFilter, where: str, params: l
     left = {k: [d for d in ceilings.get(k, []) if flt.date_from is None or d >= flt.date_from] + [None]
             for k in kinds}
     found: dict[str, list[str]] = {}
+    table = notable_table(source)  # the store's few ultimatums and ceasefires, when it keeps them
     while left:
         branches, args = [], []
         for kind, days in left.items():
             day = "event_date IS NOT NULL" if days[0] is None else "event_date <= ?"
-            branches.append(f"""(SELECT '{kind}' AS kind, event_id, event_date FROM events
+            branches.append(f"""(SELECT '{kind}' AS kind, event_id, event_date FROM {table}
                 WHERE {where} AND {_KINDS[kind]} AND {day} ORDER BY event_date, event_id LIMIT ?)""")
             args += [*params, *([] if days[0] is None else [days[0]]), max_each]
         rows = run_event_sql(source, f"SELECT kind, event_id FROM ({' UNION ALL '.join(branches)}) AS b "
@@ -123,13 +125,16 @@ def query_key_events(source: EventSource, flt: EventFilter | None = None,
     # column (as a subquery it cost 300 ms more at 10M events), and incident_id, a text column
     # that costs 100-250 ms to read even for a few hundred rows, is read by event_id for the
     # few incidents tied at the last place, whose order it decides
+    # (the store's notable_events hold every report of a floor's deaths or more when the floor
+    # is at least theirs: a table of a few per cent of the rows)
     sql = f"""SELECT event_id FROM (SELECT event_id, rank() OVER (ORDER BY fatalities DESC, event_date) AS place
           FROM (SELECT {narrow}, row_number() OVER (PARTITION BY incident_key, CASE WHEN incident_key IS NULL
               THEN event_id END ORDER BY fatalities DESC, event_id) AS rn
-            FROM events WHERE {deadly} AND fatalities >= ?) AS ranked WHERE rn = 1) AS placed
+            FROM {{table}} WHERE {deadly} AND fatalities >= ?) AS ranked WHERE rn = 1) AS placed
         WHERE place <= ?"""
     for floor in [*(f for f in _store_floors(source) if f > 1), 1]:
-        tied = run_event_sql(source, sql, [*params, floor, top_n])["event_id"].tolist()
+        tied = run_event_sql(source, sql.format(table=notable_table(source, floor)),
+                             [*params, floor, top_n])["event_id"].tolist()
         if len(tied) >= top_n:
             break
     # (no LIMIT here: DuckDB would then scan the table for the top rows instead of looking
@@ -181,7 +186,7 @@ def _picks_above_floor(source: EventSource, period: str, rows: str, params: list
     most = per_version("SELECT max(-goldstein) AS w FROM events WHERE goldstein < 0")["w"].iloc[0]
     floor = floors[-1]
     sql = f"""WITH base AS MATERIALIZED (SELECT event_id, incident_key, {trunc} AS period, {score} AS score,
-          goldstein FROM events WHERE {rows} AND fatalities >= ?),
+          goldstein FROM {notable_table(source, floor)} WHERE {rows} AND fatalities >= ?),
         lv AS (SELECT period, score, count(*) AS k FROM base GROUP BY period, score),
         cum AS (SELECT period, score, sum(k) OVER (PARTITION BY period ORDER BY score DESC) AS above FROM lv),
         cut AS (SELECT period, coalesce(max(score) FILTER (WHERE above >= ?), min(score)) AS s,

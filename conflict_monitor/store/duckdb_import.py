@@ -45,6 +45,7 @@ class DuckDBImportMixin:
     _execute: Callable[..., int]
     _apply_revisions: Callable[..., Any]
     _log_changes: Callable[..., None]
+    _make_notable_if_big: Callable[[], None]
     _note_rollup_rows: Callable[..., None]
     _relink_slices: Callable[..., None]
 
@@ -145,6 +146,7 @@ class DuckDBImportMixin:
                 # back to the instance's bound, not DuckDB's default of 80 % of RAM
                 con.execute(f"SET memory_limit = '{READER_MEMORY_LIMIT}'")
                 con.execute("RESET preserve_insertion_order")
+        self._make_notable_if_big()  # a store grown past its size has its table of notable reports made
         return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def _link_slice_by_slice(self, con: duckdb.DuckDBPyConnection,

@@ -26,6 +26,7 @@ from typing import Any
 from conflict_monitor.model.schema import EVENT_COLUMNS
 from conflict_monitor.store.base import StoreBusyError
 from conflict_monitor.store.incident_counts import KEY, LEAD
+from conflict_monitor.store.notable_events import DEATHS_FLOOR
 
 TABLE = "incident_rollup"
 TOUCHED_TABLE = "incident_rollup_touched"
@@ -96,8 +97,9 @@ class IncidentRollupMixin:
         """Note the rollup groups of the rows of `table` (events, or a bulk import's staging
         table) matching `rows` (a condition, `?` parameters) for this write transaction's
         recomputation: call it BEFORE a statement changes or removes those rows."""
+        # undated rows too, for notable_events (the rollup has none: recomputing them is a no-op)
         self._execute(con, f"INSERT INTO {TOUCHED_TABLE} SELECT DISTINCT {_KEYS} FROM {table} "
-                           f"WHERE event_date IS NOT NULL AND ({rows})", list(params))
+                           f"WHERE {rows}", list(params))
 
     def has_incident_rollup(self) -> bool:
         """Whether the table holds every day (the Timeline reads it then). Once it does, it
@@ -114,34 +116,42 @@ class IncidentRollupMixin:
         changes, then the rollup's touched groups. The recount gives each incident it touches a
         new key from the sequence: the rows with a key above a number drawn before it are those
         it changed, and marked rows of no incident are noted before it."""
-        kept = self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0]
-        if kept:
+        kept, notable = self._fetch(con, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER "
+                                         "(WHERE key = ?) FROM meta", [META_KEY, DEATHS_FLOOR])[0]
+        if kept or notable:
             self._note_rollup_rows(con, "incident_reports IS NULL")
             before = self._fetch(con, "SELECT nextval('incident_keys')")[0][0]
         super()._refresh_incident_counts(con)  # type: ignore[misc]
-        if kept:
+        if kept or notable:
             self._note_rollup_rows(con, f"{KEY} > ?", [before])
-            self._refresh_rollup(con)
+            touched = self._touched_conditions(con)
+            if kept:
+                self._refresh_rollup(con, touched)
+            if notable:  # the store's other table kept by the same notes (notable_events.py)
+                undated = self._fetch(con, f"SELECT count(*) FROM (SELECT 1 FROM {TOUCHED_TABLE} "
+                                           "WHERE event_date IS NULL LIMIT 1) AS u")[0][0]
+                self._refresh_notable_rows(con, touched + ([("event_date IS NULL", [])] if undated else []))
         self._execute(con, f"DELETE FROM {TOUCHED_TABLE}")
 
-    def _refresh_rollup(self, con: Any) -> None:
-        """Recompute the noted groups (GROUPS_MAX), or their days."""
+    def _refresh_rollup(self, con: Any, touched: list[tuple[str, list[Any]]]) -> None:
+        """Recompute the rollup's rows that the conditions select (_touched_conditions)."""
+        for condition, params in touched:
+            for statement in refresh_sql(condition):
+                self._execute(con, statement, params)
+
+    def _touched_conditions(self, con: Any) -> list[tuple[str, list[Any]]]:
+        """Conditions (on the key columns, with parameters) that select the noted groups' rows:
+        each group's (GROUPS_MAX), or their days'."""
         # (no more than one past each limit is read: a bulk import notes millions of rows)
         groups = self._fetch(con, f"SELECT DISTINCT {_KEYS} FROM {TOUCHED_TABLE} LIMIT {GROUPS_MAX + 1}")
         if len(groups) <= GROUPS_MAX:
-            for group in groups:
-                condition, params = group_condition(group)
-                for statement in refresh_sql(condition):
-                    self._execute(con, statement, params)
-            return
+            return [group_condition(group) for group in groups]
         days = [row[0] for row in self._fetch(
-            con, f"SELECT DISTINCT event_date FROM {TOUCHED_TABLE} LIMIT {DAYS_MAX + 1}")]
+            con, f"SELECT DISTINCT event_date FROM {TOUCHED_TABLE} WHERE event_date IS NOT NULL "
+                 f"LIMIT {DAYS_MAX + 1}")]
         if len(days) <= DAYS_MAX:
-            condition = f"event_date IN ({', '.join('?' for _ in days)})"
-        else:
-            condition, days = f"event_date IN (SELECT event_date FROM {TOUCHED_TABLE})", []
-        for statement in refresh_sql(condition):
-            self._execute(con, statement, days)
+            return [(f"event_date IN ({', '.join('?' for _ in days) or 'NULL'})", days)]
+        return [(f"event_date IN (SELECT event_date FROM {TOUCHED_TABLE})", [])]
 
     def _upgrade_schema(self) -> None:
         """The tables, the older upgrades, then the rollup of a store that has none."""

@@ -295,4 +295,5 @@ class PostgresStore(SqlStore):
                 if stage:
                     stage("linking")
                 self._relink(con, min(span), max(span))
+        self._make_notable_if_big()  # a store grown past its size has its table of notable reports made
         return ImportResult(added=added, updated=updated, already_present=seen - added - updated)

@@ -35,6 +35,7 @@ from conflict_monitor.store.event_changes import ChangeLogMixin
 from conflict_monitor.store.feeds import FEED_SCHEMA, FeedTablesMixin
 from conflict_monitor.store.incident_rollup import IncidentRollupMixin
 from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
+from conflict_monitor.store.notable_events import NotableEventsMixin
 from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
 from conflict_monitor.store.revisions import RevisionMixin
 from conflict_monitor.store.sql_read import SqlReadMixin
@@ -77,8 +78,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin, RevisionMixin,
-               FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
+class SqlStore(NotableEventsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin,
+               RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str
@@ -181,6 +182,8 @@ class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteM
         good, bad = validate_rows(rows, skip_invalid)
         frame = events_frame(good)
         added = self._write(lambda con: self._insert_frame(con, frame)) if good else 0
+        if added:
+            self._make_notable_if_big()
         return ImportResult(added=added, already_present=len(good) - added, skipped=bad)
 
     def import_batches(self, batches: Iterable[pd.DataFrame], *, relink: bool = True) -> ImportResult:
@@ -203,6 +206,8 @@ class SqlStore(IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteM
                     high = max(filter(None, (high, old_high, dates.max().date())))
             if relink and (added or updated) and low is not None:
                 self._relink(con, low, high)
+        if added:
+            self._make_notable_if_big()
         return ImportResult(added=added, updated=updated, already_present=seen - added - updated)
 
     def ingest_article(self, article: Mapping[str, Any],

@@ -114,3 +114,23 @@ def test_a_store_from_before_leads_gets_them_on_opening(store_location):  # noqa
     store = open_store(seed_if_new=False)
     _assert_leads(store)
     assert store.data_version() == version  # not a change of the data: caches stay
+
+
+def test_counts_without_reports_no_lead_stands_for(store_location, monkeypatch):  # noqa: F811
+    """A store whose shared incidents all agree: the Timeline's counts skip the scan for the
+    reports no lead stands for, and still equal those that group every shared report; once an
+    edit makes one incident disagree, they are read again."""
+    frame = make_events(1500, 9)
+    cols = [*LEAD_AGREES_ON, "is_running_total"]
+    shared = frame["incident_id"].notna()
+    frame.loc[shared, cols] = frame[shared].groupby("incident_id")[cols].transform("first")
+    store = open_store(seed_if_new=False)
+    store.upsert_events(frame)
+    filters = random_filters(9, 6)
+    _, lead_shared = tm._alone_and_shared(None)
+    assert tm._shared_or_none(store, lead_shared) == "FALSE"
+    _assert_counts(store, filters, monkeypatch)
+    lead = store.query_sql("SELECT event_id FROM events WHERE incident_lead ORDER BY event_id")["event_id"].iloc[0]
+    store.edit_event(lead, {"actor2": "UN"}, "tester")
+    assert tm._shared_or_none(store, lead_shared) == lead_shared
+    _assert_counts(store, filters, monkeypatch)

@@ -162,8 +162,8 @@ def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch,  
     version = store.data_version()
     refresh = store._refresh_rollup
 
-    def fail(con) -> None:
-        refresh(con)
+    def fail(con, touched) -> None:
+        refresh(con, touched)
         raise RuntimeError("half-way")
 
     with monkeypatch.context() as patch:

@@ -78,10 +78,12 @@ def test_bench_store_is_not_a_first_start(tmp_path):
     """The cold-start benchmark opens a store in use: no source article extraction in it."""
     from conflict_monitor.bench.synthetic import load_synthetic_store  # noqa: PLC0415
     from conflict_monitor.store.seed import compute_source_article_missing  # noqa: PLC0415
+    from tests.store.test_incident_rollup import _assert_rollup  # noqa: PLC0415
 
     store = load_synthetic_store(tmp_path / "b.duckdb", 500)
     assert store.count_events() == 500
     assert not compute_source_article_missing(store)
+    _assert_rollup(store)  # the rows loaded past the store's upkeep are in its rollup
 
 
 def test_naive_csv_is_capped_and_stores_are_reused(tmp_path, monkeypatch):
@@ -112,10 +114,12 @@ def test_postgres_synthetic_store_keys_its_incidents_as_the_store_does(store_loc
     from conflict_monitor.bench.synthetic_pg import load_synthetic_postgres  # noqa: PLC0415
     from tests.metrics.test_fast_paths import _assert_keys  # noqa: PLC0415
     from tests.store.test_incident_leads import _assert_leads  # noqa: PLC0415
+    from tests.store.test_incident_rollup import _assert_rollup  # noqa: PLC0415
 
     store = load_synthetic_postgres(store_location, 3000, progress=None)
     _assert_keys(store)
     _assert_leads(store)  # its shared incidents' leads, as the store's recount gives them
+    _assert_rollup(store)  # and the rows loaded past the store's upkeep are in its rollup
     # a later report of a loaded incident: the recount keys that incident anew, clear of the
     # loaded keys (the loader moved the sequence past them)
     shared = store.query_sql("SELECT incident_id FROM events WHERE incident_reports > 1 LIMIT 1")
