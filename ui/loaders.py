@@ -72,7 +72,9 @@ def complete_first_start(slot) -> None:
     """After the first page is drawn on a new store: extract and store the source article.
 
     Loading the language model takes seconds; doing it after the page means the first start
-    shows the reference data at once, then this status in `slot`, then the full figures.
+    shows the reference data at once, then this status in `slot`, then the full figures. It
+    loads in a child process: in this one it held the interpreter lock the server needs to send
+    the browser the code of the page it is drawing (0.3 s of a first paint's 4-5).
     """
     if not _load_source_article_missing(get_data_version()):
         return
@@ -81,7 +83,8 @@ def complete_first_start(slot) -> None:
         if compute_source_article_missing(store):
             with slot.status("Adding the source article's events…", expanded=True) as status:
                 bar = st.progress(0.0, text="Starting")
-                seed_source_article(store, progress=lambda step, share: bar.progress(share, text=step))
+                seed_source_article(store, progress=lambda step, share: bar.progress(share, text=step),
+                                    apart=True)
                 status.update(label="Source article added", state="complete", expanded=False)
     clear_data_caches()
     st.rerun()

@@ -45,3 +45,38 @@ def test_a_first_start_builds_the_store_on_one_database_instance(store_path, mon
     assert int(metric_value(at, "Events")) > 0  # the reference data is in
     # The build's instance and the cached store's (the file was opened per statement before: 11).
     assert len(opened) <= 2
+
+
+# Run in a process of its own: the test process has loaded other tests' libraries already.
+_FIRST_START = """
+import sys
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+original = PagesManager.__init__
+
+def init(self, *args, **kwargs):  # as tests/conftest.py: the st.navigation app, not legacy pages
+    original(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+PagesManager.__init__ = init
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+events = next(m.value for m in at.metric if m.label == "Events")
+heavy = ("spacy", "geopandas", "pyproj", "pyogrio", "folium", "streamlit_folium")
+print(events, [m for m in heavy if m in sys.modules])
+"""
+
+
+def test_the_first_start_loads_neither_spacy_nor_the_map_libraries_in_the_server(tmp_path):
+    # The whole first start: the reference data, the Overview, then the source article's events
+    # (extracted in a child process) and the rerun that shows them. plotly is not checked:
+    # Streamlit imports it itself.
+    env = dict(os.environ, CONFLICT_MONITOR_DB=str(tmp_path / "new.duckdb"))
+    out = subprocess.run([sys.executable, "-c", _FIRST_START, str(REPO / "dashboard.py")],
+                         cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    events, loaded = out.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(events) > 47  # the 47 reference events and the source article's
+    assert loaded == "[]"
