@@ -21,8 +21,11 @@ def _release_store(store: EventStore) -> None:
 
 
 @st.cache_resource(show_spinner="Opening the event store…", on_release=_release_store)
-def _open_store_cached(location: str) -> EventStore:
-    return open_store(location, keep_open=True)
+def _open_store_cached(location: str, _built: EventStore | None = None) -> EventStore:
+    """The store at `location`, opened once per process. `_built` (not part of the cache key:
+    Streamlit does not hash arguments named with an underscore) is a store just built there,
+    kept instead of opening the file a second time."""
+    return _built if _built is not None else open_store(location, keep_open=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,14 +51,16 @@ def _build_new_store(location: str) -> EventStore:
         def progress(step: str, share: float) -> None:
             bar.progress(share, text=step)
 
-        # One database instance for the whole build: a store that opens the file per statement
-        # opened it ten times here (~20 ms each). The cached store is opened before the build's
-        # is closed, so it joins the same instance instead of opening the file once more.
+        # One database instance for the whole build, which then becomes the cached store: a
+        # store that opens the file per statement opened it eleven times (~20 ms each).
         store = open_store(location, seed_if_new=False, keep_open=True)
         try:
             seed_reference(store, progress)
-            cached = _open_store_cached(location)
-        finally:
+        except BaseException:
+            store.close()
+            raise
+        cached = _open_store_cached(location, store)
+        if cached is not store:  # one was cached for this location already (its file removed)
             store.close()
         status.update(label="Reference data stored; the source article follows",
                       state="complete", expanded=False)
