@@ -7,7 +7,12 @@ from pathlib import Path
 
 from conflict_monitor.store import reference
 from conflict_monitor.store.base import EventStore
-from conflict_monitor.store.seed_apart import SeedProgress, extract_apart, extract_source_article
+from conflict_monitor.store.seed_apart import (
+    SeedProgress,
+    compute_model_loaded,
+    extract_apart,
+    extract_source_article,
+)
 
 SEED_DIR = reference.DATA_DIR / "seeds"
 SOURCE_ARTICLE = SEED_DIR / "afp_2020-02-13_idlib.txt"
@@ -38,9 +43,10 @@ def seed_source_article(store: EventStore, article_path: Path = SOURCE_ARTICLE,
 
     Loading spaCy is most of a first start's wait, so the dashboard does this step after it
     has drawn the first page, with `apart`: the extraction runs in a child process
-    (seed_apart.py), which leaves this process's interpreter lock to the server.
+    (seed_apart.py), which leaves this process's interpreter lock to the server, unless this
+    process has the model loaded already.
     """
-    extract = extract_apart if apart else extract_source_article
+    extract = extract_apart if apart and not compute_model_loaded() else extract_source_article
     article, events = extract(article_path, SOURCE_PUBLISHED, "AFP", progress)
     added = store.ingest_article(article, events).added
     progress("Source article stored", 1.0)

@@ -38,6 +38,13 @@ def extract_source_article(article_path: Path, published: dt.date, source: str,
     return result.article, result.events
 
 
+def compute_model_loaded() -> bool:
+    """True once this process has loaded the language model (extract.nlp's cache): extracting
+    here is then cheaper than a child's load of its own, and holds the lock only briefly."""
+    nlp = sys.modules.get("conflict_monitor.extract.nlp")
+    return nlp is not None and nlp.load_nlp.cache_info().currsize > 0
+
+
 def extract_apart(article_path: Path, published: dt.date, source: str,
                   progress: SeedProgress) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """extract_source_article in a child process; its progress is passed on as it comes.

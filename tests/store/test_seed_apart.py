@@ -23,3 +23,32 @@ def test_the_child_extracts_what_this_process_extracts():
 def test_a_failing_child_is_reported_with_its_reason(tmp_path):
     with pytest.raises(RuntimeError, match=r"missing\.txt failed \(exit code 1\): FileNotFoundError"):
         extract_apart(tmp_path / "missing.txt", SOURCE_PUBLISHED, "AFP", lambda step, share: None)
+
+
+def test_a_process_with_the_model_loaded_extracts_here(tmp_path, monkeypatch):
+    from conflict_monitor.extract.nlp import load_nlp
+    from conflict_monitor.store import seed_apart
+    from conflict_monitor.store.factory import open_store
+    from conflict_monitor.store.seed import seed_source_article
+
+    load_nlp()
+    assert seed_apart.compute_model_loaded()
+
+    def no_child(*args, **kwargs):
+        raise AssertionError("a child process was started")
+
+    monkeypatch.setattr(seed_apart.subprocess, "Popen", no_child)
+    store = open_store(str(tmp_path / "store.duckdb"), seed_if_new=False)
+    assert seed_source_article(store, apart=True) > 5
+
+
+def test_a_process_without_the_model_extracts_apart():
+    import subprocess
+    import sys
+
+    from conflict_monitor.store.seed_apart import REPO
+
+    code = ("from conflict_monitor.store.seed_apart import compute_model_loaded; "
+            "import conflict_monitor.extract.nlp; print(compute_model_loaded())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
