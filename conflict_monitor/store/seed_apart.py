@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,8 +56,9 @@ def extract_apart(article_path: Path, published: dt.date, source: str,
     command = [sys.executable, "-m", __name__, str(article_path), published.isoformat(), source]
     result = None
     with tempfile.TemporaryFile() as errors:
-        with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=errors,
-                              text=True, encoding="utf-8") as child:
+        # stdin: a pipe this process never writes to; its end closes when this process ends
+        with subprocess.Popen(command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=errors, text=True, encoding="utf-8") as child:
             for line in child.stdout:
                 kind, _, rest = line.rstrip("\n").partition(" ")
                 if kind == "progress":
@@ -72,9 +75,21 @@ def extract_apart(article_path: Path, published: dt.date, source: str,
     return result
 
 
+def _exit_with_parent() -> None:
+    """End this child once its parent has ended (its stdin reaches end of file): a stopped
+    server's extraction would otherwise go on loading the model for nobody, on a core the next
+    start needs."""
+    # the raw descriptor: a daemon thread blocked in the buffered sys.stdin aborts the
+    # interpreter's shutdown when the child ends normally
+    while os.read(sys.stdin.fileno(), 4096):
+        pass
+    os._exit(1)
+
+
 def main(argv: list[str]) -> int:
     """The child: extract ARTICLE (PUBLISHED, SOURCE), print progress lines, then the result."""
     path, published, source = Path(argv[0]), dt.date.fromisoformat(argv[1]), argv[2]
+    threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
 
     def progress(step: str, share: float) -> None:
         print(f"progress {share} {step}", flush=True)

@@ -52,3 +52,21 @@ def test_a_process_without_the_model_extracts_apart():
             "import conflict_monitor.extract.nlp; print(compute_model_loaded())")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
+
+
+def test_the_child_ends_when_its_parent_has_ended():
+    # This test stands for the parent: closing the child's stdin is what the parent's end does.
+    import subprocess
+    import sys
+
+    from conflict_monitor.store import seed_apart
+
+    command = [sys.executable, "-m", seed_apart.__name__, str(SOURCE_ARTICLE),
+               SOURCE_PUBLISHED.isoformat(), "AFP"]
+    with subprocess.Popen(command, cwd=seed_apart.REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as child:
+        assert child.stdout.readline().startswith("progress 0.0 Loading the language model")
+        child.stdin.close()
+        rest = child.stdout.read()
+        assert child.wait(timeout=60) == 1
+    assert "result" not in rest  # it stopped before extracting
