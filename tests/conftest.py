@@ -170,9 +170,17 @@ DASHBOARD = str(REPO / "dashboard.py")
 
 
 def run_dashboard(query: dict | None = None, page: str | None = None, timeout: int = 120):
-    """Run dashboard.py in AppTest with a link's query parameters, then switch to `page`."""
+    """Run dashboard.py in AppTest with a link's query parameters, then switch to `page`.
+
+    The language model is loaded in this process first (once): a first start then extracts the
+    source article here instead of in a child process that loads the model again for every new
+    store (2-3 s a test). tests/ui/test_first_start.py runs the child's way.
+    """
     from streamlit.testing.v1 import AppTest
 
+    from conflict_monitor.extract.nlp import load_nlp
+
+    load_nlp()
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -21,8 +21,11 @@ def _release_store(store: EventStore) -> None:
 
 
 @st.cache_resource(show_spinner="Opening the event store…", on_release=_release_store)
-def _open_store_cached(location: str) -> EventStore:
-    return open_store(location, keep_open=True)
+def _open_store_cached(location: str, _built: EventStore | None = None) -> EventStore:
+    """The store at `location`, opened once per process. `_built` (not part of the cache key:
+    Streamlit does not hash arguments named with an underscore) is a store just built there,
+    kept instead of opening the file a second time."""
+    return _built if _built is not None else open_store(location, keep_open=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,22 +41,30 @@ def _source_article_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def _build_new_store(location: str) -> None:
+def _build_new_store(location: str) -> EventStore:
     """A new store with the shipped reference data, each step drawn (outside the cache: its
-    elements are live). The source article follows once the page is drawn (complete_first_start)."""
+    elements are live); returns the cached store. The source article follows once the page is
+    drawn (complete_first_start)."""
     with st.status("Building the store from the shipped data…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
 
         def progress(step: str, share: float) -> None:
             bar.progress(share, text=step)
 
-        store = open_store(location, seed_if_new=False)
+        # One database instance for the whole build, which then becomes the cached store: a
+        # store that opens the file per statement opened it eleven times (~20 ms each).
+        store = open_store(location, seed_if_new=False, keep_open=True)
         try:
             seed_reference(store, progress)
-        finally:
+        except BaseException:
+            store.close()
+            raise
+        cached = _open_store_cached(location, store)
+        if cached is not store:  # one was cached for this location already (its file removed)
             store.close()
         status.update(label="Reference data stored; the source article follows",
                       state="complete", expanded=False)
+    return cached
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -66,7 +77,9 @@ def complete_first_start(slot) -> None:
     """After the first page is drawn on a new store: extract and store the source article.
 
     Loading the language model takes seconds; doing it after the page means the first start
-    shows the reference data at once, then this status in `slot`, then the full figures.
+    shows the reference data at once, then this status in `slot`, then the full figures. It
+    loads in a child process: in this one it held the interpreter lock the server needs to send
+    the browser the code of the page it is drawing (0.3 s of a first paint's 4-5).
     """
     if not _load_source_article_missing(get_data_version()):
         return
@@ -75,7 +88,8 @@ def complete_first_start(slot) -> None:
         if compute_source_article_missing(store):
             with slot.status("Adding the source article's events…", expanded=True) as status:
                 bar = st.progress(0.0, text="Starting")
-                seed_source_article(store, progress=lambda step, share: bar.progress(share, text=step))
+                seed_source_article(store, progress=lambda step, share: bar.progress(share, text=step),
+                                    apart=True)
                 status.update(label="Source article added", state="complete", expanded=False)
     clear_data_caches()
     st.rerun()
@@ -91,7 +105,7 @@ def get_store() -> EventStore:
     location = resolve_location()
     with _store_lock():
         if compute_store_is_new(location):
-            _build_new_store(location)
+            return _build_new_store(location)
         return _open_store_cached(location)
 
 

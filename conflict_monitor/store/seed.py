@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from conflict_monitor.store import reference
 from conflict_monitor.store.base import EventStore
+from conflict_monitor.store.seed_apart import (
+    SeedProgress,
+    compute_model_loaded,
+    extract_apart,
+    extract_source_article,
+)
 
 SEED_DIR = reference.DATA_DIR / "seeds"
 SOURCE_ARTICLE = SEED_DIR / "afp_2020-02-13_idlib.txt"
 SOURCE_PUBLISHED = dt.date(2020, 2, 13)
-
-
-SeedProgress = Callable[[str, float], None]
 
 
 def _no_progress(step: str, share: float) -> None:
@@ -36,21 +38,17 @@ def seed_reference(store: EventStore, progress: SeedProgress = _no_progress) -> 
 
 
 def seed_source_article(store: EventStore, article_path: Path = SOURCE_ARTICLE,
-                        progress: SeedProgress = _no_progress) -> int:
+                        progress: SeedProgress = _no_progress, *, apart: bool = False) -> int:
     """Extract the source article and store its events; returns how many were added.
 
     Loading spaCy is most of a first start's wait, so the dashboard does this step after it
-    has drawn the first page.
+    has drawn the first page, with `apart`: the extraction runs in a child process
+    (seed_apart.py), which leaves this process's interpreter lock to the server, unless this
+    process has the model loaded already.
     """
-    progress("Loading the language model", 0.0)
-    from conflict_monitor.extract.nlp import load_nlp  # noqa: PLC0415 - loads spaCy
-    from conflict_monitor.extract.pipeline import extract_article  # noqa: PLC0415
-
-    load_nlp()
-    progress("Extracting the events of the source article", 0.8)
-    result = extract_article(article_path.read_text(encoding="utf-8"), published=SOURCE_PUBLISHED,
-                             source="AFP")
-    added = store.ingest_article(result.article, result.events).added
+    extract = extract_apart if apart and not compute_model_loaded() else extract_source_article
+    article, events = extract(article_path, SOURCE_PUBLISHED, "AFP", progress)
+    added = store.ingest_article(article, events).added
     progress("Source article stored", 1.0)
     return added
 

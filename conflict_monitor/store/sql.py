@@ -251,17 +251,31 @@ class SqlStore(NotableEventsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadM
 
     def upsert_sites(self, sites: Sequence[Mapping[str, Any]],
                      statuses: Sequence[Mapping[str, Any]]) -> int:
-        site_sql = _upsert_sql("sites", SITE_COLUMNS, ("site_id",))
-        status_sql = _upsert_sql("site_status", SITE_STATUS_COLUMNS,
-                                 ("site_id", "status", "status_from"))
         def write(con: Any) -> None:
-            for site in sites:
-                self._execute(con, site_sql, [site.get(c[0]) for c in SITE_COLUMNS])
-            for status in statuses:
-                self._execute(con, status_sql, [status.get(c[0]) for c in SITE_STATUS_COLUMNS])
+            self._upsert_staged(con, "sites", SITE_COLUMNS, ("site_id",), sites)
+            self._upsert_staged(con, "site_status", SITE_STATUS_COLUMNS,
+                                ("site_id", "status", "status_from"), statuses)
 
         self._write(write)
         return len(sites)
+
+    def _upsert_staged(self, con: Any, table: str, columns: Columns, key: Sequence[str],
+                       rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert or replace `rows` in one statement (row by row, the 40 rows of the shipped
+        posts were 0.1 s of a first start's store build, in one 0.02 s). A key given twice
+        keeps its last row, as one statement per row would."""
+        if not rows:
+            return
+        names = [c[0] for c in columns]
+        # object columns: a None stays NULL (pandas would turn it into NaN in a float column)
+        frame = pd.DataFrame([[row.get(n) for n in names] for row in rows], columns=names,
+                             dtype=object).drop_duplicates(list(key), keep="last")
+        cast = ", ".join(f"CAST({n} AS {self._sql_type(t)})" for n, t, _ in columns)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key)
+        staged = f"incoming_{table}"
+        with self._stage(con, staged, frame, columns):
+            self._execute(con, f"INSERT INTO {table} ({', '.join(names)}) SELECT {cast} FROM {staged} "
+                               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
     def save_actor_alias(self, alias: str, canonical: str) -> None:
         alias, canonical = alias.strip(), canonical.strip()

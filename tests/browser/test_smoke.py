@@ -168,9 +168,12 @@ def test_two_sessions_on_a_first_start_both_see_the_whole_store(tmp_path, browse
     store_file = tmp_path / "new.duckdb"
     with serve_app(store_file, tmp_path) as url:
         pages = [browser.new_context().new_page() for _ in range(2)]
+        # The build takes a few tenths of a second: the page's own observer records its status,
+        # which a locator's polling can miss when the browser is slow.
+        pages[0].add_init_script(OBSERVER)
         pages[0].goto(url + "/", wait_until="commit")
         # The second session arrives while the first is building: the file exists, half-filled.
-        pages[0].get_by_text("Building the store from the shipped data").wait_for(timeout=120_000)
+        pages[0].wait_for_function("window.__building", timeout=120_000)
         pages[1].goto(url + "/timeline", wait_until="commit")
         pages[1].wait_for_selector(PAGE_CONTENT["Timeline"], timeout=120_000)
         _wait_idle(pages[0])

@@ -257,6 +257,29 @@ def test_sites_are_replaced_and_events_deleted(empty_store):
     assert empty_store.count_events() == 1 and not empty_store.is_empty()
 
 
+def test_sites_stored_in_one_statement_keep_nulls_types_and_the_last_row_of_a_key(empty_store):
+    sites = [{"site_id": "op-1", "name": "Post 1", "latitude": None, "longitude": 36.6},
+             {"site_id": "op-2", "name": "Post 2", "latitude": 35.1, "longitude": 36.0,
+              "established": dt.date(2018, 5, 1)},
+             {"site_id": "op-1", "name": "Post One", "latitude": None, "longitude": 36.7}]
+    statuses = [{"site_id": "op-2", "status": "active", "status_from": "2018-05-01"},
+                {"site_id": "op-2", "status": "active", "status_from": dt.date(2018, 5, 1),
+                 "date_approx": True, "reported_by": "TSK"},
+                {"site_id": "op-2", "status": "evacuated", "status_from": dt.date(2020, 2, 1),
+                 "date_approx": None}]
+    assert empty_store.upsert_sites(sites, statuses[1:]) == 3
+    empty_store.upsert_sites([], statuses[:1])  # a string date is the same key: replaced
+    rows = empty_store.query_sql("SELECT site_id, name, latitude IS NULL AS no_latitude, longitude, "
+                                 "established FROM sites ORDER BY site_id")
+    assert rows.values.tolist()[0][:4] == ["op-1", "Post One", True, 36.7]
+    assert rows["established"].isna().tolist() == [True, False]
+    status = empty_store.query_sql("SELECT status, status_from, date_approx IS NULL AS unknown, reported_by "
+                                   "FROM site_status ORDER BY status_from")
+    assert status["status"].tolist() == ["active", "evacuated"]
+    assert status["unknown"].tolist() == [True, True] and status["reported_by"].isna().all()
+    assert str(pd.Timestamp(status["status_from"].iloc[0]).date()) == "2018-05-01"
+
+
 def test_tables_have_the_acled_names(empty_store):
     cols = set(empty_store.query_sql("SELECT * FROM events LIMIT 0").columns)
     assert {"event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1",
