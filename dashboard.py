@@ -12,7 +12,7 @@ from ui.navigation import make_pages, make_sign_in_pages, require_app_navigation
 def main() -> None:
     # A cold server runs this script as the default page of the legacy pages/ mode.
     require_app_navigation()
-    st.set_page_config(page_title="Conflict monitor", page_icon=":material/public:", layout="wide")
+    st.set_page_config(page_title="Conflict monitor", page_icon="🌍", layout="wide")
     if not is_authorised():
         # Nothing else renders, and no data is read, before sign-in.
         st.navigation(make_sign_in_pages(render_login), position="hidden").run()

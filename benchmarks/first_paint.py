@@ -28,7 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                 # any request beyond this machine goes to a closed loopback port (Chromium never
+                 # proxies loopback itself): pages that reach out fail rather than leave it
+                 "--proxy-server=http://127.0.0.1:9"]
 DRAWN = "[data-testid=stMainBlockContainer] h1"
 FIGURES = "[data-testid=stMetric]"
 
@@ -62,6 +65,9 @@ def measure_first_paint_once(browser, workdir: Path) -> float:
     start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         # an address set: Streamlit prints it, where a headless server looks its public
+         # address up on the internet (checkip.amazonaws.com) to print that
+         "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

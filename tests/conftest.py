@@ -17,8 +17,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+# An address set: Streamlit prints it, where a headless server looks its public address up on
+# the internet (checkip.amazonaws.com) to print that.
+STREAMLIT_OPTIONS = ["--server.headless", "true", "--server.address", "127.0.0.1",
+                     "--browser.gatherUsageStats", "false"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                 # any request beyond this machine goes to a closed loopback port (Chromium never
+                 # proxies loopback itself): pages that reach out fail rather than leave it
+                 "--proxy-server=http://127.0.0.1:9"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,8 +115,8 @@ def serve_app(store_file: Path, log_dir: Path, env: dict[str, str] | None = None
     log = open(log_dir / "streamlit.log", "w")
     extra = ["--secrets.files", str(secrets_file)] if secrets_file else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra],
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", *STREAMLIT_OPTIONS,
+         "--server.port", str(port), *extra],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

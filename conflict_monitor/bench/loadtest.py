@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                 # any request beyond this machine goes to a closed loopback port (Chromium never
+                 # proxies loopback itself): pages that reach out fail rather than leave it
+                 "--proxy-server=http://127.0.0.1:9"]
 VIEWS = ("/?actor=Turkey", "/events?action=kill", "/timeline?from=2020-01-01",
          "/casualties?country=TUR", "/?origin=reference&type=Battles", "/events?actor=Russia")
 

@@ -80,3 +80,26 @@ def test_the_first_start_loads_neither_spacy_nor_the_map_libraries_in_the_server
     events, loaded = out.stdout.strip().splitlines()[-1].split(" ", 1)
     assert int(events) > 47  # the 47 reference events and the source article's
     assert loaded == "[]"
+
+
+def test_the_tests_server_never_looks_up_its_public_address(monkeypatch):
+    """Started as tests/conftest.py starts it, Streamlit prints the loopback address it serves
+    on and asks no server on the internet for this machine's address."""
+    from streamlit import config, net_util
+    from streamlit.web import bootstrap
+
+    from tests.conftest import STREAMLIT_OPTIONS
+
+    def no_lookup() -> None:
+        raise AssertionError("Streamlit looked up the public address")
+
+    monkeypatch.setattr(net_util, "get_external_ip", no_lookup)
+    options = dict(zip(STREAMLIT_OPTIONS[::2], STREAMLIT_OPTIONS[1::2], strict=True))
+    saved = {key: config.get_option(key) for key in ("server.headless", "server.address")}
+    try:
+        config.set_option("server.headless", options["--server.headless"] == "true", "command-line")
+        config.set_option("server.address", options["--server.address"], "command-line")
+        bootstrap._print_url(False)
+    finally:
+        for key, value in saved.items():
+            config.set_option(key, value, "<default>")
