@@ -29,12 +29,13 @@ from conflict_monitor.metrics.event_sql import (
     EventSource,
     run_event_sql,
 )  # noqa: F401 - re-exported
+from conflict_monitor.metrics.sources import query_sources  # noqa: F401 - re-exported
 from conflict_monitor.metrics.timeline_rank import (  # noqa: F401 - re-exported
     PERIODS,
     query_key_events,
     query_period_samples,
 )
-from conflict_monitor.model.filters import EventFilter, compute_where, compute_where_branches
+from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store import incident_rollup
 from conflict_monitor.store.incident_counts import LEAD
 
@@ -241,32 +242,6 @@ def compute_pair_index(pair_daily: pd.DataFrame, period: str, start: Any = None,
     full = pd.MultiIndex.from_product([order, periods], names=["pair", "period"])
     out = summed.reindex(full, fill_value=0.0).reset_index()
     return out[["period", "pair", "intensity"]]
-
-
-def query_sources(source: EventSource, flt: EventFilter | None = None,
-                  condition: str = "TRUE") -> pd.DataFrame:
-    """Distinct source and origin of the rows a chart plots, with counts (condition: fixed SQL)."""
-    flt = flt or EventFilter()
-    branches = compute_where_branches(flt)
-    # An actor or country filter alone, on the rows a timeline plots: counted per column it names,
-    # then added (at ten million events 122 ms where the one scan with the OR took 181, actor
-    # filter; country 313 / 344; 30 Nov 2026, load 3-3.8). Not when another condition narrows the
-    # scan first (the reports with deaths, an origin): there the OR sees fewer rows and the
-    # extra scans cost more (148 / 125 ms, 215 / 180).
-    alone = len(branches) > 1 and condition == NOT_RUNNING and not (flt.actors and flt.countries) \
-        and flt.with_changes(actors=(), countries=()).is_empty()
-    if not alone:
-        where, params = _where(flt)
-        sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
-            count(*) AS n FROM events WHERE {where} AND ({condition})
-            GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source, origin"""
-        return run_event_sql(source, sql, params)
-    counts = " UNION ALL ".join(f"SELECT source, origin, count(*) AS n FROM events WHERE {where} "
-                                f"AND ({condition}) GROUP BY source, origin" for where, _ in branches)
-    sql = f"""SELECT coalesce(source, 'unknown') AS source, coalesce(origin, 'unknown') AS origin,
-        CAST(sum(n) AS BIGINT) AS n FROM ({counts}) AS b
-        GROUP BY coalesce(source, 'unknown'), coalesce(origin, 'unknown') ORDER BY n DESC, source, origin"""
-    return run_event_sql(source, sql, [v for _, params in branches for v in params])
 
 
 def query_period_events(source: EventSource, flt: EventFilter | None, period: str,

@@ -27,6 +27,7 @@ from conflict_monitor.model.schema import EVENT_COLUMNS
 from conflict_monitor.store.base import StoreBusyError
 from conflict_monitor.store.incident_counts import KEY, LEAD
 from conflict_monitor.store.notable_events import DEATHS_FLOOR
+from conflict_monitor.store.source_counts import META_KEY as SOURCES_KEY
 
 TABLE = "incident_rollup"
 TOUCHED_TABLE = "incident_rollup_touched"
@@ -116,13 +117,14 @@ class IncidentRollupMixin:
         changes, then the rollup's touched groups. The recount gives each incident it touches a
         new key from the sequence: the rows with a key above a number drawn before it are those
         it changed, and marked rows of no incident are noted before it."""
-        kept, notable = self._fetch(con, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER "
-                                         "(WHERE key = ?) FROM meta", [META_KEY, DEATHS_FLOOR])[0]
-        if kept or notable:
+        kept, notable, sources = self._fetch(
+            con, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER (WHERE key = ?), count(*) "
+                 "FILTER (WHERE key = ?) FROM meta", [META_KEY, DEATHS_FLOOR, SOURCES_KEY])[0]
+        if kept or notable or sources:
             self._note_rollup_rows(con, "incident_reports IS NULL")
             before = self._fetch(con, "SELECT nextval('incident_keys')")[0][0]
         super()._refresh_incident_counts(con)  # type: ignore[misc]
-        if kept or notable:
+        if kept or notable or sources:
             self._note_rollup_rows(con, f"{KEY} > ?", [before])
             touched = self._touched_conditions(con)
             if kept:
@@ -131,6 +133,8 @@ class IncidentRollupMixin:
                 undated = self._fetch(con, f"SELECT count(*) FROM (SELECT 1 FROM {TOUCHED_TABLE} "
                                            "WHERE event_date IS NULL LIMIT 1) AS u")[0][0]
                 self._refresh_notable_rows(con, touched + ([("event_date IS NULL", [])] if undated else []))
+            if sources:  # and the reports per source (source_counts.py)
+                self._refresh_source_counts(con, TOUCHED_TABLE)
         self._execute(con, f"DELETE FROM {TOUCHED_TABLE}")
 
     def _refresh_rollup(self, con: Any, touched: list[tuple[str, list[Any]]]) -> None:

@@ -38,6 +38,7 @@ from conflict_monitor.store.incident_upkeep import IncidentWriteMixin
 from conflict_monitor.store.notable_events import NotableEventsMixin
 from conflict_monitor.store.review import REVIEW_SCHEMA, ReviewMixin
 from conflict_monitor.store.revisions import RevisionMixin
+from conflict_monitor.store.source_counts import SourceCountsMixin
 from conflict_monitor.store.sql_read import SqlReadMixin
 
 Columns = Sequence[tuple[str, str, str]]
@@ -78,8 +79,8 @@ def _upsert_sql(table: str, columns: Columns, key: Sequence[str]) -> str:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
-class SqlStore(NotableEventsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadMixin, IncidentWriteMixin,
-               RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
+class SqlStore(NotableEventsMixin, SourceCountsMixin, IncidentRollupMixin, ChangeLogMixin, SqlReadMixin,
+               IncidentWriteMixin, RevisionMixin, FeedTablesMixin, ReviewMixin, AlertTablesMixin, EventStore):
     """Event store over a SQL database; subclasses provide the hooks below."""
 
     location: str

@@ -11,7 +11,7 @@ import pytest
 from conflict_monitor.metrics import casualties as cm
 from conflict_monitor.metrics import event_sql, timeline_rank
 from conflict_monitor.metrics import timeline as tm
-from conflict_monitor.store import notable_events
+from conflict_monitor.store import notable_events, source_counts
 from conflict_monitor.store.factory import open_store
 from tests.metrics.test_fast_paths import random_filters
 from tests.metrics.test_timeline_reference import _same, _store_events, _tied_in_order
@@ -80,8 +80,25 @@ def test_the_table_is_made_once_the_store_is_big(store_location, monkeypatch):  
     _assert_table_follows_rule(store)
 
 
+def _assert_source_counts(store) -> None:
+    """The store's source_counts equal the events' counts per source and filter columns."""
+    assert store.has_source_counts()
+    keys = ", ".join(source_counts.KEYS)
+    measures = [f"CAST(sum({column}) AS BIGINT) AS {column}" for column in source_counts.MEASURES.values()]
+    counts = [f"count(*) FILTER (WHERE {condition}) AS {column}"
+              for condition, column in source_counts.MEASURES.items()]
+    # rows of one group (no row kept for a group without reports), in one order
+    kept = store.query_sql(f"SELECT {keys}, {', '.join(measures)} FROM {source_counts.TABLE} GROUP BY {keys} "
+                           f"ORDER BY {keys}")
+    fresh = store.query_sql(f"SELECT {keys}, {', '.join(counts)} FROM events GROUP BY {keys} ORDER BY {keys}")
+    assert len(fresh) > 0
+    pd.testing.assert_frame_equal(kept, fresh, check_dtype=False)
+
+
 def _assert_table_follows_rule(store) -> None:
-    """The table's rows are the events' rows its rule selects, column for column."""
+    """The table's rows are the events' rows its rule selects, column for column; and the
+    store's counts per source equal the events' (both kept by the rollup's notes)."""
+    _assert_source_counts(store)
     floor = int(store.query_sql(f"SELECT value FROM meta WHERE key = '{notable_events.DEATHS_FLOOR}'")["value"].iloc[0])
     cols = ", ".join(notable_events.COLUMNS)
     kept = store.query_sql(f"SELECT {cols} FROM {notable_events.TABLE} ORDER BY event_id")
@@ -130,3 +147,14 @@ def test_the_table_follows_every_write(store_location, monkeypatch):  # noqa: F8
         raise RuntimeError("stop")
     assert store.query_sql(f"SELECT count(*) AS n FROM {notable_events.TABLE}")["n"].iloc[0] == before
     _assert_table_follows_rule(store)
+
+
+def test_source_counts_of_a_store_from_before_them_are_made_on_opening(store_location):  # noqa: F811
+    store = open_store(seed_if_new=False)
+    store.upsert_events(_store_events(6))
+    with store._connect() as con:  # as an older version left it: no table, no record of it
+        store._execute(con, f"DROP TABLE {source_counts.TABLE}")
+        store._execute(con, "DELETE FROM meta WHERE key = ?", [source_counts.META_KEY])
+    store.close()
+    store = open_store(seed_if_new=False)
+    _assert_source_counts(store)
