@@ -103,14 +103,20 @@ class IncidentRollupMixin:
                            f"WHERE {rows}", list(params))
 
     def has_incident_rollup(self) -> bool:
-        """Whether the table holds every day (the Timeline reads it then). Once it does, it
-        always will: this store object asks no more."""
-        if getattr(self, "_rollup_seen", False):
+        """Whether the table holds every day (the Timeline reads it then). One that a write of
+        many days left to be made again (see _refresh_incident_counts) is made now, 2-3 s at ten
+        million events, unless a write is under way (then not yet: the events are read)."""
+        if self._meta_present(META_KEY):
             return True
         with self._connect() as con:
-            seen = bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0])
-        self._rollup_seen = seen
-        return seen
+            leads = self._fetch(con, "SELECT count(*) FROM meta WHERE key = 'incident_leads'")[0][0]
+        if leads:  # built on the leads: a store still without them waits for them
+            self._build_incident_rollup()
+        return self._meta_present(META_KEY)
+
+    def _meta_present(self, key: str) -> bool:
+        with self._connect() as con:
+            return bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [key])[0][0])
 
     def _refresh_incident_counts(self, con: Any) -> None:
         """The incident recount (the later mixins) between noting the groups of the rows it
@@ -126,7 +132,14 @@ class IncidentRollupMixin:
         super()._refresh_incident_counts(con)  # type: ignore[misc]
         if kept or notable or sources:
             self._note_rollup_rows(con, f"{KEY} > ?", [before])
-            touched = self._touched_conditions(con)
+            touched, bulk = self._touched_conditions(con)
+            if bulk and (kept or sources):
+                # A write of more than DAYS_MAX days (an import) recounts the rollup and the source
+                # counts whole, after it: in its transaction that took 9 s at ten million events
+                # where a build on its own takes 2-3 s (30 Nov 2026). Until then both are absent
+                # and the pages read the events; the next reader makes them (has_incident_rollup).
+                self._execute(con, "DELETE FROM meta WHERE key IN (?, ?)", [META_KEY, SOURCES_KEY])
+                kept = sources = 0
             if kept:
                 self._refresh_rollup(con, touched)
             if notable:  # the store's other table kept by the same notes (notable_events.py)
@@ -143,19 +156,19 @@ class IncidentRollupMixin:
             for statement in refresh_sql(condition):
                 self._execute(con, statement, params)
 
-    def _touched_conditions(self, con: Any) -> list[tuple[str, list[Any]]]:
+    def _touched_conditions(self, con: Any) -> tuple[list[tuple[str, list[Any]]], bool]:
         """Conditions (on the key columns, with parameters) that select the noted groups' rows:
-        each group's (GROUPS_MAX), or their days'."""
+        each group's (GROUPS_MAX), or their days'; and whether they are more than DAYS_MAX days."""
         # (no more than one past each limit is read: a bulk import notes millions of rows)
         groups = self._fetch(con, f"SELECT DISTINCT {_KEYS} FROM {TOUCHED_TABLE} LIMIT {GROUPS_MAX + 1}")
         if len(groups) <= GROUPS_MAX:
-            return [group_condition(group) for group in groups]
+            return [group_condition(group) for group in groups], False
         days = [row[0] for row in self._fetch(
             con, f"SELECT DISTINCT event_date FROM {TOUCHED_TABLE} WHERE event_date IS NOT NULL "
                  f"LIMIT {DAYS_MAX + 1}")]
         if len(days) <= DAYS_MAX:
-            return [(f"event_date IN ({', '.join('?' for _ in days) or 'NULL'})", days)]
-        return [(f"event_date IN (SELECT event_date FROM {TOUCHED_TABLE})", [])]
+            return [(f"event_date IN ({', '.join('?' for _ in days) or 'NULL'})", days)], False
+        return [(f"event_date IN (SELECT event_date FROM {TOUCHED_TABLE})", [])], True
 
     def _upgrade_schema(self) -> None:
         """The tables, the older upgrades, then the rollup of a store that has none."""

@@ -62,13 +62,13 @@ class SourceCountsMixin:
     """The table's upkeep for a SQL store (needs SqlStore's hooks and the rollup's notes)."""
 
     def has_source_counts(self) -> bool:
-        """Whether the table counts every report (once it does, it always will)."""
-        if getattr(self, "_source_counts_seen", False):
+        """Whether the table counts every report. One that a write of many days left to be
+        counted again (incident_rollup._refresh_incident_counts) is counted now, unless a write
+        is under way (then not yet: the events are read)."""
+        if self._meta_present(META_KEY):
             return True
-        with self._connect() as con:
-            seen = bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0])
-        self._source_counts_seen = seen
-        return seen
+        self._build_source_counts()
+        return self._meta_present(META_KEY)
 
     def _refresh_source_counts(self, con: Any, touched_table: str) -> None:
         """Inside a write transaction: count again the rows of the groups noted in
@@ -94,8 +94,12 @@ class SourceCountsMixin:
             if not present:
                 self._execute(con, schema_sql(self._sql_type))
             ready = self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [META_KEY])[0][0]
-        if ready:
-            return
+        if not ready:
+            self._build_source_counts()
+
+    def _build_source_counts(self) -> None:
+        """The whole table in one upkeep transaction with its meta row (the data version kept;
+        busy with a write: not now)."""
         try:
             with self._upkeep_transaction() as con:
                 for statement in refresh_sql("TRUE"):

@@ -157,17 +157,18 @@ def test_the_rollup_follows_every_write(store_location, tmp_path, monkeypatch,  
     for i in range(len(joining)):  # one by one: few groups touched, each recomputed alone
         store.upsert_events(joining[list(EVENT_FIELDS)].iloc[i:i + 1])
         _assert_rollup(store)
-    # a write that fails after the rollup's recomputation leaves the events and it as they were
+    # a write that fails after the rollup's recomputation (or, for many days, after it was
+    # marked to be made again) leaves the events and it as they were
     before = store.query_sql(f"SELECT * FROM {ir.TABLE}")
     version = store.data_version()
-    refresh = store._refresh_rollup
+    refresh = store._refresh_incident_counts
 
-    def fail(con, touched) -> None:
-        refresh(con, touched)
+    def fail(con) -> None:
+        refresh(con)
         raise RuntimeError("half-way")
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "_refresh_rollup", fail)
+        patch.setattr(store, "_refresh_incident_counts", fail)
         with pytest.raises(RuntimeError, match="half-way"):
             store.edit_event(alone.iloc[2], {"event_date": dt.date(2019, 5, 1), "actor2": "UN"}, "tester")
     assert store.data_version() == version
