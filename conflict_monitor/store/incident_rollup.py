@@ -114,10 +114,6 @@ class IncidentRollupMixin:
             self._build_incident_rollup()
         return self._meta_present(META_KEY)
 
-    def _meta_present(self, key: str) -> bool:
-        with self._connect() as con:
-            return bool(self._fetch(con, "SELECT count(*) FROM meta WHERE key = ?", [key])[0][0])
-
     def _refresh_incident_counts(self, con: Any) -> None:
         """The incident recount (the later mixins) between noting the groups of the rows it
         changes, then the rollup's touched groups. The recount gives each incident it touches a

@@ -114,6 +114,11 @@ class SqlReadMixin:
         frame = self.query_sql("SELECT * FROM articles WHERE id = ?", [article_id])
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def _meta_present(self, key: str) -> bool:
+        """Whether the meta table has a row for `key` (the tables kept beside the events mark
+        themselves ready there)."""
+        return bool(self._fetch_one("SELECT count(*) FROM meta WHERE key = ?", [key])[0])
+
     def data_version(self) -> int:
         return int(self._fetch_one("SELECT value FROM meta WHERE key = 'data_version'")[0])
 
