@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from conflict_monitor.metrics import casualty_cells
 from conflict_monitor.metrics.event_sql import (
     EventSource,
     notable_table,
@@ -45,6 +46,9 @@ class CasualtySummary:
     notes: list[str] = field(default_factory=list)
 
 
+# The summary from the store's cells where they apply (casualty_cells); False reads the events
+# only (the tests' reference).
+USE_CELLS = True
 # Claims read by event id up to this many reports (one parameter each; PostgreSQL takes 65,535).
 CLAIM_IDS_MAX = 5000
 # query_casualty_reports first looks among the reports on or after the days of the store's
@@ -132,7 +136,13 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
     scope = prepare_incident_groups(source, flt)
-    if scope.split_where is not None:  # linked by stored incident ids: shared incidents apart
+    if (USE_CELLS and scope.split_where is not None and scope.store_wide and casualty_cells.applies(flt)
+            and not isinstance(source, pd.DataFrame)):
+        out = casualty_cells.query_summary_rows(source, scope, flt, max_conflicts)
+        picked = out.loc[out["kind"] == "pick", "reports"].astype("int64").tolist()
+        out = out[out["kind"] != "pick"].copy()
+        claims = _query_claims(source, scope, picked, max_conflicts) if picked else None
+    elif scope.split_where is not None:  # linked by stored incident ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
                             summary_params(scope.victim_params, scope.split_params, max_conflicts))
         picked = out.loc[out["kind"] == "pick", "reports"].astype("int64").tolist()

@@ -49,6 +49,9 @@ class IncidentScope:
     split_where: str | None = None
     split_params: list[Any] = field(default_factory=list)
     victim_params: list[Any] = field(default_factory=list)
+    # True when the victims map is the whole store's (no report lacks an incident id), so
+    # figures made once for the store (casualty_cells) apply to this filter too.
+    store_wide: bool = False
 
 
 def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
@@ -141,7 +144,7 @@ def prepare_incident_groups(source: EventSource, flt: EventFilter | None = None)
         vmap = compute_victim_map(values["victims"])
         params = [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]
         return IncidentScope(incident_groups_sql(where, False), [*params, *wparams], [],
-                             where if SPLIT_QUERIES else None, wparams, params)
+                             where if SPLIT_QUERIES else None, wparams, params, store_wide=True)
     values = query_victim_values(source, flt)
     vmap = compute_victim_map(values["victims"])
     params: list[Any] = [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]

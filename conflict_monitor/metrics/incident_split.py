@@ -113,7 +113,7 @@ def key_figures_sql(where: str) -> str:
           stats.last_date FROM stats, fat, actors, shared_inc"""
 
 
-def summary_sql(where: str) -> str:
+def summary_sql(where: str, singles: bool = True, shared: str = "TRUE") -> str:
     """casualties._summary_sql's rows of kind total and daily (same columns), and rows of kind
     `pick` (the incident key in `reports`) for claims_sql. Params: summary_params.
 
@@ -122,7 +122,10 @@ def summary_sql(where: str) -> str:
     victims map joins a few dozen rows rather than every report. Shared incidents: grouped on
     integer keys; the text of a claim (incident_id, place, link) is read only by claims_sql, for
     the incidents that can be among the top `n` conflicting groups (`pick`: up to the n-th
-    group's (high, first_day), ties included)."""
+    group's (high, first_day), ties included).
+
+    `singles` False leaves the single reports out; `shared` (a condition on `e`) narrows the
+    shared incidents' reports (casualty_cells: the incidents it does not hold)."""
     grouped = ("GROUPING SETS ((e.victims, e.country, e.actor2_country), (e.actor1), "
                "(e.reported_by, e.source), (e.event_date), ())")
     return f"""WITH {VMAP},
@@ -130,8 +133,9 @@ def summary_sql(where: str) -> str:
             e.event_date AS day, GROUPING(e.victims) AS gv, GROUPING(e.actor1) AS ga,
             GROUPING(e.reported_by) AS gc, GROUPING(e.event_date) AS gd, sum(e.fatalities) AS low,
             sum(coalesce(e.fatalities_high, e.fatalities)) AS high, count(*) AS n
-          FROM events e WHERE {where} AND {_DEATHS} AND {_SINGLE} GROUP BY {grouped}),
-        {_shared_ctes(where, f", {_CLAIMANT} AS claimant")},
+          FROM events e WHERE {where} AND {_DEATHS} AND {_SINGLE if singles else "FALSE"} GROUP BY {grouped}),
+        {_shared_ctes(where, f", {_CLAIMANT} AS claimant",
+                      rows=f"{where} AND {_DEATHS} AND e.incident_reports > 1 AND {shared}")},
         cand AS (SELECT ikey, high, first_day FROM groups
           WHERE reports > 1 AND (max_low > low OR high > min_high)),
         cut AS (SELECT high, first_day FROM cand ORDER BY high DESC, first_day LIMIT 1 OFFSET ?),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,14 +138,19 @@ class EventStore(abc.ABC):
         moves: for summaries of the whole store that every filter change would otherwise scan
         for again. The version is read first, so a write in between only makes the next call
         compute it anew."""
+        return self.keep_per_version(("sql", sql), lambda: self.query_sql(sql)).copy()
+
+    def keep_per_version(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """make(), remembered by this store object under `key` until the data version moves
+        (read first, so a write in between only makes the next call compute it anew)."""
         version = self.data_version()
         kept = getattr(self, "_per_version", None)
         if kept is None or kept[0] != version:
             kept = (version, {})
             self._per_version = kept
-        if sql not in kept[1]:
-            kept[1][sql] = self.query_sql(sql)
-        return kept[1][sql].copy()
+        if key not in kept[1]:
+            kept[1][key] = make()
+        return kept[1][key]
 
     @abc.abstractmethod
     def count_events(self, flt: EventFilter | None = None) -> int:

@@ -1,0 +1,123 @@
+"""The Casualties summary from the store's cells equals the one read from the events.
+
+casualty_cells adds up months wholly inside the filter from cells made once per data version,
+the filter's edge days and the incidents whose reports disagree from the events. The reference
+is the same page with the cells off (casualties.USE_CELLS), on both stores, on random filters
+and on filters whose dates cut months, before and after writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from conflict_monitor.metrics import casualties as cm
+from conflict_monitor.metrics import casualty_cells, incident_deaths
+from conflict_monitor.model.filters import EventFilter
+from conflict_monitor.store.factory import open_store
+from tests.metrics.test_fast_paths import make_events, random_filters
+from tests.store.test_backends import store_location  # noqa: F401 - the backend fixture
+
+D = dt.date
+
+
+@pytest.mark.parametrize(("start", "end", "first", "last", "edges"), [
+    (D(2020, 1, 1), D(2020, 3, 31), D(2020, 1, 1), D(2020, 3, 1), []),
+    (D(2020, 1, 1), D(2020, 1, 31), D(2020, 1, 1), D(2020, 1, 1), []),
+    (D(2019, 12, 10), D(2020, 2, 20), D(2020, 1, 1), D(2020, 1, 1),
+     [(D(2019, 12, 10), D(2019, 12, 31)), (D(2020, 2, 1), D(2020, 2, 20))]),
+    # no month wholly inside: the whole range is one edge (first month after the last)
+    (D(2020, 2, 3), D(2020, 2, 20), D(2020, 3, 1), D(2020, 1, 1), [(D(2020, 2, 3), D(2020, 2, 20))]),
+    (D(2020, 1, 31), D(2020, 2, 1), D(2020, 2, 1), D(2020, 1, 1), [(D(2020, 1, 31), D(2020, 2, 1))]),
+    (None, D(2020, 2, 29), None, D(2020, 2, 1), []),  # leap day: February is whole
+    (None, D(2020, 2, 28), None, D(2020, 1, 1), [(D(2020, 2, 1), D(2020, 2, 28))]),
+    (D(2020, 2, 15), None, D(2020, 3, 1), None, [(D(2020, 2, 15), D(2020, 2, 29))]),
+    (D(2020, 12, 31), D(2021, 1, 31), D(2021, 1, 1), D(2021, 1, 1), [(D(2020, 12, 31), D(2020, 12, 31))]),
+    (D(2020, 3, 5), D(2020, 3, 1), D(2020, 4, 1), D(2020, 2, 1), []),  # from after to: nothing
+    (None, None, None, None, []),
+])
+def test_month_span_splits_the_dates_into_whole_months_and_edges(start, end, first, last, edges):
+    assert casualty_cells.compute_month_span(EventFilter(date_from=start, date_to=end)) == (first, last, edges)
+
+
+def test_cells_answer_no_filter_on_origin_source_or_review():
+    assert casualty_cells.applies(EventFilter(actors=("UN",), date_from=D(2020, 1, 1)))
+    for flt in (EventFilter(origins=("acled",)), EventFilter(sources=("AFP",)), EventFilter(reviewed_only=True)):
+        assert not casualty_cells.applies(flt)
+
+
+def _summary(store, flt: EventFilter, cells: bool, monkeypatch) -> tuple:
+    with monkeypatch.context() as patch:
+        patch.setattr(cm, "USE_CELLS", cells)
+        out = cm.query_casualty_summary(store, flt, max_conflicts=15)
+    totals = out.totals.sort_values(["dim", "label"]).astype(object).values.tolist()
+    daily = out.daily.astype(object).values.tolist()
+    conflicts = out.conflicts.astype(object).where(out.conflicts.notna(), None).values.tolist()
+    return totals, daily, conflicts
+
+
+def _edge_filters() -> list[EventFilter]:
+    """Dates that cut months (edges), whole months, a range inside one month, one side open."""
+    return [EventFilter(date_from=D(2019, 3, 10), date_to=D(2019, 9, 20)),
+            EventFilter(date_from=D(2019, 4, 1), date_to=D(2019, 6, 30), actors=("Russia",)),
+            EventFilter(date_from=D(2019, 5, 3), date_to=D(2019, 5, 27), actions=("attack",)),
+            EventFilter(date_from=D(2019, 11, 16)), EventFilter(date_to=D(2019, 8, 14)),
+            EventFilter(countries=("TUR",)), EventFilter()]
+
+
+def _assert_same(store, filters, monkeypatch) -> None:
+    for flt in filters:
+        assert _summary(store, flt, True, monkeypatch) == _summary(store, flt, False, monkeypatch), flt
+
+
+def test_cells_give_the_events_figures_on_random_filters_and_after_writes(store_location,  # noqa: F811
+                                                                          monkeypatch):
+    # Every report has an incident id (the store's victims map serves every filter, where the
+    # cells apply); reports without a date or with a running total among an incident's reports
+    # make it disagree, so it is read from the events beside the cells.
+    monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(3000, 4, without_id=0.0))
+    residual = casualty_cells.residual_rows(store)
+    agreeing = store.query_sql("SELECT count(*) AS n FROM events WHERE incident_lead")["n"].iloc[0]
+    assert residual > 0 and agreeing > 0
+    used = []
+    real = casualty_cells.query_cells_summary
+    monkeypatch.setattr(casualty_cells, "query_cells_summary",
+                        lambda *args: used.append(args[1]) or real(*args))
+    filters = random_filters(4, 8) + _edge_filters()
+    _assert_same(store, filters, monkeypatch)
+    assert len(used) == sum(casualty_cells.applies(f) for f in filters)  # the cells did answer
+    # Writes: a death figure in an agreeing incident (its low and high move), a report moved
+    # into another incident, an origin deleted, new reports naming new victims. The cells of
+    # the version before must not serve the next.
+    lead = store.query_sql("SELECT incident_id FROM events WHERE incident_lead AND fatalities IS NOT NULL "
+                           "ORDER BY event_id LIMIT 1")["incident_id"].iloc[0]
+    edited = store.query_sql("SELECT event_id FROM events WHERE incident_id = ? ORDER BY event_id DESC",
+                             [lead])["event_id"].iloc[0]
+    store.edit_event(edited, {"fatalities": 90, "fatalities_high": 120}, "tester")
+    _assert_same(store, _edge_filters(), monkeypatch)
+    ids = store.query_events(columns=["event_id"], order_by="event_id")["event_id"].tolist()
+    rnd = random.Random(4)
+    store.update_incident_ids({eid: f"inc-moved-{rnd.randrange(30)}" for eid in rnd.sample(ids, 200)})
+    store.delete_events("gdelt")
+    store.upsert_events(make_events(300, 14, without_id=0.0).assign(
+        event_id=lambda f: "new-" + f["event_id"], victims="Iranian soldiers"))
+    _assert_same(store, _edge_filters() + random_filters(5, 3), monkeypatch)
+
+
+def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(800, 6, without_id=0.0))
+    built = []
+    real = casualty_cells.build_cells_sql
+    monkeypatch.setattr(casualty_cells, "build_cells_sql", lambda: built.append(1) or real())
+    for flt in _edge_filters():
+        cm.query_casualty_summary(store, flt)
+    assert len(built) == 1
+    store.delete_events("acled")
+    cm.query_casualty_summary(store, EventFilter())
+    assert len(built) == 2
