@@ -136,15 +136,14 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
     scope = prepare_incident_groups(source, flt)
+    out = None
     if (USE_CELLS and scope.split_where is not None and scope.store_wide and casualty_cells.applies(flt)
             and not isinstance(source, pd.DataFrame)):
         out = casualty_cells.query_summary_rows(source, scope, flt, max_conflicts)
-        picked = out.loc[out["kind"] == "pick", "reports"].astype("int64").tolist()
-        out = out[out["kind"] != "pick"].copy()
-        claims = _query_claims(source, scope, picked, max_conflicts) if picked else None
-    elif scope.split_where is not None:  # linked by stored incident ids: shared incidents apart
+    if out is None and scope.split_where is not None:  # linked by stored ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
                             summary_params(scope.victim_params, scope.split_params, max_conflicts))
+    if scope.split_where is not None:
         picked = out.loc[out["kind"] == "pick", "reports"].astype("int64").tolist()
         out = out[out["kind"] != "pick"].copy()
         claims = _query_claims(source, scope, picked, max_conflicts) if picked else None

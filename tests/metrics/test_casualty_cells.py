@@ -9,7 +9,9 @@ and on filters whose dates cut months, before and after writes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import threading
 
 import pytest
 
@@ -121,3 +123,37 @@ def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # n
     store.delete_events("acled")
     cm.query_casualty_summary(store, EventFilter())
     assert len(built) == 2
+
+
+def test_a_big_store_makes_its_cells_apart_and_reads_the_events_meanwhile(store_location,  # noqa: F811
+                                                                          monkeypatch, caplog):
+    monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    monkeypatch.setattr(casualty_cells, "BACKGROUND_MIN_EVENTS", 100)  # "big" from 100 events
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(800, 7, without_id=0.0))
+    flt = EventFilter(date_from=D(2019, 2, 11), date_to=D(2019, 10, 3))
+    expected = _summary(store, flt, False, monkeypatch)
+    release = threading.Event()
+    real = casualty_cells._make_cells
+    monkeypatch.setattr(casualty_cells, "_make_cells",
+                        lambda *args: release.wait(timeout=60) and real(*args))
+    used = []
+    monkeypatch.setattr(casualty_cells, "query_cells_summary",
+                        lambda *args, q=casualty_cells.query_cells_summary: used.append(1) or q(*args))
+    assert _summary(store, flt, True, monkeypatch) == expected and not used  # the events, at once
+    release.set()
+    casualty_cells.wait_for_cells(store)
+    assert _summary(store, flt, True, monkeypatch) == expected and used  # then the cells
+    # A failed making is logged once; the page goes on reading the events.
+    store.delete_events("manual")
+    expected = _summary(store, flt, False, monkeypatch)
+
+    def fail(*args):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(casualty_cells, "_make_cells", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        casualty_cells.wait_for_cells(store)
+    with caplog.at_level(logging.WARNING, logger=casualty_cells.__name__):
+        for _ in range(2):
+            assert _summary(store, flt, True, monkeypatch) == expected
+    assert sum("disk full" in r.getMessage() for r in caplog.records) == 1
