@@ -25,8 +25,8 @@ from typing import Any
 
 from conflict_monitor.bench.naive import compute_naive_pages
 from conflict_monitor.metrics import casualties as cm
-from conflict_monitor.metrics import casualty_cells
 from conflict_monitor.metrics import timeline as tm
+from conflict_monitor.metrics.casualty_memory import load_casualty_memory
 from conflict_monitor.metrics.event_sql import NOT_RUNNING
 from conflict_monitor.metrics.key_figures import compute_key_figures
 from conflict_monitor.model.filters import EventFilter
@@ -109,9 +109,9 @@ def measure_filter_change(store: EventStore, csv_path: Path, runs: int) -> dict[
     """Median ms per filter change for each page (ours: SQL in DuckDB), and the naive page's
     (a tutorial page reruns: read_csv of the whole file, then pandas)."""
     out = {}
-    # Figures made once per data version on a thread of their own (a big store's casualty
-    # cells) are made first: a filter change measures the pages between writes.
-    casualty_cells.wait_for_cells(store)
+    # What a big store's pages make once per data version on a thread of their own (the
+    # Casualties page's tables in memory) is made first: a filter change is measured between writes.
+    load_casualty_memory(store, wait=True)
     for page, compute in PAGE_FIGURES.items():
         medians = [_median_runs(lambda f=f, compute=compute: compute(store, f), runs) for f in FILTER_STEPS]
         out[page] = statistics.median(medians) * 1000

@@ -17,9 +17,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from conflict_monitor.metrics import casualty_cells
+from conflict_monitor.metrics.casualty_memory import (
+    RUNNING_COLUMNS,
+    TABLE_COLUMNS,
+    has_table,
+    load_casualty_memory,
+    query_newest_rows,
+    query_running_rows,
+)
 from conflict_monitor.metrics.event_sql import (
     EventSource,
     notable_table,
@@ -46,18 +55,14 @@ class CasualtySummary:
     notes: list[str] = field(default_factory=list)
 
 
-# The summary from the store's cells where they apply (casualty_cells); False reads the events
-# only (the tests' reference).
-USE_CELLS = True
+# The page's tables in memory (casualty_memory: the cells, running totals, newest reports) where
+# they apply; False reads the store only (the tests' reference).
+USE_MEMORY = True
 # Claims read by event id up to this many reports (one parameter each; PostgreSQL takes 65,535).
 CLAIM_IDS_MAX = 5000
 # query_casualty_reports first looks among the reports on or after the days of the store's
 # 30,000th and 300,000th newest reports with deaths (_newest_ids)
 _NEWEST_RANKS = (30_000, 300_000)
-_TABLE_COLS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
-               "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
-               "event_type", "country", "date_precision", "incident_id", "is_running_total")
-
 
 def _summary_sql(ctes: str) -> str:
     """One query over the shared CTEs: totals per dimension, per-day deaths and the claims of the
@@ -136,10 +141,11 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
     scope = prepare_incident_groups(source, flt)
+    memory = load_casualty_memory(source) if USE_MEMORY else None
     out = None
-    if (USE_CELLS and scope.split_where is not None and scope.store_wide and casualty_cells.applies(flt)
-            and not isinstance(source, pd.DataFrame)):
-        out = casualty_cells.query_summary_rows(source, scope, flt, max_conflicts)
+    if (memory is not None and scope.split_where is not None and casualty_cells.applies(flt)
+            and has_table(memory, "cells")):
+        out = casualty_cells.query_summary_rows(source, memory, scope, flt, max_conflicts)
     if out is None and scope.split_where is not None:  # linked by stored ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
                             summary_params(scope.victim_params, scope.split_params, max_conflicts))
@@ -161,13 +167,23 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
     daily = out[out["kind"] == "daily"][["day", "low", "high", "incidents"]].sort_values("day")
     conflicts = _assemble_conflicts(claims)
     return CasualtySummary(totals.reset_index(drop=True), daily.reset_index(drop=True),
-                           conflicts.reset_index(drop=True), query_running_totals(source, flt),
+                           conflicts.reset_index(drop=True), query_running_totals(source, flt, memory=memory),
                            scope.notes)
 
 
-def query_running_totals(source: EventSource, flt: EventFilter | None = None,
-                         limit: int = 500) -> pd.DataFrame:
-    """Running totals with deaths (cumulative tallies), oldest first: shown, never added."""
+def query_running_totals(source: EventSource, flt: EventFilter | None = None, limit: int = 500,
+                         memory: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Running totals with deaths (cumulative tallies), oldest first: shown, never added. From
+    the page's tables in `memory` when they hold them (casualty_memory), else the store."""
+    out = None if memory is None else query_running_rows(memory, flt, limit)
+    if out is None:
+        out = _query_running_rows(source, flt, limit)
+    out["event_date"] = pd.to_datetime(out["event_date"])
+    out.insert(4, "victim_group", map_victim_groups(out["victims"]))
+    return out
+
+
+def _query_running_rows(source: EventSource, flt: EventFilter | None, limit: int) -> pd.DataFrame:
     where, params = compute_where(flt or EventFilter())
     # their ids first, then their columns by id: the few running totals are spread over the
     # whole table, and reading their text with the scan decompressed it nearly all (at ten
@@ -175,15 +191,10 @@ def query_running_totals(source: EventSource, flt: EventFilter | None = None,
     ids = run_event_sql(source, f"""SELECT event_id FROM {notable_table(source)} WHERE {where}
         AND coalesce(is_running_total, false) AND fatalities IS NOT NULL
         ORDER BY event_date, event_id LIMIT ?""", [*params, limit])["event_id"].tolist()
-    sql = f"""SELECT event_date, period_start, location, victims, fatalities AS low,
-        coalesce(fatalities_high, fatalities) AS high, fatalities_qualifier,
-        coalesce(reported_by, source) AS claimant, source, origin, source_url, evidence
-        FROM events WHERE event_id IN ({', '.join('?' for _ in ids) or 'NULL'})
+    marks = ", ".join("?" for _ in ids) or "NULL"
+    sql = f"""SELECT {', '.join(RUNNING_COLUMNS)} FROM events WHERE event_id IN ({marks})
         ORDER BY event_date, event_id"""
-    out = run_event_sql(source, sql, ids)
-    out["event_date"] = pd.to_datetime(out["event_date"])
-    out.insert(4, "victim_group", map_victim_groups(out["victims"]))
-    return out
+    return run_event_sql(source, sql, ids)
 
 
 def _newest_floors(source: EventSource) -> list[dt.date]:
@@ -236,8 +247,10 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
         out = run_event_sql(source, f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL "
                                     "ORDER BY event_date DESC NULLS LAST, event_id", params)
     else:
-        ids = _newest_ids(source, flt, where, params, int(limit))
-        out = query_rows_by_id(source, ids, _TABLE_COLS)
+        memory = load_casualty_memory(source) if USE_MEMORY else None
+        out = None if memory is None else query_newest_rows(memory, flt, int(limit))
+        if out is None:
+            out = query_rows_by_id(source, _newest_ids(source, flt, where, params, int(limit)), TABLE_COLUMNS)
     out.insert(0, "victim_group", map_victim_groups(out["victims"]))
     return out
 

@@ -15,8 +15,8 @@ the synthetic store's 2.5 million units make about 330,000 rows ("cells"):
 - kind `d`: per day and filter values (the daily deaths);
 - kind `p`: one row per disagreeing group of such an incident (the conflicting claims' picks).
 
-The cells are built from the store in one query at the first use after a write (kept on the
-store object with keep_per_version) and read from an in-memory DuckDB. Months wholly inside
+The cells are built from the store in one query once per data version and read from an
+in-memory DuckDB (casualty_memory). Months wholly inside
 the filter's dates come from the cells; the days of a month cut by the filter ("edges") and the
 incidents the cells do not hold (their reports disagree: incident_lead NULL) are read from the
 events as before, and added. All are integer sums of the same values, so the figures are
@@ -26,16 +26,14 @@ exactly summary_sql's (tests/metrics/test_casualty_cells.py compares them on ran
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from conflict_monitor.metrics.event_sql import run_event_sql
-from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
+from conflict_monitor.metrics.incident_deaths import IncidentScope
 from conflict_monitor.metrics.incident_split import (
     _CLAIMANT,
     _DEATHS,
@@ -96,75 +94,6 @@ def build_cells_sql() -> str:
         UNION ALL SELECT 'p', i.day, {_I_COLS}, NULL, NULL, g.low, g.high, NULL, g.reports, g.ikey
           FROM groups g JOIN info i ON g.ikey = i.ikey
           WHERE g.reports > 1 AND (g.max_low > g.low OR g.high > g.min_high)"""
-
-
-# Stores of at least this many events make their cells on a thread of their own, the page
-# reading the events meanwhile: at ten million events the cells take 4.5 s to make (30 Nov
-# 2026, idle), which every first view after a write would otherwise wait for. Smaller stores
-# make them at once (about 0.1 s at 300,000 events).
-BACKGROUND_MIN_EVENTS = 1_000_000
-_LOG = logging.getLogger(__name__)
-
-
-@dataclass
-class CellsBuild:
-    """The making of one data version's cells: `cells` once done, or the `error` it met."""
-
-    done: threading.Event = field(default_factory=threading.Event)
-    cells: duckdb.DuckDBPyConnection | None = None
-    error: Exception | None = None
-    reported: bool = False
-
-
-def _make_cells(store: EventStore, victim_params: list[Any], build: CellsBuild) -> None:
-    frame = store.query_sql(build_cells_sql(), victim_params)
-    con = duckdb.connect()
-    con.register("frame", frame)
-    con.execute("CREATE TABLE cells AS SELECT * FROM frame ORDER BY kind, event_date")
-    con.unregister("frame")
-    build.cells = con
-    build.done.set()
-
-
-def _make_cells_apart(store: EventStore, victim_params: list[Any], build: CellsBuild) -> None:
-    try:
-        _make_cells(store, victim_params, build)
-    except Exception as exc:  # noqa: BLE001 - kept for the reader, who reads the events instead
-        build.error = exc
-        build.done.set()
-
-
-def load_cells(store: EventStore, victim_params: list[Any], wait: bool = False) -> duckdb.DuckDBPyConnection | None:
-    """The store's cells in an in-memory DuckDB (table `cells`), made once per data version;
-    None while a big store (BACKGROUND_MIN_EVENTS) makes them on a thread, unless `wait`, or
-    when that failed (logged once)."""
-    def make() -> CellsBuild:
-        build = CellsBuild()
-        big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
-                                          f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
-        if big >= BACKGROUND_MIN_EVENTS:
-            threading.Thread(target=_make_cells_apart, args=(store, victim_params, build),
-                             name="casualty-cells", daemon=True).start()
-        else:
-            _make_cells(store, victim_params, build)
-        return build
-    build: CellsBuild = store.keep_per_version(("casualty_cells", tuple(map(tuple, victim_params))), make)
-    if wait:
-        build.done.wait()
-    if build.error is not None:
-        if wait:
-            raise build.error
-        if not build.reported:
-            build.reported = True
-            _LOG.warning("casualty cells could not be made; the page reads the events: %s", build.error)
-    return build.cells if build.done.is_set() else None
-
-
-def wait_for_cells(store: EventStore) -> None:
-    """Make the store's cells for its data version now, if they apply to it (benchmarks)."""
-    scope = prepare_incident_groups(store, None)
-    if scope.split_where is not None and scope.store_wide:
-        load_cells(store, scope.victim_params, wait=True)
 
 
 def residual_rows(store: EventStore) -> int:
@@ -256,15 +185,11 @@ def compute_edge_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[An
     return f"({ranges}) AND {rest}", [d for edge in edges for d in edge] + params
 
 
-def query_summary_rows(source: EventStore, scope: IncidentScope, flt: EventFilter | None,
-                       max_conflicts: int, wait: bool = False) -> pd.DataFrame | None:
-    """summary_sql's rows (total, daily, pick) for a filter the cells apply to (None while they
-    are being made: load_cells): the cells' plus, read from the events,
+def query_summary_rows(source: EventStore, cells: duckdb.DuckDBPyConnection, scope: IncidentScope,
+                       flt: EventFilter | None, max_conflicts: int) -> pd.DataFrame:
+    """summary_sql's rows (total, daily, pick) for a filter the cells apply to: the cells' plus, read from the events,
     the filter's edge days and the incidents the cells do not hold, added up."""
     flt = flt or EventFilter()
-    cells = load_cells(source, scope.victim_params, wait=wait)
-    if cells is None:
-        return None
     parts = [query_cells_summary(cells, flt, max_conflicts)]
     edge = compute_edge_where(flt)
     if edge is not None:  # only totals: the cells hold every day's and every pick

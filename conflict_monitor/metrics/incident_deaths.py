@@ -31,7 +31,7 @@ LINK_LIMIT = 5000  # link reports on the fly (python) only up to this many; beyo
 # formulation below instead (the tests' reference).
 SPLIT_QUERIES = True
 # Up to this many distinct victims texts, the store's whole list maps any filter's (see
-# _store_victim_values); beyond, each filter reads its own (the map travels as a parameter).
+# query_store_victim_values); beyond, each filter reads its own (the map travels as a parameter).
 VICTIM_TEXTS_MAX = 20_000
 FATAL = f"fatalities IS NOT NULL AND {NOT_RUNNING}"
 
@@ -49,9 +49,6 @@ class IncidentScope:
     split_where: str | None = None
     split_params: list[Any] = field(default_factory=list)
     victim_params: list[Any] = field(default_factory=list)
-    # True when the victims map is the whole store's (no report lacks an incident id), so
-    # figures made once for the store (casualty_cells) apply to this filter too.
-    store_wide: bool = False
 
 
 def query_victim_values(source: EventSource, flt: EventFilter | None = None) -> pd.DataFrame:
@@ -120,36 +117,45 @@ def incident_groups_sql(where: str, linked: bool, split: bool = True) -> str:
           GROUP BY incident, victim_group, nationality)"""
 
 
-def _store_victim_values(source: EventSource) -> pd.DataFrame | None:
-    """The whole store's victims texts of reports with deaths, kept by the store per data
-    version, when no such report lacks an incident id and the texts are few (VICTIM_TEXTS_MAX):
-    then no filter links reports on the fly or notes unlinked ones, and the victims map of
-    every text serves any filter (each text maps on its own), so a filter change need not scan
-    for its texts (~0.4 s at ten million events). None otherwise, and for a DataFrame."""
+def query_store_victim_values(source: EventSource) -> pd.DataFrame | None:
+    """The whole store's victims texts of reports with deaths and how many of those reports
+    lack an incident id, kept by the store per data version, when the texts are few
+    (VICTIM_TEXTS_MAX): the victims map of every text serves any filter (each text maps on its
+    own), so a filter change need not scan for its texts (~0.4 s at ten million events). None
+    beyond, and for a DataFrame."""
     if isinstance(source, pd.DataFrame):
         return None
     values = source.query_sql_per_version(
         f"SELECT victims, count(*) FILTER (WHERE incident_id IS NULL) AS unlinked FROM events "
         f"WHERE {FATAL} GROUP BY victims")
-    if int(values["unlinked"].sum()) or len(values) > VICTIM_TEXTS_MAX:
-        return None
-    return values
+    return None if len(values) > VICTIM_TEXTS_MAX else values
+
+
+def victim_params(texts: pd.Series) -> list[Any]:
+    """The victims map of these texts as the queries' three array parameters."""
+    vmap = compute_victim_map(texts)
+    return [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]
 
 
 def prepare_incident_groups(source: EventSource, flt: EventFilter | None = None) -> IncidentScope:
     """Read the victims texts (and link unlinked reports when few) for `flt`; the CTEs and params."""
     where, wparams = compute_where(flt or EventFilter(), "e")
-    values = _store_victim_values(source)
-    if values is not None:  # every report has an incident id: nothing to link or note
-        vmap = compute_victim_map(values["victims"])
-        params = [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]
+    values = query_store_victim_values(source)
+    if values is not None and not int(values["unlinked"].sum()):
+        # every report has an incident id: nothing to link or note
+        params = victim_params(values["victims"])
         return IncidentScope(incident_groups_sql(where, False), [*params, *wparams], [],
-                             where if SPLIT_QUERIES else None, wparams, params, store_wide=True)
-    values = query_victim_values(source, flt)
-    vmap = compute_victim_map(values["victims"])
-    params: list[Any] = [array_param(vmap[c].tolist()) for c in ("victims", "victim_group", "nationality")]
+                             where if SPLIT_QUERIES else None, wparams, params)
+    if values is not None:  # the store's texts; only this filter's counts (by the number key)
+        counts = run_event_sql(source, f"SELECT count(*) AS reports, count(e.incident_key) AS keyed "
+                                       f"FROM events e WHERE {where} AND e.{FATAL}", wparams)
+        reports = int(counts["reports"].iloc[0])
+        unlinked = reports - int(counts["keyed"].iloc[0])
+    else:
+        values = query_victim_values(source, flt)
+        reports, unlinked = int(values["reports"].sum()), int(values["unlinked"].sum())
+    params: list[Any] = victim_params(values["victims"])
     notes: list[str] = []
-    reports, unlinked = int(values["reports"].sum()), int(values["unlinked"].sum())
     linked = 0 < unlinked and reports <= LINK_LIMIT
     if linked:
         params += list(_link_reports(source, flt))

@@ -2,7 +2,7 @@
 
 casualty_cells adds up months wholly inside the filter from cells made once per data version,
 the filter's edge days and the incidents whose reports disagree from the events. The reference
-is the same page with the cells off (casualties.USE_CELLS), on both stores, on random filters
+is the same page with the cells off (casualties.USE_MEMORY), on both stores, on random filters
 and on filters whose dates cut months, before and after writes.
 """
 
@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from conflict_monitor.metrics import casualties as cm
-from conflict_monitor.metrics import casualty_cells, incident_deaths
+from conflict_monitor.metrics import casualty_cells, casualty_memory, incident_deaths
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
 from tests.metrics.test_fast_paths import make_events, random_filters
@@ -52,7 +52,7 @@ def test_cells_answer_no_filter_on_origin_source_or_review():
 
 def _summary(store, flt: EventFilter, cells: bool, monkeypatch) -> tuple:
     with monkeypatch.context() as patch:
-        patch.setattr(cm, "USE_CELLS", cells)
+        patch.setattr(cm, "USE_MEMORY", cells)
         out = cm.query_casualty_summary(store, flt, max_conflicts=15)
     totals = out.totals.sort_values(["dim", "label"]).astype(object).values.tolist()
     daily = out.daily.astype(object).values.tolist()
@@ -115,8 +115,8 @@ def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # n
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(800, 6, without_id=0.0))
     built = []
-    real = casualty_cells.build_cells_sql
-    monkeypatch.setattr(casualty_cells, "build_cells_sql", lambda: built.append(1) or real())
+    real = casualty_memory.build_cells_sql
+    monkeypatch.setattr(casualty_memory, "build_cells_sql", lambda: built.append(1) or real())
     for flt in _edge_filters():
         cm.query_casualty_summary(store, flt)
     assert len(built) == 1
@@ -125,24 +125,24 @@ def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # n
     assert len(built) == 2
 
 
-def test_a_big_store_makes_its_cells_apart_and_reads_the_events_meanwhile(store_location,  # noqa: F811
+def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store_location,  # noqa: F811
                                                                           monkeypatch, caplog):
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
-    monkeypatch.setattr(casualty_cells, "BACKGROUND_MIN_EVENTS", 100)  # "big" from 100 events
+    monkeypatch.setattr(casualty_memory, "BACKGROUND_MIN_EVENTS", 100)  # "big" from 100 events
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(800, 7, without_id=0.0))
     flt = EventFilter(date_from=D(2019, 2, 11), date_to=D(2019, 10, 3))
     expected = _summary(store, flt, False, monkeypatch)
     release = threading.Event()
-    real = casualty_cells._make_cells
-    monkeypatch.setattr(casualty_cells, "_make_cells",
+    real = casualty_memory._make_tables
+    monkeypatch.setattr(casualty_memory, "_make_tables",
                         lambda *args: release.wait(timeout=60) and real(*args))
     used = []
     monkeypatch.setattr(casualty_cells, "query_cells_summary",
                         lambda *args, q=casualty_cells.query_cells_summary: used.append(1) or q(*args))
     assert _summary(store, flt, True, monkeypatch) == expected and not used  # the events, at once
     release.set()
-    casualty_cells.wait_for_cells(store)
+    casualty_memory.load_casualty_memory(store, wait=True)
     assert _summary(store, flt, True, monkeypatch) == expected and used  # then the cells
     # A failed making is logged once; the page goes on reading the events.
     store.delete_events("manual")
@@ -150,10 +150,37 @@ def test_a_big_store_makes_its_cells_apart_and_reads_the_events_meanwhile(store_
 
     def fail(*args):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(casualty_cells, "_make_cells", fail)
+    monkeypatch.setattr(casualty_memory, "_make_tables", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        casualty_cells.wait_for_cells(store)
-    with caplog.at_level(logging.WARNING, logger=casualty_cells.__name__):
+        casualty_memory.load_casualty_memory(store, wait=True)
+    with caplog.at_level(logging.WARNING, logger=casualty_memory.__name__):
         for _ in range(2):
             assert _summary(store, flt, True, monkeypatch) == expected
     assert sum("disk full" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_running_totals_and_newest_reports_from_memory_are_the_stores(store_location, monkeypatch):  # noqa: F811
+    # The newest reports on or after the day of the 150th newest are held: the table comes from
+    # memory when 40 or 400 of them match, else from the store; the running totals always.
+    monkeypatch.setattr(casualty_memory, "NEWEST_HELD", 150)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(2500, 9))
+    served = []
+    real = casualty_memory.query_newest_rows
+    monkeypatch.setattr(cm, "query_newest_rows", lambda *args: served.append(real(*args) is not None)
+                        or real(*args))
+    for flt in random_filters(9, 8) + _edge_filters():
+        for limit in (40, 400):
+            rows = {}
+            for memory in (True, False):
+                with monkeypatch.context() as patch:
+                    patch.setattr(cm, "USE_MEMORY", memory)
+                    table = cm.query_casualty_reports(store, flt, limit)
+                    running = cm.query_running_totals(store, flt, limit, cm.load_casualty_memory(store))
+                rows[memory] = (_values(table), _values(running))
+            assert rows[True] == rows[False], (flt, limit)
+    assert True in served and False in served
+
+
+def _values(frame) -> list:
+    return frame.astype(object).where(frame.notna(), None).values.tolist()

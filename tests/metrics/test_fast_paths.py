@@ -70,7 +70,8 @@ def _plain_figures(store, flt: EventFilter, monkeypatch) -> dict:
     plain = incident_deaths.incident_groups_sql
     with monkeypatch.context() as patch:
         patch.setattr(incident_deaths, "SPLIT_QUERIES", False)  # incident_split's queries off
-        patch.setattr(incident_deaths, "_store_victim_values", lambda source: None)  # per filter
+        patch.setattr(incident_deaths, "query_store_victim_values", lambda source: None)  # per filter
+        patch.setattr(cm, "USE_MEMORY", False)  # the events only (casualty_memory)
         patch.setattr(incident_deaths, "incident_groups_sql",
                       lambda where, linked, split=True: plain(where, linked, split=False))
         return _figures(store, flt)
@@ -110,8 +111,9 @@ def _assert_same(store, filters, monkeypatch) -> None:
 def test_fast_paths_match_the_plain_sql_on_random_filters(store_location, monkeypatch, seed,  # noqa: F811
                                                           without_id):
     # Above LINK_LIMIT reports, reports without an incident id are not linked on the fly (as in a
-    # big store), which is where the fast path applies. With every report linked (without_id
-    # 0), the store's own list of victims texts serves every filter (_store_victim_values).
+    # big store), which is where the fast path applies. The store's own list of victims texts
+    # serves every filter (query_store_victim_values); with reports lacking an id (seed 1) each
+    # filter counts them for its note. The Casualties page's tables in memory apply to both.
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
     # seed 2: the claims read by filter and incident key rather than by event id
     monkeypatch.setattr(cm, "CLAIM_IDS_MAX", 0 if seed == 2 else cm.CLAIM_IDS_MAX)

@@ -1,0 +1,154 @@
+"""What the Casualties page keeps in memory for one data version of a store: an in-memory DuckDB.
+
+Three tables, made from the store in one go once per data version (kept on the store object by
+keep_per_version, so a write makes the next reader make them anew):
+
+- `cells`: the deaths summed per month or day and filter values (casualty_cells);
+- `running`: the running totals with deaths, every column the page shows (at most RUNNING_MAX;
+  beyond, none is held). Read by id from the events at ten million events, the 500 oldest
+  took 30-110 ms a filter change, spread over the whole table (30 Nov 2026, idle);
+- `newest`: the reports with deaths on or after the day of the store's NEWEST_HELD-th newest
+  one, with the table's columns. The table's 1,000 newest reports under a filter are found
+  there whenever 1,000 match (else read from the store, casualties._newest_ids): 5 ms where
+  their ids and then their rows by id took 90-130 ms.
+
+A store of BACKGROUND_MIN_EVENTS events or more makes them on a thread of its own while the
+page reads the store as before; a smaller one at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from conflict_monitor.metrics.casualty_cells import build_cells_sql
+from conflict_monitor.metrics.event_sql import query_store_ranks
+from conflict_monitor.metrics.incident_deaths import query_store_victim_values, victim_params
+from conflict_monitor.model.filters import EventFilter, compute_where
+from conflict_monitor.store.base import EventStore
+
+# Stores of at least this many events make the tables on a thread: at ten million events they
+# take 4-5 s (30 Nov 2026, idle), which every first view after a write would otherwise wait for.
+BACKGROUND_MIN_EVENTS = 1_000_000
+RUNNING_MAX = 20_000
+NEWEST_HELD = 30_000
+# The columns of the page's table of reports (casualties.query_casualty_reports), then those
+# the filter reads besides.
+TABLE_COLUMNS = ("event_id", "event_date", "action", "actor1", "actor2", "location", "fatalities",
+                 "fatalities_high", "victims", "reported_by", "source", "source_url", "evidence", "origin",
+                 "event_type", "country", "date_precision", "incident_id", "is_running_total")
+_FILTER_COLUMNS = ("actor1_country", "actor2_country")
+RUNNING_COLUMNS = ("event_date", "period_start", "location", "victims", "fatalities AS low",
+                   "coalesce(fatalities_high, fatalities) AS high", "fatalities_qualifier",
+                   "coalesce(reported_by, source) AS claimant", "source", "origin", "source_url", "evidence")
+_RUNNING_HELD = ("event_id", "event_date", "period_start", "location", "victims", "fatalities",
+                 "fatalities_high", "fatalities_qualifier", "reported_by", "source", "origin", "source_url",
+                 "evidence", "action", "event_type", "actor1", "actor2", "country", *_FILTER_COLUMNS)
+_FATAL = "fatalities IS NOT NULL"
+_RUNNING = f"coalesce(is_running_total, false) AND {_FATAL}"
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class MemoryBuild:
+    """The making of one data version's tables: `db` once done, or the `error` it met."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    db: duckdb.DuckDBPyConnection | None = None
+    error: Exception | None = None
+    reported: bool = False
+
+
+def _make_tables(store: EventStore, build: MemoryBuild) -> None:
+    values = query_store_victim_values(store)
+    con = duckdb.connect()
+    frames = {}
+    if values is not None:  # texts few enough to map them all (else no cells)
+        frames["cells"] = store.query_sql(build_cells_sql(), victim_params(values["victims"]))
+    running = store.query_sql(f"SELECT {', '.join(_RUNNING_HELD)} FROM events WHERE {_RUNNING} "
+                              f"LIMIT {RUNNING_MAX + 1}")
+    if len(running) <= RUNNING_MAX:
+        frames["running"] = running
+    # on or after the floor day: every report newer than one held is held (all dated ones
+    # when the store has fewer than NEWEST_HELD)
+    floor = query_store_ranks(store, "event_date", f"{_FATAL} AND event_date IS NOT NULL", [NEWEST_HELD])
+    day = pd.Timestamp(floor[0]).date() if floor else dt.date(1, 1, 1)
+    frames["newest"] = store.query_sql(f"SELECT {', '.join((*TABLE_COLUMNS, *_FILTER_COLUMNS))} "
+                                       f"FROM events WHERE {_FATAL} AND event_date >= ?", [day])
+    for name, frame in frames.items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # names from the dict above
+        con.unregister("frame")
+    build.db = con
+    build.done.set()
+
+
+def _make_tables_apart(store: EventStore, build: MemoryBuild) -> None:
+    try:
+        _make_tables(store, build)
+    except Exception as exc:  # noqa: BLE001 - kept for the reader, who reads the store instead
+        build.error = exc
+        build.done.set()
+
+
+def load_casualty_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyConnection | None:
+    """The in-memory DuckDB of the store's data version; None while a big store makes it on a
+    thread (unless `wait`), when making it failed (logged once), and for a DataFrame."""
+    if isinstance(store, pd.DataFrame):
+        return None
+
+    def make() -> MemoryBuild:
+        build = MemoryBuild()
+        big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
+                                          f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
+        if big >= BACKGROUND_MIN_EVENTS:
+            threading.Thread(target=_make_tables_apart, args=(store, build), name="casualty-memory",
+                             daemon=True).start()
+        else:
+            _make_tables(store, build)
+        return build
+    build: MemoryBuild = store.keep_per_version("casualty_memory", make)
+    if wait:
+        build.done.wait()
+    if build.error is not None:
+        if wait:
+            raise build.error
+        if not build.reported:
+            build.reported = True
+            _LOG.warning("the Casualties page's tables in memory could not be made; it reads the "
+                         "store instead: %s", build.error)
+    return build.db if build.done.is_set() else None
+
+
+def has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the in-memory DuckDB holds the table (cells, running, newest)."""
+    rows = db.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(rows and rows[0])
+
+
+def query_running_rows(db: duckdb.DuckDBPyConnection, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
+    """query_running_totals' rows (before its victim group), oldest first; None when the
+    running totals are not held or the filter reads the review table."""
+    flt = flt or EventFilter()
+    if flt.reviewed_only or not has_table(db, "running"):
+        return None
+    where, params = compute_where(flt)
+    return db.cursor().execute(f"SELECT {', '.join(RUNNING_COLUMNS)} FROM running WHERE {where} "
+                               f"ORDER BY event_date, event_id LIMIT ?", [*params, limit]).df()
+
+
+def query_newest_rows(db: duckdb.DuckDBPyConnection, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
+    """The `limit` newest reports with deaths under the filter (TABLE_COLUMNS), when that many
+    are held; None otherwise (and for a filter reading the review table)."""
+    flt = flt or EventFilter()
+    if flt.reviewed_only or not has_table(db, "newest"):
+        return None
+    where, params = compute_where(flt)
+    out = db.cursor().execute(f"SELECT {', '.join(TABLE_COLUMNS)} FROM newest WHERE {where} "
+                              f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit]).df()
+    return out if len(out) == limit else None
