@@ -69,16 +69,16 @@ def _make_tables(store: EventStore, build: MemoryBuild) -> None:
     con = duckdb.connect()
     frames = {}
     if values is not None:  # texts few enough to map them all (else no cells)
-        frames["cells"] = store.query_sql(build_cells_sql(), victim_params(values["victims"]))
-    running = store.query_sql(f"SELECT {', '.join(_RUNNING_HELD)} FROM events WHERE {_RUNNING} "
+        frames["cells"] = store.query_arrow(build_cells_sql(), victim_params(values["victims"]))
+    running = store.query_arrow(f"SELECT {', '.join(_RUNNING_HELD)} FROM events WHERE {_RUNNING} "
                               f"LIMIT {RUNNING_MAX + 1}")
-    if len(running) <= RUNNING_MAX:
+    if running.num_rows <= RUNNING_MAX:
         frames["running"] = running
     # on or after the floor day: every report newer than one held is held (all dated ones
     # when the store has fewer than NEWEST_HELD)
     floor = query_store_ranks(store, "event_date", f"{_FATAL} AND event_date IS NOT NULL", [NEWEST_HELD])
     day = pd.Timestamp(floor[0]).date() if floor else dt.date(1, 1, 1)
-    frames["newest"] = store.query_sql(f"SELECT {', '.join((*TABLE_COLUMNS, *_FILTER_COLUMNS))} "
+    frames["newest"] = store.query_arrow(f"SELECT {', '.join((*TABLE_COLUMNS, *_FILTER_COLUMNS))} "
                                        f"FROM events WHERE {_FATAL} AND event_date >= ?", [day])
     for name, frame in frames.items():
         con.register("frame", frame)

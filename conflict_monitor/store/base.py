@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from conflict_monitor.model.filters import EventFilter
 
@@ -132,6 +133,12 @@ class EventStore(abc.ABC):
     def query_sql(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read-only parameterised query (for metrics that aggregate in the database).
         `{where}` in sql is not substituted here: callers use filters.compute_where."""
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """query_sql's rows as an Arrow table: its text takes a fraction of a DataFrame's
+        memory, for results kept in memory (the Casualties page's cells: 1.8 GB peak at ten
+        million events through a DataFrame; the DuckDB store answers in Arrow directly)."""
+        return pa.Table.from_pandas(self.query_sql(sql, params), preserve_index=False)
 
     def query_sql_per_version(self, sql: str) -> pd.DataFrame:
         """query_sql(sql) (no parameters), remembered by this store object until the data version

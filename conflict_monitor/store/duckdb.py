@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from conflict_monitor.store.base import StoreBusyError, StoreError
 from conflict_monitor.store.duckdb_import import READER_MEMORY_LIMIT, STAGING_PREFIX, DuckDBImportMixin
@@ -208,6 +209,10 @@ class DuckDBStore(DuckDBImportMixin, SqlStore):
 
     def _frame(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return con.execute(sql, list(params)).df()
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._connect() as con:
+            return con.sql(sql, params=list(params)).to_arrow_table()
 
     @contextlib.contextmanager
     def _stage(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
