@@ -26,9 +26,9 @@ from typing import Any
 from conflict_monitor.bench.naive import compute_naive_pages
 from conflict_monitor.metrics import casualties as cm
 from conflict_monitor.metrics import timeline as tm
-from conflict_monitor.metrics.casualty_memory import load_casualty_memory
 from conflict_monitor.metrics.event_sql import NOT_RUNNING
 from conflict_monitor.metrics.key_figures import compute_key_figures
+from conflict_monitor.metrics.page_memory import load_page_memory
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore
 from conflict_monitor.store.factory import open_store
@@ -55,10 +55,10 @@ first = time.perf_counter() - t0
 for name in sys.argv[2:]:
     at.switch_page(name).run()
     assert not at.exception, at.exception
-# what the pages make on threads of their own (a big store's Casualties tables) counts too
+# what the pages make on threads of their own (a big store's tables in memory) counts too
 import threading
 for thread in threading.enumerate():
-    if thread.name == "casualty-memory":
+    if thread.name == "page-memory":
         thread.join()
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's peak across exec).
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
@@ -116,7 +116,7 @@ def measure_filter_change(store: EventStore, csv_path: Path, runs: int) -> dict[
     out = {}
     # What a big store's pages make once per data version on a thread of their own (the
     # Casualties page's tables in memory) is made first: a filter change is measured between writes.
-    load_casualty_memory(store, wait=True)
+    load_page_memory(store, wait=True)
     for page, compute in PAGE_FIGURES.items():
         medians = [_median_runs(lambda f=f, compute=compute: compute(store, f), runs) for f in FILTER_STEPS]
         out[page] = statistics.median(medians) * 1000

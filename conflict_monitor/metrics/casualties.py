@@ -21,14 +21,6 @@ import duckdb
 import pandas as pd
 
 from conflict_monitor.metrics import casualty_cells
-from conflict_monitor.metrics.casualty_memory import (
-    RUNNING_COLUMNS,
-    TABLE_COLUMNS,
-    has_table,
-    load_casualty_memory,
-    query_newest_rows,
-    query_running_rows,
-)
 from conflict_monitor.metrics.event_sql import (
     EventSource,
     notable_table,
@@ -38,6 +30,14 @@ from conflict_monitor.metrics.event_sql import (
 )
 from conflict_monitor.metrics.incident_deaths import IncidentScope, prepare_incident_groups
 from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, summary_params, summary_sql
+from conflict_monitor.metrics.page_memory import (
+    RUNNING_COLUMNS,
+    TABLE_COLUMNS,
+    has_table,
+    load_page_memory,
+    query_newest_rows,
+    query_running_rows,
+)
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.model.victims import (
     map_victim_groups,
@@ -55,9 +55,6 @@ class CasualtySummary:
     notes: list[str] = field(default_factory=list)
 
 
-# The page's tables in memory (casualty_memory: the cells, running totals, newest reports) where
-# they apply; False reads the store only (the tests' reference).
-USE_MEMORY = True
 # Claims read by event id up to this many reports (one parameter each; PostgreSQL takes 65,535).
 CLAIM_IDS_MAX = 5000
 # query_casualty_reports first looks among the reports on or after the days of the store's
@@ -141,7 +138,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
                            max_conflicts: int = 200) -> CasualtySummary:
     """Totals, per-day incident deaths, conflicting claims and running totals for a filter."""
     scope = prepare_incident_groups(source, flt)
-    memory = load_casualty_memory(source) if USE_MEMORY else None
+    memory = load_page_memory(source)
     out = None
     if (memory is not None and scope.split_where is not None and casualty_cells.applies(flt)
             and has_table(memory, "cells")):
@@ -174,7 +171,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
 def query_running_totals(source: EventSource, flt: EventFilter | None = None, limit: int = 500,
                          memory: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     """Running totals with deaths (cumulative tallies), oldest first: shown, never added. From
-    the page's tables in `memory` when they hold them (casualty_memory), else the store."""
+    the page's tables in `memory` when they hold them (page_memory), else the store."""
     out = None if memory is None else query_running_rows(memory, flt, limit)
     if out is None:
         out = _query_running_rows(source, flt, limit)
@@ -247,7 +244,7 @@ def query_casualty_reports(source: EventSource, flt: EventFilter | None = None,
         out = run_event_sql(source, f"SELECT * FROM events WHERE {where} AND fatalities IS NOT NULL "
                                     "ORDER BY event_date DESC NULLS LAST, event_id", params)
     else:
-        memory = load_casualty_memory(source) if USE_MEMORY else None
+        memory = load_page_memory(source)
         out = None if memory is None else query_newest_rows(memory, flt, int(limit))
         if out is None:
             out = query_rows_by_id(source, _newest_ids(source, flt, where, params, int(limit)), TABLE_COLUMNS)

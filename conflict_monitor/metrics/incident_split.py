@@ -113,6 +113,17 @@ def key_figures_sql(where: str) -> str:
           stats.last_date FROM stats, fat, actors, shared_inc"""
 
 
+def disagreeing_key_figures_sql(where: str) -> str:
+    """One row (incidents, low, high) for the incidents whose reports disagree (incident_lead
+    NULL: the ones page_memory does not hold), as key_figures_sql counts them. Params: victims
+    map (3), filter."""
+    rows = (f"{where} AND NOT coalesce(e.is_running_total, false) AND e.incident_reports > 1 "
+            f"AND e.incident_lead IS NULL")
+    return f"""WITH {VMAP}, {_shared_ctes(where, "", detail=False, every=True, rows=rows)}
+        SELECT (SELECT count(*) FROM ik WHERE dated > 0 AND ikey IS NOT NULL) AS incidents,
+          coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM groups"""
+
+
 def summary_sql(where: str, singles: bool = True, shared: str = "TRUE") -> str:
     """casualties._summary_sql's rows of kind total and daily (same columns), and rows of kind
     `pick` (the incident key in `reports`) for claims_sql. Params: summary_params.

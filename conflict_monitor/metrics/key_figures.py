@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
 from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
-from conflict_monitor.metrics.incident_split import key_figures_sql
+from conflict_monitor.metrics.incident_split import disagreeing_key_figures_sql, key_figures_sql
+from conflict_monitor.metrics.page_memory import load_page_memory, query_key_figures_row
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.incident_counts import incident_rows_sql
 
@@ -42,6 +43,16 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
     incident among the reports that are not running totals, incident_counts), so the two agree.
     """
     scope = prepare_incident_groups(store, flt)
+    memory = load_page_memory(store) if scope.split_where is not None else None
+    row = None if memory is None else query_key_figures_row(memory, flt)
+    if row is not None:  # the pages' tables in memory, and the incidents they do not hold
+        row = row.copy()
+        if disagreeing_reports(store):
+            rest = run_event_sql(store, disagreeing_key_figures_sql(scope.split_where),
+                                 [*scope.victim_params, *scope.split_params]).iloc[0]
+            for name in ("incidents", "low", "high"):
+                row[name] = int(row[name]) + int(rest[name])
+        return _figures(row)
     if scope.split_where is not None:  # linked by stored incident ids: one scan, shared apart
         sql = key_figures_sql(scope.split_where)
         wp = scope.split_params
@@ -66,3 +77,12 @@ def _figures(row) -> KeyFigures:
     return KeyFigures(int(row["events"]), int(row["incidents"]), int(row["low"]), int(row["high"]),
                       int(row["running"]), int(row["actors"]), _as_date(row["first_date"]),
                       _as_date(row["last_date"]))
+
+
+def disagreeing_reports(store: EventSource) -> int:
+    """How many reports (not running totals) belong to incidents whose reports disagree (per
+    data version): none, and the Overview's figures come from memory alone."""
+    out = store.query_sql_per_version(
+        "SELECT count(*) AS n FROM events WHERE incident_reports > 1 AND incident_lead IS NULL "
+        f"AND {NOT_RUNNING}")
+    return int(out["n"].iloc[0])

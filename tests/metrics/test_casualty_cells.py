@@ -2,7 +2,7 @@
 
 casualty_cells adds up months wholly inside the filter from cells made once per data version,
 the filter's edge days and the incidents whose reports disagree from the events. The reference
-is the same page with the cells off (casualties.USE_MEMORY), on both stores, on random filters
+is the same page with the cells off (page_memory.USE_MEMORY), on both stores, on random filters
 and on filters whose dates cut months, before and after writes.
 """
 
@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from conflict_monitor.metrics import casualties as cm
-from conflict_monitor.metrics import casualty_cells, casualty_memory, incident_deaths
+from conflict_monitor.metrics import casualty_cells, incident_deaths, key_figures, page_memory
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.factory import open_store
 from tests.metrics.test_fast_paths import make_events, random_filters
@@ -52,7 +52,7 @@ def test_cells_answer_no_filter_on_origin_source_or_review():
 
 def _summary(store, flt: EventFilter, cells: bool, monkeypatch) -> tuple:
     with monkeypatch.context() as patch:
-        patch.setattr(cm, "USE_MEMORY", cells)
+        patch.setattr(page_memory, "USE_MEMORY", cells)
         out = cm.query_casualty_summary(store, flt, max_conflicts=15)
     totals = out.totals.sort_values(["dim", "label"]).astype(object).values.tolist()
     daily = out.daily.astype(object).values.tolist()
@@ -115,8 +115,8 @@ def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # n
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(800, 6, without_id=0.0))
     built = []
-    real = casualty_memory.build_cells_sql
-    monkeypatch.setattr(casualty_memory, "build_cells_sql", lambda: built.append(1) or real())
+    real = page_memory.build_cells_sql
+    monkeypatch.setattr(page_memory, "build_cells_sql", lambda: built.append(1) or real())
     for flt in _edge_filters():
         cm.query_casualty_summary(store, flt)
     assert len(built) == 1
@@ -128,21 +128,21 @@ def test_cells_are_made_once_per_data_version(store_location, monkeypatch):  # n
 def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store_location,  # noqa: F811
                                                                           monkeypatch, caplog):
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
-    monkeypatch.setattr(casualty_memory, "BACKGROUND_MIN_EVENTS", 100)  # "big" from 100 events
+    monkeypatch.setattr(page_memory, "BACKGROUND_MIN_EVENTS", 100)  # "big" from 100 events
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(800, 7, without_id=0.0))
     flt = EventFilter(date_from=D(2019, 2, 11), date_to=D(2019, 10, 3))
     expected = _summary(store, flt, False, monkeypatch)
     release = threading.Event()
-    real = casualty_memory._make_tables
-    monkeypatch.setattr(casualty_memory, "_make_tables",
+    real = page_memory._make_tables
+    monkeypatch.setattr(page_memory, "_make_tables",
                         lambda *args: release.wait(timeout=60) and real(*args))
     used = []
     monkeypatch.setattr(casualty_cells, "query_cells_summary",
                         lambda *args, q=casualty_cells.query_cells_summary: used.append(1) or q(*args))
     assert _summary(store, flt, True, monkeypatch) == expected and not used  # the events, at once
     release.set()
-    casualty_memory.load_casualty_memory(store, wait=True)
+    page_memory.load_page_memory(store, wait=True)
     assert _summary(store, flt, True, monkeypatch) == expected and used  # then the cells
     # A failed making is logged once; the page goes on reading the events.
     store.delete_events("manual")
@@ -150,10 +150,10 @@ def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store
 
     def fail(*args):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(casualty_memory, "_make_tables", fail)
+    monkeypatch.setattr(page_memory, "_make_tables", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        casualty_memory.load_casualty_memory(store, wait=True)
-    with caplog.at_level(logging.WARNING, logger=casualty_memory.__name__):
+        page_memory.load_page_memory(store, wait=True)
+    with caplog.at_level(logging.WARNING, logger=page_memory.__name__):
         for _ in range(2):
             assert _summary(store, flt, True, monkeypatch) == expected
     assert sum("disk full" in r.getMessage() for r in caplog.records) == 1
@@ -162,11 +162,11 @@ def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store
 def test_running_totals_and_newest_reports_from_memory_are_the_stores(store_location, monkeypatch):  # noqa: F811
     # The newest reports on or after the day of the 150th newest are held: the table comes from
     # memory when 40 or 400 of them match, else from the store; the running totals always.
-    monkeypatch.setattr(casualty_memory, "NEWEST_HELD", 150)
+    monkeypatch.setattr(page_memory, "NEWEST_HELD", 150)
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(2500, 9))
     served = []
-    real = casualty_memory.query_newest_rows
+    real = page_memory.query_newest_rows
     monkeypatch.setattr(cm, "query_newest_rows", lambda *args: served.append(real(*args) is not None)
                         or real(*args))
     for flt in random_filters(9, 8) + _edge_filters():
@@ -174,9 +174,9 @@ def test_running_totals_and_newest_reports_from_memory_are_the_stores(store_loca
             rows = {}
             for memory in (True, False):
                 with monkeypatch.context() as patch:
-                    patch.setattr(cm, "USE_MEMORY", memory)
+                    patch.setattr(page_memory, "USE_MEMORY", memory)
                     table = cm.query_casualty_reports(store, flt, limit)
-                    running = cm.query_running_totals(store, flt, limit, cm.load_casualty_memory(store))
+                    running = cm.query_running_totals(store, flt, limit, cm.load_page_memory(store))
                 rows[memory] = (_values(table), _values(running))
             assert rows[True] == rows[False], (flt, limit)
     assert True in served and False in served
@@ -184,3 +184,25 @@ def test_running_totals_and_newest_reports_from_memory_are_the_stores(store_loca
 
 def _values(frame) -> list:
     return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def test_key_figures_from_memory_are_the_stores(store_location, monkeypatch):  # noqa: F811
+    # The Overview's key figures: events, incidents (agreeing incidents by their lead, the
+    # disagreeing ones read from the events), deaths, running totals, actors, dates.
+    monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(3000, 11, without_id=0.05))
+    assert key_figures.disagreeing_reports(store) > 0
+    answered = []
+    real = page_memory.query_key_figures_row
+    monkeypatch.setattr(key_figures, "query_key_figures_row",
+                        lambda *args: answered.append(1) or real(*args))
+    filters = random_filters(11, 10) + _edge_filters()
+    for flt in filters:
+        fast = key_figures.compute_key_figures(store, flt)
+        with monkeypatch.context() as patch:
+            patch.setattr(page_memory, "USE_MEMORY", False)
+            assert fast == key_figures.compute_key_figures(store, flt), flt
+    assert len(answered) == len(filters)
+    assert page_memory.query_key_figures_row(page_memory.load_page_memory(store), EventFilter(sources=("AFP",))) \
+        is None

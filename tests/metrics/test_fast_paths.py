@@ -18,7 +18,7 @@ import pytest
 
 from conflict_monitor.bench.synthetic import make_synthetic_events
 from conflict_monitor.metrics import casualties as cm
-from conflict_monitor.metrics import incident_deaths
+from conflict_monitor.metrics import incident_deaths, page_memory
 from conflict_monitor.metrics import timeline as tm
 from conflict_monitor.model.filters import EventFilter, compute_where, compute_where_branches
 from conflict_monitor.store.factory import open_store
@@ -71,7 +71,7 @@ def _plain_figures(store, flt: EventFilter, monkeypatch) -> dict:
     with monkeypatch.context() as patch:
         patch.setattr(incident_deaths, "SPLIT_QUERIES", False)  # incident_split's queries off
         patch.setattr(incident_deaths, "query_store_victim_values", lambda source: None)  # per filter
-        patch.setattr(cm, "USE_MEMORY", False)  # the events only (casualty_memory)
+        patch.setattr(page_memory, "USE_MEMORY", False)  # the events only (page_memory)
         patch.setattr(incident_deaths, "incident_groups_sql",
                       lambda where, linked, split=True: plain(where, linked, split=False))
         return _figures(store, flt)

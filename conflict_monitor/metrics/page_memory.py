@@ -1,9 +1,13 @@
-"""What the Casualties page keeps in memory for one data version of a store: an in-memory DuckDB.
+"""What the pages keep in memory for one data version of a store: an in-memory DuckDB.
 
-Three tables, made from the store in one go once per data version (kept on the store object by
+Four tables, made from the store in one go once per data version (kept on the store object by
 keep_per_version, so a write makes the next reader make them anew):
 
-- `cells`: the deaths summed per month or day and filter values (casualty_cells);
+- `cells`: the deaths summed per month or day and filter values (casualty_cells), for the
+  Casualties page and the Overview's death range;
+- `overview`: the events counted per day, filter values, running total or not, alone in their
+  incident or not, lead of an agreeing incident or not (the Overview's other key figures: at
+  ten million events one scan and group-by of the filtered events took 230-550 ms);
 - `running`: the running totals with deaths, every column the page shows (at most RUNNING_MAX;
   beyond, none is held). Read by id from the events at ten million events, the 500 oldest
   took 30-110 ms a filter change, spread over the whole table (30 Nov 2026, idle);
@@ -26,12 +30,14 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from conflict_monitor.metrics.casualty_cells import build_cells_sql
+from conflict_monitor.metrics.casualty_cells import CELL_COLUMNS, applies, build_cells_sql
 from conflict_monitor.metrics.event_sql import query_store_ranks
 from conflict_monitor.metrics.incident_deaths import query_store_victim_values, victim_params
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.base import EventStore
 
+# False reads the store only (the tests' reference).
+USE_MEMORY = True
 # Stores of at least this many events make the tables on a thread: at ten million events they
 # take 4-5 s (30 Nov 2026, idle), which every first view after a write would otherwise wait for.
 BACKGROUND_MIN_EVENTS = 1_000_000
@@ -49,6 +55,11 @@ RUNNING_COLUMNS = ("event_date", "period_start", "location", "victims", "fatalit
 _RUNNING_HELD = ("event_id", "event_date", "period_start", "location", "victims", "fatalities",
                  "fatalities_high", "fatalities_qualifier", "reported_by", "source", "origin", "source_url",
                  "evidence", "action", "event_type", "actor1", "actor2", "country", *_FILTER_COLUMNS)
+_KEYS = ", ".join(("event_date", *CELL_COLUMNS))
+_FLAGS = ("coalesce(is_running_total, false)", "coalesce(incident_reports, 1) <= 1",
+          "coalesce(incident_lead, false)")
+OVERVIEW_SQL = (f"SELECT {_KEYS}, {_FLAGS[0]} AS running, {_FLAGS[1]} AS single, {_FLAGS[2]} AS lead, "
+                f"count(*) AS n FROM events GROUP BY {_KEYS}, {', '.join(_FLAGS)}")
 _FATAL = "fatalities IS NOT NULL"
 _RUNNING = f"coalesce(is_running_total, false) AND {_FATAL}"
 _LOG = logging.getLogger(__name__)
@@ -70,6 +81,7 @@ def _make_tables(store: EventStore, build: MemoryBuild) -> None:
     frames = {}
     if values is not None:  # texts few enough to map them all (else no cells)
         frames["cells"] = store.query_arrow(build_cells_sql(), victim_params(values["victims"]))
+    frames["overview"] = store.query_arrow(OVERVIEW_SQL)
     running = store.query_arrow(f"SELECT {', '.join(_RUNNING_HELD)} FROM events WHERE {_RUNNING} "
                               f"LIMIT {RUNNING_MAX + 1}")
     if running.num_rows <= RUNNING_MAX:
@@ -96,10 +108,11 @@ def _make_tables_apart(store: EventStore, build: MemoryBuild) -> None:
         build.done.set()
 
 
-def load_casualty_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyConnection | None:
+def load_page_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyConnection | None:
     """The in-memory DuckDB of the store's data version; None while a big store makes it on a
-    thread (unless `wait`), when making it failed (logged once), and for a DataFrame."""
-    if isinstance(store, pd.DataFrame):
+    thread (unless `wait`), when making it failed (logged once), for a DataFrame and when
+    USE_MEMORY is off."""
+    if isinstance(store, pd.DataFrame) or not USE_MEMORY:
         return None
 
     def make() -> MemoryBuild:
@@ -107,12 +120,12 @@ def load_casualty_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDB
         big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
                                           f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
         if big >= BACKGROUND_MIN_EVENTS:
-            threading.Thread(target=_make_tables_apart, args=(store, build), name="casualty-memory",
+            threading.Thread(target=_make_tables_apart, args=(store, build), name="page-memory",
                              daemon=True).start()
         else:
             _make_tables(store, build)
         return build
-    build: MemoryBuild = store.keep_per_version("casualty_memory", make)
+    build: MemoryBuild = store.keep_per_version("page_memory", make)
     if wait:
         build.done.wait()
     if build.error is not None:
@@ -120,7 +133,7 @@ def load_casualty_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDB
             raise build.error
         if not build.reported:
             build.reported = True
-            _LOG.warning("the Casualties page's tables in memory could not be made; it reads the "
+            _LOG.warning("the pages' tables in memory could not be made; it reads the "
                          "store instead: %s", build.error)
     return build.db if build.done.is_set() else None
 
@@ -152,3 +165,28 @@ def query_newest_rows(db: duckdb.DuckDBPyConnection, flt: EventFilter | None, li
     out = db.cursor().execute(f"SELECT {', '.join(TABLE_COLUMNS)} FROM newest WHERE {where} "
                               f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit]).df()
     return out if len(out) == limit else None
+
+
+def query_key_figures_row(db: duckdb.DuckDBPyConnection, flt: EventFilter | None) -> pd.Series | None:
+    """key_figures_sql's row (events, incidents, low, high, running, actors, first_date,
+    last_date) for the reports the tables hold: all but those of incidents whose reports
+    disagree (their incidents and deaths are the caller's to add: key_figures). None when the
+    tables do not apply to the filter (casualty_cells.applies) or are not held."""
+    flt = flt or EventFilter()
+    if not applies(flt) or not (has_table(db, "overview") and has_table(db, "cells")):
+        return None
+    where, params = compute_where(flt)
+    # an incident counts once, where its reports do not say a running total and one is dated:
+    # a report alone in its incident, or an agreeing incident's lead (all its reports share
+    # the day and running-total flag, incident_counts.LEAD_AGREES_ON)
+    sql = f"""WITH o AS (SELECT * FROM overview WHERE {where}),
+        d AS (SELECT coalesce(sum(low), 0) AS low, coalesce(sum(high), 0) AS high FROM cells
+          WHERE kind = 'd' AND {where})
+        SELECT (SELECT coalesce(sum(n), 0) FROM o) AS events,
+          (SELECT coalesce(sum(n), 0) FROM o WHERE NOT running AND event_date IS NOT NULL
+            AND (single OR lead)) AS incidents, d.low, d.high,
+          (SELECT coalesce(sum(n), 0) FROM o WHERE running) AS running,
+          (SELECT count(DISTINCT a) FROM (SELECT actor1 AS a FROM o UNION ALL SELECT actor2 FROM o) AS u)
+            AS actors, (SELECT min(event_date) FROM o) AS first_date,
+          (SELECT max(event_date) FROM o) AS last_date FROM d"""
+    return db.cursor().execute(sql, [*params, *params]).df().iloc[0]
