@@ -70,6 +70,8 @@ class MemoryBuild:
     """The making of one data version's tables: `db` once done, or the `error` it met."""
 
     done: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False
     db: duckdb.DuckDBPyConnection | None = None
     error: Exception | None = None
     reported: bool = False
@@ -108,24 +110,39 @@ def _make_tables_apart(store: EventStore, build: MemoryBuild) -> None:
         build.done.set()
 
 
+def _start(store: EventStore, build: MemoryBuild, wait: bool) -> None:
+    """Make the tables now (a small store), or on a thread: one at a time per store, so that a
+    run of writes does not set several makings going (a later version's starts when the
+    earlier one ends; with `wait`, after waiting for it)."""
+    with build.lock:
+        if build.started:
+            return
+        big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
+                                          f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
+        if big < BACKGROUND_MIN_EVENTS:  # an error here reaches the reader (and the next tries again)
+            _make_tables(store, build)
+            build.started = True
+            return
+        earlier = getattr(store, "_page_memory_thread", None)
+        if earlier is not None and earlier.is_alive():
+            if not wait:
+                return
+            earlier.join()
+        build.started = True
+        thread = threading.Thread(target=_make_tables_apart, args=(store, build), name="page-memory",
+                                  daemon=True)
+        store._page_memory_thread = thread
+        thread.start()
+
+
 def load_page_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyConnection | None:
     """The in-memory DuckDB of the store's data version; None while a big store makes it on a
     thread (unless `wait`), when making it failed (logged once), for a DataFrame and when
     USE_MEMORY is off."""
     if isinstance(store, pd.DataFrame) or not USE_MEMORY:
         return None
-
-    def make() -> MemoryBuild:
-        build = MemoryBuild()
-        big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
-                                          f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
-        if big >= BACKGROUND_MIN_EVENTS:
-            threading.Thread(target=_make_tables_apart, args=(store, build), name="page-memory",
-                             daemon=True).start()
-        else:
-            _make_tables(store, build)
-        return build
-    build: MemoryBuild = store.keep_per_version("page_memory", make)
+    build: MemoryBuild = store.keep_per_version("page_memory", MemoryBuild)
+    _start(store, build, wait)
     if wait:
         build.done.wait()
     if build.error is not None:
@@ -133,7 +150,7 @@ def load_page_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyCo
             raise build.error
         if not build.reported:
             build.reported = True
-            _LOG.warning("the pages' tables in memory could not be made; it reads the "
+            _LOG.warning("the pages' tables in memory could not be made; the pages read the "
                          "store instead: %s", build.error)
     return build.db if build.done.is_set() else None
 

@@ -141,7 +141,14 @@ def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store
     monkeypatch.setattr(casualty_cells, "query_cells_summary",
                         lambda *args, q=casualty_cells.query_cells_summary: used.append(1) or q(*args))
     assert _summary(store, flt, True, monkeypatch) == expected and not used  # the events, at once
+    # A write while the making runs: the next version's waits for it (one making at a time).
+    store.delete_events("gdelt")
+    expected = _summary(store, flt, False, monkeypatch)
+    assert page_memory.load_page_memory(store) is None
+    makers = [t for t in threading.enumerate() if t.name == "page-memory"]
+    assert len(makers) == 1
     release.set()
+    makers[0].join(timeout=60)
     page_memory.load_page_memory(store, wait=True)
     assert _summary(store, flt, True, monkeypatch) == expected and used  # then the cells
     # A failed making is logged once; the page goes on reading the events.
