@@ -21,13 +21,14 @@ def main() -> None:
     # the data stack (pandas, DuckDB) come after it, so the sidebar is right from the first paint.
     # Only the pages this visitor may use are listed (ui/navigation.py).
     navigation = st.navigation(make_pages(may_write(), may_administer()))
-    from ui.loaders import complete_first_start  # noqa: PLC0415
+    from ui.loaders import complete_first_start, start_page_memory  # noqa: PLC0415
     from ui.shell import mark_shell_ran, render_shell, render_store_problem  # noqa: PLC0415
 
     if render_shell():
         first_start_slot = st.empty()
         mark_shell_ran()
         navigation.run()
+        start_page_memory()
         complete_first_start(first_start_slot)
     else:
         # No data page can work now: show only the explanation and the way out.

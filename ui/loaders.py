@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from conflict_monitor.metrics.key_figures import KeyFigures, compute_key_figures
+from conflict_monitor.metrics.page_memory import load_page_memory
 from conflict_monitor.model.filters import EventFilter
 from conflict_monitor.store.base import EventStore, resolve_location
 from conflict_monitor.store.factory import compute_store_is_new, open_store
@@ -93,6 +94,13 @@ def complete_first_start(slot) -> None:
                 status.update(label="Source article added", state="complete", expanded=False)
     clear_data_caches()
     st.rerun()
+
+
+def start_page_memory() -> None:
+    """After a page is drawn: a big store starts making the pages' tables in memory for its data
+    version (metrics/page_memory.py), so that the next filter changes read them; nothing once
+    they are made or being made."""
+    load_page_memory(get_store(), start=True)
 
 
 def get_store() -> EventStore:

@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from conflict_monitor.metrics import casualty_cells
@@ -33,7 +32,7 @@ from conflict_monitor.metrics.incident_split import claim_ids_sql, claims_sql, s
 from conflict_monitor.metrics.page_memory import (
     RUNNING_COLUMNS,
     TABLE_COLUMNS,
-    has_table,
+    PageMemory,
     load_page_memory,
     query_newest_rows,
     query_running_rows,
@@ -141,7 +140,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
     memory = load_page_memory(source)
     out = None
     if (memory is not None and scope.split_where is not None and casualty_cells.applies(flt)
-            and has_table(memory, "cells")):
+            and memory.has("cells")):
         out = casualty_cells.query_summary_rows(source, memory, scope, flt, max_conflicts)
     if out is None and scope.split_where is not None:  # linked by stored ids: shared incidents apart
         out = run_event_sql(source, summary_sql(scope.split_where),
@@ -169,7 +168,7 @@ def query_casualty_summary(source: EventSource, flt: EventFilter | None = None,
 
 
 def query_running_totals(source: EventSource, flt: EventFilter | None = None, limit: int = 500,
-                         memory: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+                         memory: PageMemory | None = None) -> pd.DataFrame:
     """Running totals with deaths (cumulative tallies), oldest first: shown, never added. From
     the page's tables in `memory` when they hold them (page_memory), else the store."""
     out = None if memory is None else query_running_rows(memory, flt, limit)

@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
 from conflict_monitor.metrics.event_sql import run_event_sql
@@ -47,6 +46,9 @@ from conflict_monitor.metrics.incident_split import (
 )
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.base import EventStore
+
+if TYPE_CHECKING:
+    from conflict_monitor.metrics.page_memory import PageMemory
 
 # The filter columns a cell is keyed by besides its day or month (compute_where's, named as in
 # `events`; origin, source and review are not: under them the page reads the events).
@@ -138,7 +140,7 @@ def _month_before(first_day: dt.date) -> dt.date:
     return (first_day - dt.timedelta(days=1)).replace(day=1)
 
 
-def query_cells_summary(con: duckdb.DuckDBPyConnection, flt: EventFilter | None,
+def query_cells_summary(con: PageMemory, flt: EventFilter | None,
                         max_conflicts: int) -> pd.DataFrame:
     """summary_sql's rows (total, daily, pick) for the cells' units within the whole months and
     the days of the filter (the edges' totals are the caller's)."""
@@ -172,7 +174,7 @@ def query_cells_summary(con: duckdb.DuckDBPyConnection, flt: EventFilter | None,
           WHERE kind = 'd' AND {days} GROUP BY event_date
         UNION ALL SELECT 'pick', NULL, NULL, NULL, NULL, NULL, NULL, ikey FROM pick"""
     params = [*month_params, *day_params, max(int(max_conflicts) - 1, 0), *month_params, *day_params]
-    return con.cursor().execute(sql, params).df()
+    return con.query(sql, params)
 
 
 def compute_edge_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[Any]] | None:
@@ -185,7 +187,7 @@ def compute_edge_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[An
     return f"({ranges}) AND {rest}", [d for edge in edges for d in edge] + params
 
 
-def query_summary_rows(source: EventStore, cells: duckdb.DuckDBPyConnection, scope: IncidentScope,
+def query_summary_rows(source: EventStore, cells: PageMemory, scope: IncidentScope,
                        flt: EventFilter | None, max_conflicts: int) -> pd.DataFrame:
     """summary_sql's rows (total, daily, pick) for a filter the cells apply to: the cells' plus, read from the events,
     the filter's edge days and the incidents the cells do not hold, added up."""

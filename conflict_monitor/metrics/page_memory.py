@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -66,13 +68,33 @@ _LOG = logging.getLogger(__name__)
 
 
 @dataclass
+class PageMemory:
+    """One data version's tables, read in place from Arrow by one DuckDB connection. Its
+    registrations are its own (a cursor would not see them), so readers take turns: a query
+    takes a few milliseconds."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: frozenset[str]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def has(self, name: str) -> bool:
+        """Whether the table is held (running totals and cells may not be: _make_tables)."""
+        return name in self.tables
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a query over the tables (`?` parameters)."""
+        with self.lock:
+            return self.con.execute(sql, list(params)).df()
+
+
+@dataclass
 class MemoryBuild:
     """The making of one data version's tables: `db` once done, or the `error` it met."""
 
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: bool = False
-    db: duckdb.DuckDBPyConnection | None = None
+    memory: PageMemory | None = None
     error: Exception | None = None
     reported: bool = False
 
@@ -94,11 +116,9 @@ def _make_tables(store: EventStore, build: MemoryBuild) -> None:
     day = pd.Timestamp(floor[0]).date() if floor else dt.date(1, 1, 1)
     frames["newest"] = store.query_arrow(f"SELECT {', '.join((*TABLE_COLUMNS, *_FILTER_COLUMNS))} "
                                        f"FROM events WHERE {_FATAL} AND event_date >= ?", [day])
-    for name, frame in frames.items():
-        con.register("frame", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # names from the dict above
-        con.unregister("frame")
-    build.db = con
+    for name, table in frames.items():  # read in place: a copy into DuckDB would double them
+        con.register(name, table)
+    build.memory = PageMemory(con, frozenset(frames))
     build.done.set()
 
 
@@ -110,10 +130,10 @@ def _make_tables_apart(store: EventStore, build: MemoryBuild) -> None:
         build.done.set()
 
 
-def _start(store: EventStore, build: MemoryBuild, wait: bool) -> None:
-    """Make the tables now (a small store), or on a thread: one at a time per store, so that a
-    run of writes does not set several makings going (a later version's starts when the
-    earlier one ends; with `wait`, after waiting for it)."""
+def _start(store: EventStore, build: MemoryBuild, wait: bool, start: bool) -> None:
+    """Make the tables now (a small store), or with `start` or `wait` on a thread: one at a
+    time per store, so that a run of writes does not set several makings going (a later
+    version's starts when the earlier one ends; with `wait`, after waiting for it)."""
     with build.lock:
         if build.started:
             return
@@ -122,6 +142,8 @@ def _start(store: EventStore, build: MemoryBuild, wait: bool) -> None:
         if big < BACKGROUND_MIN_EVENTS:  # an error here reaches the reader (and the next tries again)
             _make_tables(store, build)
             build.started = True
+            return
+        if not (start or wait):
             return
         earlier = getattr(store, "_page_memory_thread", None)
         if earlier is not None and earlier.is_alive():
@@ -135,14 +157,16 @@ def _start(store: EventStore, build: MemoryBuild, wait: bool) -> None:
         thread.start()
 
 
-def load_page_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyConnection | None:
-    """The in-memory DuckDB of the store's data version; None while a big store makes it on a
-    thread (unless `wait`), when making it failed (logged once), for a DataFrame and when
-    USE_MEMORY is off."""
+def load_page_memory(store: EventStore, wait: bool = False, start: bool = False) -> PageMemory | None:
+    """The tables of the store's data version, made at once for a small store; for a big one
+    (BACKGROUND_MIN_EVENTS) once made on a thread, which `start` sets going (the app does after
+    drawing a page, so that the making does not slow the page: ui.loaders.start_page_memory)
+    and `wait` waits for. None until then, when making them failed (logged once), for a
+    DataFrame and when USE_MEMORY is off."""
     if isinstance(store, pd.DataFrame) or not USE_MEMORY:
         return None
     build: MemoryBuild = store.keep_per_version("page_memory", MemoryBuild)
-    _start(store, build, wait)
+    _start(store, build, wait, start)
     if wait:
         build.done.wait()
     if build.error is not None:
@@ -152,45 +176,39 @@ def load_page_memory(store: EventStore, wait: bool = False) -> duckdb.DuckDBPyCo
             build.reported = True
             _LOG.warning("the pages' tables in memory could not be made; the pages read the "
                          "store instead: %s", build.error)
-    return build.db if build.done.is_set() else None
+    return build.memory if build.done.is_set() else None
 
 
-def has_table(db: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the in-memory DuckDB holds the table (cells, running, newest)."""
-    rows = db.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
-    return bool(rows and rows[0])
-
-
-def query_running_rows(db: duckdb.DuckDBPyConnection, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
+def query_running_rows(db: PageMemory, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
     """query_running_totals' rows (before its victim group), oldest first; None when the
     running totals are not held or the filter reads the review table."""
     flt = flt or EventFilter()
-    if flt.reviewed_only or not has_table(db, "running"):
+    if flt.reviewed_only or not db.has("running"):
         return None
     where, params = compute_where(flt)
-    return db.cursor().execute(f"SELECT {', '.join(RUNNING_COLUMNS)} FROM running WHERE {where} "
-                               f"ORDER BY event_date, event_id LIMIT ?", [*params, limit]).df()
+    return db.query(f"SELECT {', '.join(RUNNING_COLUMNS)} FROM running WHERE {where} "
+                               f"ORDER BY event_date, event_id LIMIT ?", [*params, limit])
 
 
-def query_newest_rows(db: duckdb.DuckDBPyConnection, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
+def query_newest_rows(db: PageMemory, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
     """The `limit` newest reports with deaths under the filter (TABLE_COLUMNS), when that many
     are held; None otherwise (and for a filter reading the review table)."""
     flt = flt or EventFilter()
-    if flt.reviewed_only or not has_table(db, "newest"):
+    if flt.reviewed_only or not db.has("newest"):
         return None
     where, params = compute_where(flt)
-    out = db.cursor().execute(f"SELECT {', '.join(TABLE_COLUMNS)} FROM newest WHERE {where} "
-                              f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit]).df()
+    out = db.query(f"SELECT {', '.join(TABLE_COLUMNS)} FROM newest WHERE {where} "
+                              f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit])
     return out if len(out) == limit else None
 
 
-def query_key_figures_row(db: duckdb.DuckDBPyConnection, flt: EventFilter | None) -> pd.Series | None:
+def query_key_figures_row(db: PageMemory, flt: EventFilter | None) -> pd.Series | None:
     """key_figures_sql's row (events, incidents, low, high, running, actors, first_date,
     last_date) for the reports the tables hold: all but those of incidents whose reports
     disagree (their incidents and deaths are the caller's to add: key_figures). None when the
     tables do not apply to the filter (casualty_cells.applies) or are not held."""
     flt = flt or EventFilter()
-    if not applies(flt) or not (has_table(db, "overview") and has_table(db, "cells")):
+    if not applies(flt) or not (db.has("overview") and db.has("cells")):
         return None
     where, params = compute_where(flt)
     # an incident counts once, where its reports do not say a running total and one is dated:
@@ -206,4 +224,4 @@ def query_key_figures_row(db: duckdb.DuckDBPyConnection, flt: EventFilter | None
           (SELECT count(DISTINCT a) FROM (SELECT actor1 AS a FROM o UNION ALL SELECT actor2 FROM o) AS u)
             AS actors, (SELECT min(event_date) FROM o) AS first_date,
           (SELECT max(event_date) FROM o) AS last_date FROM d"""
-    return db.cursor().execute(sql, [*params, *params]).df().iloc[0]
+    return db.query(sql, [*params, *params]).iloc[0]

@@ -141,10 +141,14 @@ def test_a_big_store_makes_its_tables_apart_and_reads_the_events_meanwhile(store
     monkeypatch.setattr(casualty_cells, "query_cells_summary",
                         lambda *args, q=casualty_cells.query_cells_summary: used.append(1) or q(*args))
     assert _summary(store, flt, True, monkeypatch) == expected and not used  # the events, at once
+    assert page_memory.load_page_memory(store) is None  # a page's figures do not start it
+    assert not [t for t in threading.enumerate() if t.name == "page-memory"]
+    assert page_memory.load_page_memory(store, start=True) is None  # the app does, after a page
+    assert _summary(store, flt, True, monkeypatch) == expected and not used  # events meanwhile
     # A write while the making runs: the next version's waits for it (one making at a time).
     store.delete_events("gdelt")
     expected = _summary(store, flt, False, monkeypatch)
-    assert page_memory.load_page_memory(store) is None
+    assert page_memory.load_page_memory(store, start=True) is None
     makers = [t for t in threading.enumerate() if t.name == "page-memory"]
     assert len(makers) == 1
     release.set()
