@@ -16,8 +16,10 @@ keep_per_version, so a write makes the next reader make them anew):
   there whenever 1,000 match (else read from the store, casualties._newest_ids): 5 ms where
   their ids and then their rows by id took 90-130 ms.
 
-A store of BACKGROUND_MIN_EVENTS events or more makes them on a thread of its own while the
-page reads the store as before; a smaller one at once.
+A store of fewer than MIN_EVENTS events (a million) keeps none: the store answers fast enough.
+A bigger one makes them on a thread of its own, set going once the app has drawn a page, while
+the pages read the store as before; at ten million events that takes 4.5-5 s idle, and about 7 s
+after a write while the pages run beside it (30 Nov 2026).
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ from conflict_monitor.store.base import EventStore
 
 # False reads the store only (the tests' reference).
 USE_MEMORY = True
+# Smaller stores keep none: the store answers fast enough, and making them on the sample store
+# took 0.34 s of a first start's first paint (30 Nov 2026).
+MIN_EVENTS = 1_000_000
 # Stores of at least this many events make the tables on a thread: at ten million events they
 # take 4-5 s (30 Nov 2026, idle), which every first view after a write would otherwise wait for.
+# Between MIN_EVENTS and this (the tests lower MIN_EVENTS), at once.
 BACKGROUND_MIN_EVENTS = 1_000_000
 RUNNING_MAX = 20_000
 NEWEST_HELD = 30_000
@@ -137,8 +143,11 @@ def _start(store: EventStore, build: MemoryBuild, wait: bool, start: bool) -> No
     with build.lock:
         if build.started:
             return
+        most = max(MIN_EVENTS, BACKGROUND_MIN_EVENTS)
         big = store.query_sql_per_version(f"SELECT count(*) AS n FROM (SELECT 1 FROM events "
-                                          f"LIMIT {BACKGROUND_MIN_EVENTS}) AS e")["n"].iloc[0]
+                                          f"LIMIT {int(most)}) AS e")["n"].iloc[0]
+        if big < MIN_EVENTS:
+            return
         if big < BACKGROUND_MIN_EVENTS:  # an error here reaches the reader (and the next tries again)
             _make_tables(store, build)
             build.started = True
@@ -158,8 +167,8 @@ def _start(store: EventStore, build: MemoryBuild, wait: bool, start: bool) -> No
 
 
 def load_page_memory(store: EventStore, wait: bool = False, start: bool = False) -> PageMemory | None:
-    """The tables of the store's data version, made at once for a small store; for a big one
-    (BACKGROUND_MIN_EVENTS) once made on a thread, which `start` sets going (the app does after
+    """The tables of the store's data version: none for a store under MIN_EVENTS; made at once
+    under BACKGROUND_MIN_EVENTS; for a bigger one once made on a thread, which `start` sets going (the app does after
     drawing a page, so that the making does not slow the page: ui.loaders.start_page_memory)
     and `wait` waits for. None until then, when making them failed (logged once), for a
     DataFrame and when USE_MEMORY is off."""

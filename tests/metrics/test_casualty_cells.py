@@ -25,6 +25,12 @@ from tests.store.test_backends import store_location  # noqa: F401 - the backend
 D = dt.date
 
 
+@pytest.fixture(autouse=True)
+def _memory_for_small_stores(monkeypatch):
+    """The tests' stores are small: keep the pages' tables in memory for them too."""
+    monkeypatch.setattr(page_memory, "MIN_EVENTS", 0)
+
+
 @pytest.mark.parametrize(("start", "end", "first", "last", "edges"), [
     (D(2020, 1, 1), D(2020, 3, 31), D(2020, 1, 1), D(2020, 3, 1), []),
     (D(2020, 1, 1), D(2020, 1, 31), D(2020, 1, 1), D(2020, 1, 1), []),
@@ -217,3 +223,12 @@ def test_key_figures_from_memory_are_the_stores(store_location, monkeypatch):  #
     assert len(answered) == len(filters)
     assert page_memory.query_key_figures_row(page_memory.load_page_memory(store), EventFilter(sources=("AFP",))) \
         is None
+
+
+def test_a_small_store_keeps_no_tables_in_memory(store_location, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(page_memory, "MIN_EVENTS", 1000)
+    store = open_store(seed_if_new=False)
+    store.upsert_events(make_events(600, 12))
+    assert page_memory.load_page_memory(store, start=True) is None
+    store.upsert_events(make_events(600, 13).assign(event_id=lambda f: "more-" + f["event_id"]))
+    assert page_memory.load_page_memory(store) is not None  # 1,200 events: made at once

@@ -31,6 +31,12 @@ _ORIGINS = ("extracted", "acled", "gdelt", "manual")
 _SOURCES = ("AFP", "Reuters", "SANA", "TASS")
 
 
+@pytest.fixture(autouse=True)
+def _memory_for_small_stores(monkeypatch):
+    """The pages' tables in memory (page_memory) for these small stores too: the fast side."""
+    monkeypatch.setattr(page_memory, "MIN_EVENTS", 0)
+
+
 def make_events(n: int, seed: int, without_id: float = 0.1) -> pd.DataFrame:
     """Synthetic events with the awkward cases: a third of the reports with deaths say nothing
     of the victims, some (`without_id`) have no incident id, repeats of one incident name
