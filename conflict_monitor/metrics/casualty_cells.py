@@ -98,11 +98,13 @@ def build_cells_sql() -> str:
           WHERE g.reports > 1 AND (g.max_low > g.low OR g.high > g.min_high)"""
 
 
-def residual_rows(store: EventStore) -> int:
-    """How many reports with deaths belong to incidents the cells do not hold (per version)."""
+def disagreeing_reports(store: EventStore) -> int:
+    """How many reports, not running totals, belong to incidents whose reports disagree (the
+    ones the pages' tables in memory do not hold: page_memory), per data version; none, and
+    the Casualties summary and the Overview's figures need not read the events for them."""
     out = store.query_sql_per_version(
-        f"SELECT count(*) AS n FROM events e WHERE {_DEATHS} AND e.incident_reports > 1 "
-        f"AND e.incident_lead IS NULL")
+        "SELECT count(*) AS n FROM events e WHERE NOT coalesce(e.is_running_total, false) "
+        "AND e.incident_reports > 1 AND e.incident_lead IS NULL")
     return int(out["n"].iloc[0])
 
 
@@ -198,7 +200,7 @@ def query_summary_rows(source: EventStore, cells: PageMemory, scope: IncidentSco
         edge_out = run_event_sql(source, summary_sql(edge[0], shared=AGREEING),
                                  summary_params(scope.victim_params, edge[1], max_conflicts))
         parts.append(edge_out[edge_out["kind"] == "total"])
-    if residual_rows(source):
+    if disagreeing_reports(source):
         parts.append(run_event_sql(
             source, summary_sql(scope.split_where, singles=False, shared=f"NOT {AGREEING}"),
             summary_params(scope.victim_params, scope.split_params, max_conflicts)))

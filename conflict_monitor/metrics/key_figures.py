@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from conflict_monitor.metrics.casualty_cells import disagreeing_reports
 from conflict_monitor.metrics.event_sql import NOT_RUNNING, EventSource, run_event_sql
 from conflict_monitor.metrics.incident_deaths import prepare_incident_groups
 from conflict_monitor.metrics.incident_split import disagreeing_key_figures_sql, key_figures_sql
@@ -47,7 +48,7 @@ def compute_key_figures(store: EventSource, flt: EventFilter | None = None) -> K
     row = None if memory is None else query_key_figures_row(memory, flt)
     if row is not None:  # the pages' tables in memory, and the incidents they do not hold
         row = row.copy()
-        if disagreeing_reports(store):
+        if disagreeing_reports(store):  # their incidents and deaths, from the events
             rest = run_event_sql(store, disagreeing_key_figures_sql(scope.split_where),
                                  [*scope.victim_params, *scope.split_params]).iloc[0]
             for name in ("incidents", "low", "high"):
@@ -78,11 +79,3 @@ def _figures(row) -> KeyFigures:
                       int(row["running"]), int(row["actors"]), _as_date(row["first_date"]),
                       _as_date(row["last_date"]))
 
-
-def disagreeing_reports(store: EventSource) -> int:
-    """How many reports (not running totals) belong to incidents whose reports disagree (per
-    data version): none, and the Overview's figures come from memory alone."""
-    out = store.query_sql_per_version(
-        "SELECT count(*) AS n FROM events WHERE incident_reports > 1 AND incident_lead IS NULL "
-        f"AND {NOT_RUNNING}")
-    return int(out["n"].iloc[0])

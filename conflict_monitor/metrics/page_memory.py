@@ -95,7 +95,7 @@ class PageMemory:
 
 @dataclass
 class MemoryBuild:
-    """The making of one data version's tables: `db` once done, or the `error` it met."""
+    """The making of one data version's tables: `memory` once done, or the `error` it met."""
 
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,7 +113,7 @@ def _make_tables(store: EventStore, build: MemoryBuild) -> None:
         frames["cells"] = store.query_arrow(build_cells_sql(), victim_params(values["victims"]))
     frames["overview"] = store.query_arrow(OVERVIEW_SQL)
     running = store.query_arrow(f"SELECT {', '.join(_RUNNING_HELD)} FROM events WHERE {_RUNNING} "
-                              f"LIMIT {RUNNING_MAX + 1}")
+                                f"LIMIT {RUNNING_MAX + 1}")
     if running.num_rows <= RUNNING_MAX:
         frames["running"] = running
     # on or after the floor day: every report newer than one held is held (all dated ones
@@ -121,7 +121,7 @@ def _make_tables(store: EventStore, build: MemoryBuild) -> None:
     floor = query_store_ranks(store, "event_date", f"{_FATAL} AND event_date IS NOT NULL", [NEWEST_HELD])
     day = pd.Timestamp(floor[0]).date() if floor else dt.date(1, 1, 1)
     frames["newest"] = store.query_arrow(f"SELECT {', '.join((*TABLE_COLUMNS, *_FILTER_COLUMNS))} "
-                                       f"FROM events WHERE {_FATAL} AND event_date >= ?", [day])
+                                         f"FROM events WHERE {_FATAL} AND event_date >= ?", [day])
     for name, table in frames.items():  # read in place: a copy into DuckDB would double them
         con.register(name, table)
     build.memory = PageMemory(con, frozenset(frames))
@@ -168,9 +168,9 @@ def _start(store: EventStore, build: MemoryBuild, wait: bool, start: bool) -> No
 
 def load_page_memory(store: EventStore, wait: bool = False, start: bool = False) -> PageMemory | None:
     """The tables of the store's data version: none for a store under MIN_EVENTS; made at once
-    under BACKGROUND_MIN_EVENTS; for a bigger one once made on a thread, which `start` sets going (the app does after
-    drawing a page, so that the making does not slow the page: ui.loaders.start_page_memory)
-    and `wait` waits for. None until then, when making them failed (logged once), for a
+    under BACKGROUND_MIN_EVENTS; for a bigger store, once made on a thread, which `start` sets
+    going (the app does after drawing a page, so that the making does not slow the page:
+    ui.loaders.start_page_memory) and `wait` waits for. None until then, when making them failed (logged once), for a
     DataFrame and when USE_MEMORY is off."""
     if isinstance(store, pd.DataFrame) or not USE_MEMORY:
         return None
@@ -196,7 +196,7 @@ def query_running_rows(db: PageMemory, flt: EventFilter | None, limit: int) -> p
         return None
     where, params = compute_where(flt)
     return db.query(f"SELECT {', '.join(RUNNING_COLUMNS)} FROM running WHERE {where} "
-                               f"ORDER BY event_date, event_id LIMIT ?", [*params, limit])
+                    f"ORDER BY event_date, event_id LIMIT ?", [*params, limit])
 
 
 def query_newest_rows(db: PageMemory, flt: EventFilter | None, limit: int) -> pd.DataFrame | None:
@@ -207,7 +207,7 @@ def query_newest_rows(db: PageMemory, flt: EventFilter | None, limit: int) -> pd
         return None
     where, params = compute_where(flt)
     out = db.query(f"SELECT {', '.join(TABLE_COLUMNS)} FROM newest WHERE {where} "
-                              f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit])
+                   f"ORDER BY event_date DESC, event_id LIMIT ?", [*params, limit])
     return out if len(out) == limit else None
 
 

@@ -88,7 +88,7 @@ def test_cells_give_the_events_figures_on_random_filters_and_after_writes(store_
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(3000, 4, without_id=0.0))
-    residual = casualty_cells.residual_rows(store)
+    residual = casualty_cells.disagreeing_reports(store)
     agreeing = store.query_sql("SELECT count(*) AS n FROM events WHERE incident_lead")["n"].iloc[0]
     assert residual > 0 and agreeing > 0
     used = []
@@ -209,7 +209,7 @@ def test_key_figures_from_memory_are_the_stores(store_location, monkeypatch):  #
     monkeypatch.setattr(incident_deaths, "LINK_LIMIT", 0)
     store = open_store(seed_if_new=False)
     store.upsert_events(make_events(3000, 11, without_id=0.05))
-    assert key_figures.disagreeing_reports(store) > 0
+    assert casualty_cells.disagreeing_reports(store) > 0
     answered = []
     real = page_memory.query_key_figures_row
     monkeypatch.setattr(key_figures, "query_key_figures_row",
