@@ -26,8 +26,9 @@ exactly summary_sql's (tests/metrics/test_casualty_cells.py compares them on ran
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -47,8 +48,12 @@ from conflict_monitor.metrics.incident_split import (
 from conflict_monitor.model.filters import EventFilter, compute_where
 from conflict_monitor.store.base import EventStore
 
-if TYPE_CHECKING:
-    from conflict_monitor.metrics.page_memory import PageMemory
+
+class TableReader(Protocol):
+    """Where the cells are read (page_memory.PageMemory): a query over its tables."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a query (`?` parameters)."""
 
 # The filter columns a cell is keyed by besides its day or month (compute_where's, named as in
 # `events`; origin, source and review are not: under them the page reads the events).
@@ -142,7 +147,7 @@ def _month_before(first_day: dt.date) -> dt.date:
     return (first_day - dt.timedelta(days=1)).replace(day=1)
 
 
-def query_cells_summary(con: PageMemory, flt: EventFilter | None,
+def query_cells_summary(con: TableReader, flt: EventFilter | None,
                         max_conflicts: int) -> pd.DataFrame:
     """summary_sql's rows (total, daily, pick) for the cells' units within the whole months and
     the days of the filter (the edges' totals are the caller's)."""
@@ -189,7 +194,7 @@ def compute_edge_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[An
     return f"({ranges}) AND {rest}", [d for edge in edges for d in edge] + params
 
 
-def query_summary_rows(source: EventStore, cells: PageMemory, scope: IncidentScope,
+def query_summary_rows(source: EventStore, cells: TableReader, scope: IncidentScope,
                        flt: EventFilter | None, max_conflicts: int) -> pd.DataFrame:
     """summary_sql's rows (total, daily, pick) for a filter the cells apply to: the cells' plus, read from the events,
     the filter's edge days and the incidents the cells do not hold, added up."""
