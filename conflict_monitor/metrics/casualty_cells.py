@@ -5,8 +5,9 @@ to three million reports with deaths under every filter change: 280-800 ms of a 
 page (30 Nov 2026, idle). Yet the units it adds up fold well. A unit is a report alone in its
 incident, or one victims group of an incident whose reports agree on every filter column but
 origin, source and review (incident_counts.LEAD_AGREES_ON: under such a filter all of its
-reports are seen or none). Summed per month and filter column value, with victims or claimant,
-the synthetic store's 2.5 million units make about 330,000 rows ("cells"):
+reports are seen or none). Summed per month or day and filter column value, with victims or
+claimant, the synthetic store's 2.5 million units make 781,708 rows ("cells"; two thirds of
+them the disagreeing groups of kind `p`):
 
 - kind `g`: per month and filter values, per victim group and nationality: deaths (low, high),
   incidents, reports (the victim group, nationality, actor and "all" totals);
@@ -16,8 +17,7 @@ the synthetic store's 2.5 million units make about 330,000 rows ("cells"):
 - kind `p`: one row per disagreeing group of such an incident (the conflicting claims' picks).
 
 The cells are built from the store in one query once per data version and read from an
-in-memory DuckDB (page_memory). Months wholly inside
-the filter's dates come from the cells; the days of a month cut by the filter ("edges") and the
+in-memory DuckDB (page_memory). Months wholly inside the filter's dates come from the cells; the days of a month cut by the filter ("edges") and the
 incidents the cells do not hold (their reports disagree: incident_lead NULL) are read from the
 events as before, and added. All are integer sums of the same values, so the figures are
 exactly summary_sql's (tests/metrics/test_casualty_cells.py compares them on random filters).
@@ -54,6 +54,7 @@ class TableReader(Protocol):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a query (`?` parameters)."""
+
 
 # The filter columns a cell is keyed by besides its day or month (compute_where's, named as in
 # `events`; origin, source and review are not: under them the page reads the events).
