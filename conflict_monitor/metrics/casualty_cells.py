@@ -19,8 +19,9 @@ them the disagreeing groups of kind `p`):
 The cells are built from the store in one query once per data version and read from an
 in-memory DuckDB (page_memory). Months wholly inside the filter's dates come from the cells;
 the days of a month cut by the filter ("edges") and the incidents the cells do not hold (their
-reports disagree: incident_lead NULL) are read from the events as before, and added. All are integer sums of the same values, so the figures are
-exactly summary_sql's (tests/metrics/test_casualty_cells.py compares them on random filters).
+reports disagree: incident_lead NULL) are read from the events as before, and added. All are
+integer sums of the same values, so the figures are exactly summary_sql's
+(tests/metrics/test_casualty_cells.py compares them on random filters).
 """
 
 from __future__ import annotations
