@@ -154,16 +154,8 @@ def query_cells_summary(con: TableReader, flt: EventFilter | None,
     """summary_sql's rows (total, daily, pick) for the cells' units within the whole months and
     the days of the filter (the edges' totals are the caller's)."""
     flt = flt or EventFilter()
-    rest, rest_params = compute_where(replace(flt, date_from=None, date_to=None))
-    first, last, _ = compute_month_span(flt)
-    months, month_params = [rest], list(rest_params)
-    if first is not None:
-        months.append("event_date >= ?")
-        month_params.append(first)
-    if last is not None:
-        months.append("event_date <= ?")
-        month_params.append(last)
-    in_months = " AND ".join(months)
+    first, last, _ = compute_month_span(flt)  # the cells of g and c are dated by their month
+    in_months, month_params = compute_where(replace(flt, date_from=first, date_to=last))
     days, day_params = compute_where(flt)
     sql = f"""WITH g AS (SELECT label, nat, coalesce(actor1, 'unknown') AS a1, low, high, incidents,
             reports FROM cells WHERE kind = 'g' AND {in_months}),
